@@ -1,0 +1,112 @@
+# pfharness - Postfix reproducibility and build-verification harness
+#
+#   make            build ./pfharness
+#   make deps       install Debian packages, the postfix user, deb-src (root)
+#   make test       deps, then unit tests (also under ASan/UBSan), CLI and
+#                   integration tests, fault injections
+#   make run        deps, fetch, then the main job on the shipped cases
+#   make install PREFIX=/usr/local
+#   make clean      remove build outputs (not var/)
+
+PREFIX   ?= /usr/local
+CC       ?= gcc
+PKGS     := libgit2 libffi json-c gmime-3.0 libarchive libcrypto libpcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread \
+             -DHR_SHARE_DIR='"$(PREFIX)/share/pfharness"' $(PKG_CFLAGS)
+LIBS     := $(PKG_LIBS) -lutil -ldl -pthread
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+
+SRCS     := $(sort $(wildcard harness/*.c))
+CMD_SRCS := harness/main.c $(filter harness/cmd_%.c,$(SRCS))
+LIB_SRCS := $(filter-out $(CMD_SRCS),$(SRCS))
+OBJS     := $(SRCS:harness/%.c=obj/%.o)
+LIB_OBJS := $(LIB_SRCS:harness/%.c=obj/%.o)
+SAN_LIB_OBJS := $(LIB_SRCS:harness/%.c=obj/san/%.o)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=tests/unit/bin/%)
+SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=tests/unit/bin/san/%)
+
+.PHONY: all deps test unit unit-plain unit-san cli run install clean fetch \
+        faults bench fuzz
+
+all: pfharness
+
+pfharness: $(OBJS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+
+obj/%.o: harness/%.c $(wildcard harness/*.h) | obj
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+obj/san/%.o: harness/%.c $(wildcard harness/*.h) | obj/san
+	@echo "  CC san  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+obj obj/san tests/unit/bin tests/unit/bin/san:
+	mkdir -p $@
+
+obj/libharness.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+obj/san/libharness.a: $(SAN_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+tests/unit/bin/%: tests/unit/%.c tests/unit/unit.h obj/libharness.a | tests/unit/bin
+	$(CC) $(ALL_CFLAGS) -Iharness -o $@ $< obj/libharness.a \
+	    $(CMOCKA_LIBS) $(LIBS) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
+
+tests/unit/bin/san/%: tests/unit/%.c tests/unit/unit.h obj/san/libharness.a | tests/unit/bin/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -Iharness -o $@ $< obj/san/libharness.a \
+	    $(CMOCKA_LIBS) $(LIBS) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
+
+deps:
+	sh ci/deps.sh
+
+# Unit tests: each cmocka executable plain and under ASan/UBSan.
+unit: unit-plain unit-san
+
+unit-plain: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+unit-san: $(SAN_UNIT_BINS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh tests/run-unit.sh $(SAN_UNIT_BINS)
+
+# End-to-end tests against real Postfix builds (root).
+cli: pfharness
+	@sh tests/run-cli.sh
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) cli
+
+fetch: pfharness
+	./pfharness fetch
+
+run: deps
+	$(MAKE) all
+	./pfharness fetch
+	sh ci/run-main.sh
+
+install: pfharness
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/pfharness/builds \
+	    $(DESTDIR)$(PREFIX)/share/pfharness/cases
+	install -m 755 pfharness $(DESTDIR)$(PREFIX)/bin/pfharness
+	install -m 644 builds/*.build builds/*.inc builds/README.md \
+	    $(DESTDIR)$(PREFIX)/share/pfharness/builds
+	cp -R cases/. $(DESTDIR)$(PREFIX)/share/pfharness/cases
+
+clean:
+	rm -rf obj pfharness tests/unit/bin

@@ -1,0 +1,106 @@
+/*
+ * NAME
+ *	pfharness 1
+ * SUMMARY
+ *	Postfix reproducibility and build-verification harness
+ * SYNOPSIS
+ *	pfharness [-v] [--var DIR] verb [options] [args]
+ * DESCRIPTION
+ *	main() parses the global options, looks up the verb, initializes
+ *	libraries once, runs cmd_<verb>() and turns its result into the
+ *	exit status: 0 success, 1 findings, 2 trouble.
+ *
+ *	Only main.c and cmd_*.c exit or print to stdout.
+ * SEE ALSO
+ *	README.md, ../shared/DESIGN.md "CLI contract".
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "cleanup.h"
+#include "gitrepo.h"
+#include "msg.h"
+#include "paths.h"
+
+static const struct hr_cmd {
+    const char *name;
+    hr_cmd_fn fn;
+    const char *summary;
+} commands[] = {
+    {"fetch", cmd_fetch, "import a Postfix source tree into the store"},
+    {"build", cmd_build, "build one variant of a stored tree"},
+    {"builds", cmd_builds, "list cached builds"},
+};
+
+static const char usage_text[] =
+    "usage: pfharness [-v] [--var DIR] VERB [OPTIONS] [ARGS]\n"
+    "\n"
+    "  -v          more detail on stderr (repeatable)\n"
+    "  --var DIR   state directory (default: $PFHARNESS_VAR or ./var)\n"
+    "\n"
+    "verbs:\n";
+
+/* usage - list the verbs */
+static void usage(FILE *fp)
+{
+    fputs(usage_text, fp);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(fp, "  %-10s  %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'pfharness VERB -h' describes a verb.\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"var", required_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *var_dir = NULL;
+    int ch, code;
+
+    hr_msg_init("pfharness");
+    /* "+" stops at the verb: its options are its own. */
+    while ((ch = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'v':
+            hr_verbose++;
+            break;
+        case 'V':
+            var_dir = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return hr_cmd_flush(HR_EXIT_OK);
+        default:
+            usage(stderr);
+            return HR_EXIT_TROUBLE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return HR_EXIT_TROUBLE;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[optind], commands[i].name) == 0) {
+            hr_paths_init(var_dir);
+            hr_cleanup_install();
+            hr_gitrepo_init();
+            optind++;
+            /* Each verb parses its own options from argv[0] = verb. */
+            argc -= optind - 1;
+            argv += optind - 1;
+            optind = 1;
+            code = commands[i].fn(argc, argv);
+            hr_gitrepo_shutdown();
+            return hr_cmd_flush(code);
+        }
+    }
+    hr_msg_error("unknown verb '%s'; 'pfharness -h' lists them", argv[optind]);
+    return HR_EXIT_TROUBLE;
+}

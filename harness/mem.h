@@ -1,0 +1,17 @@
+#ifndef HR_MEM_H
+#define HR_MEM_H
+
+/* mem.h - allocation that never returns NULL */
+
+#include <stddef.h>
+#include "msg.h"
+
+void *hr_malloc(size_t len);
+void *hr_calloc(size_t n, size_t len);
+void *hr_realloc(void *ptr, size_t len);
+char *hr_strdup(const char *s);
+char *hr_strndup(const char *s, size_t len);
+char *hr_sprintf(const char *fmt, ...) HR_PRINTF(1, 2);
+void hr_free(void *ptr);
+
+#endif
