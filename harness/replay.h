@@ -1,0 +1,24 @@
+#ifndef HR_REPLAY_H
+#define HR_REPLAY_H
+
+/* replay.h - drive a case's SMTP session against an instance */
+
+#include "buf.h"
+#include "case.h"
+
+typedef struct hr_replay_result {
+    hr_buf transcript;  /* "> command", "< reply line", "! event" lines */
+    hr_buf mismatch;    /* how replies differ from the case; empty: none */
+    int stopped;        /* the session ended early (timeout, close) */
+    double seconds;
+} hr_replay_result;
+
+#define HR_REPLAY_STEP_TIMEOUT_MS 10000
+
+void hr_replay_result_init(hr_replay_result *r);
+void hr_replay_result_release(hr_replay_result *r);
+int hr_replay_run(hr_replay_result *out, const hr_case *c, const char *netns,
+                  int step_timeout_ms);
+int hr_reply_read(hr_buf *out, int fd, hr_buf *pending, int timeout_ms);
+
+#endif
