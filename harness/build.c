@@ -515,9 +515,11 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
         hr_strv_addf(mm_args, "CC=%s %s", ccache, cc->path);
     else
         hr_strv_addf(mm_args, "CC=%s", cc->path);
+    /* Without an opt line, extra flags go after makedefs' own -O, with a
+     * space: "-O-fno-foo" is not an option gcc knows. */
     if (s->opt_set || o->extra_opt)
         opt = hr_sprintf("%s%s%s", s->opt_set ? s->opt : "-O",
-                         o->extra_opt && s->opt_set && *s->opt ? " " : "",
+                         o->extra_opt && (!s->opt_set || *s->opt) ? " " : "",
                          o->extra_opt ? o->extra_opt : "");
     if (opt)
         hr_strv_addf(mm_args, "OPT=%s", opt);

@@ -102,6 +102,7 @@ static int set_once(char **field, int *seen, const char *v, const char *path,
 
 struct seen {
     int about, cc, opt, debug, shared, dynamicmaps, pie, sanitizer, ub_check;
+    char *dynamicmaps_at;       /* "file:line" of dynamicmaps, for finish() */
 };
 
 static int parse_text(hr_buildspec *s, struct seen *seen, const char *path,
@@ -198,6 +199,8 @@ static int parse_line(hr_buildspec *s, struct seen *seen, const char *path,
         if (yes_no(&b, v) < 0)
             return spec_err(path, line, "'%s' must be yes or no", key);
         *field = b;
+        if (field == &s->dynamicmaps)
+            seen->dynamicmaps_at = hr_sprintf("%s:%d", path, line);
         return 0;
     }
     if (strcmp(key, "sanitizer") == 0) {
@@ -233,6 +236,13 @@ static int parse_text(hr_buildspec *s, struct seen *seen, const char *path,
 
         line++;
         p += len + (p[len] == '\n');
+        /* Before anything is cut off: a CR in a value or at the end of a
+         * CRLF line counts as much as one in the key. */
+        if (strchr(l, '\r')) {
+            error = spec_err(path, line, "%s", "carriage return in line");
+            hr_free(l);
+            break;
+        }
         if (hash)
             *hash = 0;
         for (end = l + strlen(l); end > l && isspace((unsigned char)end[-1]);)
@@ -243,11 +253,8 @@ static int parse_text(hr_buildspec *s, struct seen *seen, const char *path,
             if (*v)
                 *v++ = 0;
             v += strspn(v, " \t");
-            if (strchr(l, '\r'))
-                error = spec_err(path, line, "%s", "carriage return in line");
-            else
-                error = parse_line(s, seen, path, line, key, v, include_dir,
-                                   depth);
+            error = parse_line(s, seen, path, line, key, v, include_dir,
+                               depth);
         }
         hr_free(l);
     }
@@ -255,7 +262,7 @@ static int parse_text(hr_buildspec *s, struct seen *seen, const char *path,
 }
 
 /* finish - defaults and consistency checks */
-static int finish(hr_buildspec *s, const char *path)
+static int finish(hr_buildspec *s, const struct seen *seen)
 {
     if (s->ccargs == NULL)
         s->ccargs = hr_strdup("");
@@ -266,8 +273,8 @@ static int finish(hr_buildspec *s, const char *path)
     if (s->sanitizer)
         s->ub_check = 1;
     if (s->shared == 0 && s->dynamicmaps)
-        return hr_error_set(HR_EINPUT, "%s:1: dynamicmaps=yes needs "
-                            "shared=yes", path);
+        return hr_error_set(HR_EINPUT, "%s: dynamicmaps=yes needs "
+                            "shared=yes", seen->dynamicmaps_at);
     hr_strv_sort(&s->makevars);
     hr_strv_sort(&s->env);
     return 0;
@@ -291,13 +298,13 @@ int hr_buildspec_parse(hr_buildspec **out, const char *path, const char *text,
         s->variant = hr_strdup(base);
     s->name = hr_strdup(s->variant);
     if ((error = parse_text(s, &seen, path, text, include_dir, 0)) < 0 ||
-        (error = finish(s, path)) < 0) {
+        (error = finish(s, &seen)) < 0) {
         hr_buildspec_free(s);
-        *out = NULL;
-        return error;
+        s = NULL;
     }
+    hr_free(seen.dynamicmaps_at);
     *out = s;
-    return 0;
+    return error;
 }
 
 /* hr_buildspec_list - variant names in dir, sorted */

@@ -466,6 +466,9 @@ static int line_cb(const git_diff_delta *delta, const git_diff_hunk *hunk,
     case GIT_DIFF_LINE_CONTEXT_EOFNL:
     case GIT_DIFF_LINE_ADD_EOFNL:
     case GIT_DIFF_LINE_DEL_EOFNL:
+        /* The line before lacks its newline: the marker goes below it. */
+        if (out->len && out->ptr[out->len - 1] != '\n')
+            hr_buf_putc(out, '\n');
         hr_buf_puts(out, "\\ No newline at end of file\n");
         break;
     default:

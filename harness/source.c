@@ -163,6 +163,15 @@ static void seen_release(struct seen *s)
     hr_strv_release(&s->paths);
 }
 
+/* archive_why - libarchive's reason for a failure, which may be NULL */
+static const char *archive_why(struct archive *a)
+{
+    const char *why = archive_error_string(a);
+
+    /* A gzip stream without its trailer fails with no message at all. */
+    return why ? why : "truncated or corrupt";
+}
+
 /* strip_top - drop the first path component ("postfix-3.7.11/") */
 static const char *strip_top(const char *path)
 {
@@ -225,7 +234,7 @@ static int read_entries(struct archive *a, hr_gitrepo *store, hr_gittree *t,
             if (n < 0) {
                 error = hr_error_set(HR_EINPUT, "'%s': truncated or corrupt "
                                      "archive at '%s': %s", path, name,
-                                     archive_error_string(a));
+                                     archive_why(a));
                 goto done;
             }
             seen_add(&seen, name, &data);
@@ -242,9 +251,7 @@ static int read_entries(struct archive *a, hr_gitrepo *store, hr_gittree *t,
     }
     if (error == 0 && rc != ARCHIVE_EOF)
         error = hr_error_set(HR_EINPUT, "'%s' is not a readable tarball: %s",
-                             path, archive_error_string(a)
-                                       ? archive_error_string(a)
-                                       : "unknown format");
+                             path, archive_why(a));
 done:
     hr_buf_release(&data);
     seen_release(&seen);
@@ -275,7 +282,7 @@ int hr_source_import_tarball(hr_source_result *out, hr_gitrepo *store,
     archive_read_support_format_gnutar(a);
     if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
         error = hr_error_set(HR_EINPUT, "'%s' is not a readable tarball: %s",
-                             path, archive_error_string(a));
+                             path, archive_why(a));
         goto done;
     }
     hr_gittree_new(&t);
