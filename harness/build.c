@@ -506,6 +506,10 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
     hr_strv_addf(&env, "CCACHE_DIR=%s", ccache_dir);
     hr_strv_addf(&env, "CCACHE_BASEDIR=%s", dir);
     hr_strv_add(&env, "CCACHE_COMPILERCHECK=content");
+    /* Hits across build directories (replicas, patched trees, bisection
+     * steps): do not hash the working directory into -g compiles. Debug
+     * info may then name another build's directory; file:line stays. */
+    hr_strv_add(&env, "CCACHE_NOHASHDIR=1");
     hr_strv_add(&env, "LC_ALL=C");
 
     /* make makefiles */

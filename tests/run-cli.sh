@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 export PFH="$PWD/pfharness"
 export TOP="$PWD"
 pass=0 fail=0 skip=0 failed=""
+logs=$(mktemp -d "${TMPDIR:-/tmp}/pfh-cli.XXXXXX")
 for t in tests/cli/t[0-9]*.sh; do
     name=$(basename "$t" .sh)
     if [ -n "${TESTS:-}" ]; then
@@ -20,16 +21,16 @@ for t in tests/cli/t[0-9]*.sh; do
         [ "$want" = yes ] || continue
     fi
     start=$(date +%s)
-    sh "$t" >"/tmp/pfh-cli-$name.log" 2>&1
+    sh "$t" >"$logs/$name.log" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))
     case $rc in
     0)  pass=$((pass + 1)); echo "ok   $name (${secs}s)" ;;
-    77) skip=$((skip + 1)); echo "skip $name: $(tail -n 1 /tmp/pfh-cli-$name.log)" ;;
+    77) skip=$((skip + 1)); echo "skip $name: $(tail -n 1 $logs/$name.log)" ;;
     *)  fail=$((fail + 1)); failed="$failed $name"
-        echo "FAIL $name (exit $rc, ${secs}s); last lines of /tmp/pfh-cli-$name.log:"
-        tail -n 25 "/tmp/pfh-cli-$name.log" | sed 's/^/    /' ;;
+        echo "FAIL $name (exit $rc, ${secs}s); last lines of $logs/$name.log:"
+        tail -n 25 "$logs/$name.log" | sed 's/^/    /' ;;
     esac
 done
-echo "cli: $pass passed, $fail failed, $skip skipped"
+echo "cli: $pass passed, $fail failed, $skip skipped (logs in $logs)"
 [ $fail -eq 0 ]
