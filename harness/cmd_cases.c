@@ -28,6 +28,7 @@ static const char usage[] =
     "./cases, or the installed copy). A malformed case is reported as\n"
     "'file:line: message' and the exit status is 2.\n";
 
+/* cmd_cases - parse cases, print one line each */
 int cmd_cases(int argc, char **argv)
 {
     static const struct option longopts[] = {

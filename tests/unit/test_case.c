@@ -702,8 +702,7 @@ static void test_case_bdat(void **state)
     hr_case_free(c);
 }
 
-/* test_case_bdat_malformed - a BDAT the harness does not size is sent
- * as it is written */
+/* test_case_bdat_malformed - an unsized BDAT is sent as written */
 static void test_case_bdat_malformed(void **state)
 {
     hr_case *c = parse_ok(S G "> BDAT abc\n< 501 bad\n> BDAT\n< 501 bad\n");
@@ -1269,6 +1268,7 @@ static void test_case_captures(void **state)
     hr_free(path);
 }
 
+/* main - the golden tests, then one test per error row */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
