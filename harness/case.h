@@ -17,6 +17,14 @@ typedef enum {
     HR_PROBE_V,         /* sendmail -v: what happened */
 } hr_probe_mode;
 
+/* What an item is; cases/README.md describes each. */
+typedef enum {
+    HR_ITEM_COMMAND = 1,    /* '>': a command line, CRLF appended */
+    HR_ITEM_DATA,           /* '|' after DATA: dot-stuffed, ends CRLF.CRLF */
+    HR_ITEM_CHUNK,          /* '|' after BDAT: the chunk, no stuffing */
+    HR_ITEM_RAW,            /* '~': bytes as written, escapes decoded */
+} hr_case_item_kind;
+
 /* One thing the client sends: a command line, DATA content, BDAT bytes
  * or raw bytes. */
 typedef struct hr_case_item {
@@ -24,6 +32,7 @@ typedef struct hr_case_item {
     char *bytes;        /* exactly what goes on the wire */
     size_t len;
     int line;           /* line in the case file */
+    hr_case_item_kind kind;
 } hr_case_item;
 
 /* An exchange: items sent in one write (a pipelined group is one
@@ -63,6 +72,7 @@ typedef struct hr_case_table {
     char *name;         /* a *_maps parameter, or a table name */
     int is_param;       /* "map PARAM": sets PARAM = texthash:FILE */
     hr_strv entries;    /* "KEY VALUE", in file order */
+    int line;           /* where the table is first defined */
 } hr_case_table;
 
 typedef struct hr_case {
@@ -89,6 +99,8 @@ typedef struct hr_case {
     hr_buf body;            /* message given to sendmail on stdin */
     hr_probe_expect *expects;
     size_t nexpects;
+
+    int name_line;          /* line of the "name" directive */
 } hr_case;
 
 int hr_case_parse(hr_case **out, const char *path, const char *text,
@@ -102,5 +114,6 @@ const char *hr_case_kind_name(hr_case_kind kind);
 char *hr_case_config_key(const hr_case *c);
 int hr_case_has_mark(const hr_case *c, const char *mark);
 int hr_glob_match(const char *pattern, const char *text);
+char *hr_case_config_render(const char *value, const char *table_dir);
 
 #endif

@@ -35,6 +35,7 @@ static const struct hr_cmd {
     {"fetch", cmd_fetch, "import a Postfix source tree into the store"},
     {"build", cmd_build, "build one variant of a stored tree"},
     {"builds", cmd_builds, "list cached builds"},
+    {"cases", cmd_cases, "parse cases and list them"},
     {"clean", cmd_clean, "remove what killed runs left behind"},
 };
 
