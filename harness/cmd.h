@@ -12,6 +12,7 @@ typedef int (*hr_cmd_fn)(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_builds(int argc, char **argv);
+int cmd_normalize(int argc, char **argv);
 
 int hr_cmd_fail(void);
 int hr_cmd_usage(const char *usage);

@@ -35,6 +35,7 @@ static const struct hr_cmd {
     {"fetch", cmd_fetch, "import a Postfix source tree into the store"},
     {"build", cmd_build, "build one variant of a stored tree"},
     {"builds", cmd_builds, "list cached builds"},
+    {"normalize", cmd_normalize, "normalize text, a DSN or an observation"},
 };
 
 static const char usage_text[] =
