@@ -110,6 +110,7 @@ static int show_observation(const char *dir)
     return HR_EXIT_OK;
 }
 
+/* cmd_normalize - the verb */
 int cmd_normalize(int argc, char **argv)
 {
     static const struct option longopts[] = {

@@ -59,11 +59,11 @@
 #include "strv.h"
 
 struct hr_dsn {
-    hr_strv names;        /* per-message fields */
+    hr_strv names; /* per-message fields */
     hr_strv values;
     hr_dsn_record *recs;
     size_t nrec;
-    hr_strv store;        /* owns the records' strings */
+    hr_strv store; /* owns the records' strings */
     char *subject;
     char *text;
 };
@@ -115,7 +115,7 @@ static size_t parse_blocks(struct block **out, const char *p, size_t len)
         if (l && p[l - 1] == '\r')
             l--;
         if (l == 0 || strspn(p, " \t") >= l) {
-            in_block = 0;                       /* a blank line ends a block */
+            in_block = 0; /* a blank line ends a block */
         } else if (p[0] == ' ' || p[0] == '\t') {
             if (in_block && blocks[n - 1].values.n) {
                 size_t skip = strspn(p, " \t");
@@ -141,7 +141,8 @@ static size_t parse_blocks(struct block **out, const char *p, size_t len)
                 size_t nl_len = colon - p;
                 size_t skip;
 
-                while (nl_len && (p[nl_len - 1] == ' ' || p[nl_len - 1] == '\t'))
+                while (nl_len &&
+                       (p[nl_len - 1] == ' ' || p[nl_len - 1] == '\t'))
                     nl_len--;
                 hr_strv_add_owned(&blocks[n - 1].names, hr_strndup(p, nl_len));
                 skip = strspn(colon + 1, " \t");
@@ -253,8 +254,9 @@ static int fill(hr_dsn *d, const struct block *blocks, size_t n)
 
         for (size_t k = 0; k < sizeof(required) / sizeof(required[0]); k++)
             if (block_get(b, required[k]) == NULL)
-                return hr_error_set(HR_EINPUT, "recipient block %zu has no "
-                                               "%s field (truncated?)",
+                return hr_error_set(HR_EINPUT,
+                                    "recipient block %zu has no "
+                                    "%s field (truncated?)",
                                     i, required[k]);
         r->final_rcpt = keep(d, block_get(b, "Final-Recipient"));
         r->orig_rcpt = keep(d, block_get(b, "Original-Recipient"));
@@ -299,8 +301,10 @@ int hr_dsn_parse(hr_dsn **out, const char *msg, size_t len)
     }
     rt = g_mime_object_get_content_type_parameter(top, "report-type");
     if (rt && strcasecmp(rt, "delivery-status") != 0) {
-        error = hr_error_set(HR_EINPUT, "report-type is '%s', not "
-                                        "delivery-status", rt);
+        error = hr_error_set(HR_EINPUT,
+                             "report-type is '%s', not "
+                             "delivery-status",
+                             rt);
         goto done;
     }
     mp = GMIME_MULTIPART(top);

@@ -94,7 +94,7 @@ struct rule {
 #define HMS "[0-9]{2}:[0-9]{2}:[0-9]{2}"
 /* Postfix short IDs are hex; long IDs are base 52/51 without vowels. */
 #define QID                                                                    \
-    "([0-9A-F]{6,}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,}z"                 \
+    "([0-9A-F]{6,}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,}z"                  \
     "[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-y]+)"
 
 static int ephemeral(const char *s, size_t n);
@@ -108,12 +108,12 @@ static const struct rule rules[] = {
      LITERAL, CL_B},
     {"message-id-header",
      "learn <id> from Message-ID:, In-Reply-To:, References: headers",
-     "(Message-ID|In-Reply-To|References):[ \t]*(<[^<> \t\r\n]+>)",
-     REG_ICASE, 2, LEARN, CL_M},
+     "(Message-ID|In-Reply-To|References):[ \t]*(<[^<> \t\r\n]+>)", REG_ICASE,
+     2, LEARN, CL_M},
     {"message-id-log", "learn <id> from cleanup's message-id=<id>",
      "message-id=(<[^<> \t\r\n]+>)", 0, 1, LEARN, CL_M},
-    {"message-id", "learned <local@host> become <M1@host>, keeping host",
-     NULL, 0, 0, LITERAL, CL_M},
+    {"message-id", "learned <local@host> become <M1@host>, keeping host", NULL,
+     0, 0, LITERAL, CL_M},
     {"qid-queued-as", "learn a queue ID from 'queued as X'",
      "queued as " QID "\\b", 0, 1, LEARN, CL_Q},
     {"qid-log", "learn a queue ID from a log line's 'prog[pid]: X: '",
@@ -153,8 +153,9 @@ static const struct rule rules[] = {
      "(:[0-9]{2})?( +([+-][0-9]{4}|UT|GMT|[A-Z]{3}))?"
      "( +\\([^()\r\n]*\\))?",
      0, 0, MASK, CL_NONE, "DATE"},
-    {"ctime-date", "ctime dates (postqueue -p) 'Tue Nov 24 07:38:35' "
-                   "become DATE",
+    {"ctime-date",
+     "ctime dates (postqueue -p) 'Tue Nov 24 07:38:35' "
+     "become DATE",
      "\\b" DOW " +" MON " +[0-9]{1,2} " HMS "( [0-9]{4})?\\b", 0, 0, MASK,
      CL_NONE, "DATE"},
     {"iso-time", "ISO 8601 timestamps become TIME",
@@ -173,13 +174,15 @@ static const struct rule rules[] = {
      "delays=D/D/D/D"},
     {"ephemeral-port",
      "ports 32768-65535 after ']:', 'addr:' or 'port ' become PORT",
-     "(\\]:|[0-9]:|\\b[Pp]ort[ =])([0-9]{5})\\b", 0, 2, MASK, CL_NONE,
-     "PORT", ephemeral},
-    {"hex-address", "pointers 0x55f30d14c960 (watchdog_pat, sanitizers) "
-                    "become 0xADDR",
+     "(\\]:|[0-9]:|\\b[Pp]ort[ =])([0-9]{5})\\b", 0, 2, MASK, CL_NONE, "PORT",
+     ephemeral},
+    {"hex-address",
+     "pointers 0x55f30d14c960 (watchdog_pat, sanitizers) "
+     "become 0xADDR",
      "\\b0x[0-9a-fA-F]{6,}\\b", 0, 0, MASK, CL_NONE, "0xADDR"},
-    {"fs-space", "free space counts (-v fsspace, smtpd_check_queue) "
-                 "become N",
+    {"fs-space",
+     "free space counts (-v fsspace, smtpd_check_queue) "
+     "become N",
      "\\b(blocks free|avail) ([0-9]+)", 0, 2, MASK, CL_NONE, "N"},
 };
 
@@ -277,7 +280,8 @@ void hr_norm_literal(hr_norm *n, const char *from, const char *to)
 static int lookup(const hr_norm *n, enum cls c, const char *s, size_t len)
 {
     for (size_t i = 0; i < n->raw[c].n; i++)
-        if (strlen(n->raw[c].v[i]) == len && memcmp(n->raw[c].v[i], s, len) == 0)
+        if (strlen(n->raw[c].v[i]) == len &&
+            memcmp(n->raw[c].v[i], s, len) == 0)
             return (int)i;
     return -1;
 }
@@ -320,8 +324,8 @@ static const char *learn_token(hr_norm *n, enum cls c, const char *s,
 }
 
 struct hit {
-    size_t off;  /* where the token starts */
-    size_t row;  /* which rule found it */
+    size_t off; /* where the token starts */
+    size_t row; /* which rule found it */
     size_t len;
 };
 
@@ -371,8 +375,7 @@ static void learn(hr_norm *n, const char *text)
     if (nhits > 1)
         qsort(hits, nhits, sizeof(*hits), hit_cmp);
     for (size_t i = 0; i < nhits; i++)
-        learn_token(n, rules[hits[i].row].cls, text + hits[i].off,
-                    hits[i].len);
+        learn_token(n, rules[hits[i].row].cls, text + hits[i].off, hits[i].len);
     hr_free(hits);
 }
 
@@ -476,8 +479,8 @@ char *hr_norm_apply(hr_norm *n, const char *text)
         if (rules[r].act == LEARN)
             continue;
         if (rules[r].act == LITERAL)
-            next = replace_all(cur, &n->raw[rules[r].cls],
-                               &n->repl[rules[r].cls]);
+            next =
+                replace_all(cur, &n->raw[rules[r].cls], &n->repl[rules[r].cls]);
         else
             next = rewrite(n, r, cur);
         hr_free(cur);

@@ -44,7 +44,7 @@
 
 struct hr_obsdir {
     hr_obs_raw raw;
-    hr_strv texts;  /* owns every string the view points to */
+    hr_strv texts; /* owns every string the view points to */
     hr_obs_msg *mail;
     size_t nmail;
 };

@@ -194,12 +194,13 @@ static char *items_join(struct items *it)
     return hr_buf_detach(&b);
 }
 
-/* key_cmp - sort helper for (key, text) pairs stored as "key\0text" */
+/* A paragraph or record with its sort key. */
 struct keyed {
     char *key;
     char *text;
 };
 
+/* keyed_cmp - by key, then by text */
 static int keyed_cmp(const void *a, const void *b)
 {
     const struct keyed *x = a, *y = b;
@@ -308,8 +309,8 @@ static char *render_dsn(const char *box, const hr_dsn *d)
         put_field(&r, "Remote-MTA", rec->remote_mta);
         put_field(&r, "Diagnostic-Code", rec->diagnostic);
         norm = hr_normalize_text(hr_buf_cstr(&r));
-        recs[i].key = hr_sprintf("%s\n%s", hr_dsn_address(rec->final_rcpt),
-                                 norm);
+        recs[i].key =
+            hr_sprintf("%s\n%s", hr_dsn_address(rec->final_rcpt), norm);
         recs[i].text = hr_buf_detach(&r);
         hr_free(norm);
     }
@@ -353,8 +354,8 @@ static int split_log_line(const char *line, size_t len, char **prog,
 /* severity - 4 panic, 3 fatal, 2 error, 1 warning or signal, 0 none */
 static int severity(const char *text)
 {
-    static const char *const levels[] = {"warning: ", "error: ", "fatal: ",
-                                         "panic: "};
+    static const char *const levels[] = {
+        "warning: ", "error: ", "fatal: ", "panic: "};
     const char *msg = strstr(text, ": ");
 
     msg = msg ? msg + 2 : text;
@@ -371,7 +372,8 @@ static int severity(const char *text)
             break;
         msg += n + 2;
     }
-    if (strstr(msg, "killed by signal") || strstr(msg, "terminated on signal") ||
+    if (strstr(msg, "killed by signal") ||
+        strstr(msg, "terminated on signal") ||
         strstr(msg, "terminating on signal"))
         return 1;
     return 0;

@@ -36,8 +36,20 @@
 #include "sanitizer.h"
 #include "strv.h"
 
-enum { RE_ERROR, RE_UBSAN, RE_FRAME, RE_ACCESS, RE_REGION, RE_BY, RE_LEAK,
-       RE_SUMMARY, RE_NOTE, RE_LOC, RE_MODULE, NRE };
+enum {
+    RE_ERROR,
+    RE_UBSAN,
+    RE_FRAME,
+    RE_ACCESS,
+    RE_REGION,
+    RE_BY,
+    RE_LEAK,
+    RE_SUMMARY,
+    RE_NOTE,
+    RE_LOC,
+    RE_MODULE,
+    NRE
+};
 
 static const char *const patterns[NRE] = {
     /* ==123==ERROR: AddressSanitizer: heap-buffer-overflow on address ... */
@@ -179,8 +191,9 @@ static int reduce_line(hr_buf *b, const char *line, int *starts)
         const char *s = line + m[1].rm_so;
         const char *bracket = strstr(s, " [0x");
 
-        hr_buf_put(b, s, bracket ? (size_t)(bracket - s)
-                                 : (size_t)(m[1].rm_eo - m[1].rm_so));
+        hr_buf_put(b, s,
+                   bracket ? (size_t)(bracket - s)
+                           : (size_t)(m[1].rm_eo - m[1].rm_so));
     } else if (regexec(&re[RE_BY], line, 2, m, 0) == 0 ||
                regexec(&re[RE_LEAK], line, 2, m, 0) == 0 ||
                regexec(&re[RE_NOTE], line, 2, m, 0) == 0) {
@@ -215,7 +228,7 @@ char *hr_sanitizer_reduce(const char *text)
         if (starts && cur.len) {
             hr_strv_add_owned(&reports, hr_buf_detach(&cur));
         } else if (!starts && cur.len == 0) {
-            continue;                           /* a fragment before any report */
+            continue; /* a fragment before any report */
         }
         hr_buf_puts(&cur, hr_buf_cstr(&line));
         hr_buf_putc(&cur, '\n');

@@ -20,8 +20,8 @@
 static char *load(const char *name, size_t *len)
 {
     const char *dir = getenv("HR_TEST_DATA");
-    char *path = hr_sprintf("%s/dsn/%s.in", dir && *dir ? dir : "tests/data",
-                            name);
+    char *path =
+        hr_sprintf("%s/dsn/%s.in", dir && *dir ? dir : "tests/data", name);
     hr_buf b = HR_BUF_INIT;
 
     if (hr_file_read(&b, path, 0) < 0)
@@ -133,8 +133,7 @@ static void test_dsn_verbose_delivered(void **state)
     r = hr_dsn_record_at(d, 1);
     assert_string_equal(r->action, "relayed");
     assert_string_equal(r->remote_mta, "dns; 127.0.0.9");
-    assert_string_equal(r->diagnostic,
-                        "smtp; 250 2.0.0 Ok: queued as 3F4E5D");
+    assert_string_equal(r->diagnostic, "smtp; 250 2.0.0 Ok: queued as 3F4E5D");
     hr_dsn_free(d);
 }
 
@@ -190,7 +189,8 @@ static void test_dsn_quoted_printable_text(void **state)
 
     (void)state;
     /* ISO-8859-1 quoted-printable comes out as UTF-8. */
-    assert_non_null(strstr(hr_dsn_text(d), "Gr\xc3\xbc\xc3\x9f" "e vom "
+    assert_non_null(strstr(hr_dsn_text(d), "Gr\xc3\xbc\xc3\x9f"
+                                           "e vom "
                                            "Mailsystem."));
     assert_non_null(strstr(hr_dsn_text(d), "250 2.0.0 Ok:\n    queued as "
                                            "3F4E5D\n"));
@@ -257,8 +257,7 @@ static void test_dsn_empty_and_garbage(void **state)
 
     (void)state;
     assert_int_equal(hr_dsn_parse(&d, "", 0), HR_EINPUT);
-    assert_int_equal(hr_dsn_parse(&d, garbage, sizeof(garbage) - 1),
-                     HR_EINPUT);
+    assert_int_equal(hr_dsn_parse(&d, garbage, sizeof(garbage) - 1), HR_EINPUT);
 }
 
 static void test_dsn_truncated_in_record(void **state)
@@ -280,12 +279,14 @@ static void test_dsn_truncated_before_status_part(void **state)
     hr_dsn *d;
 
     (void)state;
-    assert_int_equal(parse_prefix("bv-report", "<pfuser@example.test>: "
-                                               "delivery via",
+    assert_int_equal(parse_prefix("bv-report",
+                                  "<pfuser@example.test>: "
+                                  "delivery via",
                                   &d),
                      HR_EINPUT);
-    assert_int_equal(parse_prefix("bv-report", "Reporting-MTA: dns; "
-                                               "mx.example.test\n",
+    assert_int_equal(parse_prefix("bv-report",
+                                  "Reporting-MTA: dns; "
+                                  "mx.example.test\n",
                                   &d),
                      HR_EINPUT);
 }

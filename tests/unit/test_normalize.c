@@ -57,7 +57,8 @@ static const struct example examples[] = {
      "Message-Id: <M1@vm>\n"
      "In-Reply-To: <M2@other.test>\n"},
     {"message-id-log",
-     "postfix/cleanup[8295]: 637F0A76043: message-id=<20261124073830.008291@vm>\n",
+     "postfix/cleanup[8295]: 637F0A76043: "
+     "message-id=<20261124073830.008291@vm>\n",
      "postfix/cleanup[P1]: Q1: message-id=<M1@vm>\n"},
     {"message-id",
      "message-id=<x1@a.test>\n"
@@ -68,25 +69,20 @@ static const struct example examples[] = {
      "Message-ID: <M2@a.test>\n"
      "References: <M1@a.test>\n"
      "message-id=<>\n"},
-    {"qid-queued-as",
-     "250 2.0.0 Ok: queued as CA818A78E42\n",
+    {"qid-queued-as", "250 2.0.0 Ok: queued as CA818A78E42\n",
      "250 2.0.0 Ok: queued as Q1\n"},
-    {"qid-log",
-     "postfix/qmgr[8273]: 637F0A76043: removed\n",
+    {"qid-log", "postfix/qmgr[8273]: 637F0A76043: removed\n",
      "postfix/qmgr[P1]: Q1: removed\n"},
     {"qid-received",
      "Received: by mx.example.test (Postfix)\n"
      "\tid 51D15A76058; Tue, 24 Nov 2026 07:38:35 +0000 (UTC)\n",
      "Received: by mx.example.test (Postfix)\n"
      "\tid Q1; DATE\n"},
-    {"qid-header",
-     "X-Postfix-Queue-ID: 4C795A76051\n",
+    {"qid-header", "X-Postfix-Queue-ID: 4C795A76051\n",
      "X-Postfix-Queue-ID: Q1\n"},
-    {"qid-orig-id",
-     "uid=999 from=<a@outside.test> orig_id=637F0A76043\n",
+    {"qid-orig-id", "uid=999 from=<a@outside.test> orig_id=637F0A76043\n",
      "uid=999 from=<a@outside.test> orig_id=Q1\n"},
-    {"qid-notification",
-     "sender delivery status notification: 51D15A76058\n",
+    {"qid-notification", "sender delivery status notification: 51D15A76058\n",
      "sender delivery status notification: Q1\n"},
     {"qid-boundary",
      "\tboundary=\"4C795A76051.1795505915/mx.example.test\"\n"
@@ -143,8 +139,7 @@ static const struct example examples[] = {
      "Date: DATE\n"
      "Date: DATE\n"
      "Subject: test DATE\n"},
-    {"ctime-date",
-     "arrival Tue Nov  4 07:38:35 2026 and Wed Nov 25 09:12:47\n",
+    {"ctime-date", "arrival Tue Nov  4 07:38:35 2026 and Wed Nov 25 09:12:47\n",
      "arrival DATE and DATE\n"},
     {"iso-time",
      "2026-11-24T07:38:35.123456+00:00 mx x\n"
@@ -152,18 +147,17 @@ static const struct example examples[] = {
      "TIME mx x\n"
      "at TIME\n"},
     {"syslog-host",
-     "Nov 24 07:13:14 mail postfix/smtpd[15798]: connect from localhost[127.0.0.1]\n",
+     "Nov 24 07:13:14 mail postfix/smtpd[15798]: connect from "
+     "localhost[127.0.0.1]\n",
      "TIME HOST postfix/smtpd[P1]: connect from localhost[127.0.0.1]\n"},
     {"syslog-time",
      "max connection rate 1/60s for (smtp:127.0.0.1) at Nov 24 07:38:30\n"
      "Nov  4 07:38:30 mx x\n",
      "max connection rate 1/60s for (smtp:127.0.0.1) at TIME\n"
      "TIME HOST x\n"},
-    {"delay",
-     "dsn=2.0.0, delay=4.9, status=sent\n",
+    {"delay", "dsn=2.0.0, delay=4.9, status=sent\n",
      "dsn=2.0.0, delay=D, status=sent\n"},
-    {"delays",
-     "delays=0.01/0.01/0/0.02, dsn=2.0.0\n",
+    {"delays", "delays=0.01/0.01/0/0.02, dsn=2.0.0\n",
      "delays=D/D/D/D, dsn=2.0.0\n"},
     {"ephemeral-port",
      "[127.0.0.1]:54321 127.0.0.1 port 43122 [::1]:60999 port=32768\n"
@@ -198,8 +192,7 @@ static void check(const char *rule, const char *in, const char *out)
     char *got = hr_normalize_text(in);
 
     if (strcmp(got, out) != 0)
-        print_error("rule '%s':\n--- expected\n%s--- got\n%s", rule, out,
-                    got);
+        print_error("rule '%s':\n--- expected\n%s--- got\n%s", rule, out, got);
     assert_string_equal(got, out);
     hr_free(got);
 }
@@ -260,8 +253,7 @@ static void test_normalize_rule_names_unique(void **state)
     for (size_t i = 0; i < hr_norm_rule_count(); i++) {
         assert_non_null(hr_norm_rule_about(i));
         for (size_t k = i + 1; k < hr_norm_rule_count(); k++)
-            assert_string_not_equal(hr_norm_rule_name(i),
-                                    hr_norm_rule_name(k));
+            assert_string_not_equal(hr_norm_rule_name(i), hr_norm_rule_name(k));
     }
     assert_null(hr_norm_rule_name(hr_norm_rule_count()));
 }

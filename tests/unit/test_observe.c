@@ -312,8 +312,9 @@ static void test_observe_first_finding(void **state)
     assert_int_equal(hr_observe_first_finding(&line, NULL), 0);
     /* panic outranks fatal even when it comes later. */
     assert_int_equal(hr_observe_first_finding(
-                         &line, "Nov 24 07:38:30 mx postfix/smtpd[1]: fatal: a\n"
-                                "Nov 24 07:38:31 mx postfix/qmgr[2]: panic: b\n"),
+                         &line,
+                         "Nov 24 07:38:30 mx postfix/smtpd[1]: fatal: a\n"
+                         "Nov 24 07:38:31 mx postfix/qmgr[2]: panic: b\n"),
                      1);
     assert_non_null(strstr(line, "panic: b"));
     hr_free(line);
