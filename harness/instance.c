@@ -51,7 +51,6 @@
  * DIAGNOSTICS
  *	Functions return 0 or a negative code with hr_error_set().
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -98,7 +97,7 @@ static const char *const busy_queues[] = {"maildrop", "incoming", "active",
                                           NULL};
 
 struct hr_instance {
-    char *dir, *etc, *queue, *data, *mail, *san, *maillog;
+    char *dir, *etc, *tables, *queue, *data, *mail, *san, *maillog;
     char *netns;
     const hr_build *build;
     hr_strv env;            /* for commands run against the instance */
@@ -207,52 +206,6 @@ static char *compat_level(const char *version)
     return hr_strndup(version, n);
 }
 
-/* table_path - where a case table lives */
-static char *table_path(const hr_instance *in, const char *prefix,
-                        const char *name)
-{
-    char *file = hr_sprintf("%s-%s", prefix, name);
-    char *path = hr_path_join(in->etc, file);
-
-    hr_free(file);
-    return path;
-}
-
-/* expand_tables - "table:NAME" to "texthash:/path" */
-static char *expand_tables(const hr_instance *in, const char *value)
-{
-    hr_buf b = HR_BUF_INIT;
-    const char *p = value;
-
-    while (*p) {
-        const char *t = strstr(p, "table:");
-
-        if (t == NULL || (t > value && (isalnum((unsigned char)t[-1]) ||
-                                        t[-1] == '_'))) {
-            if (t == NULL) {
-                hr_buf_puts(&b, p);
-                break;
-            }
-            hr_buf_put(&b, p, (size_t)(t - p) + 6);
-            p = t + 6;
-            continue;
-        }
-        hr_buf_put(&b, p, (size_t)(t - p));
-        {
-            size_t n = strspn(t + 6, "abcdefghijklmnopqrstuvwxyz"
-                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
-            char *name = hr_strndup(t + 6, n);
-            char *path = table_path(in, "table", name);
-
-            hr_buf_printf(&b, "texthash:%s", path);
-            hr_free(name);
-            hr_free(path);
-            p = t + 6 + n;
-        }
-    }
-    return hr_buf_detach(&b);
-}
-
 /* write_tables - fixed tables plus the case's */
 static int write_tables(hr_instance *in, const hr_instance_opts *o,
                         params *ps)
@@ -277,7 +230,7 @@ static int write_tables(hr_instance *in, const hr_instance_opts *o,
         if (t->is_param && strcmp(t->name, "alias_maps") == 0) {
             hr_buf_puts(&aliases, hr_buf_cstr(&content));
         } else {
-            char *tp = table_path(in, t->is_param ? "map" : "table", t->name);
+            char *tp = hr_path_join(in->tables, t->name);
 
             error = put_file(tp, hr_buf_cstr(&content), 0644);
             if (error == 0 && t->is_param) {
@@ -411,7 +364,7 @@ static int write_main_cf(hr_instance *in, const hr_instance_opts *o)
         if ((error = set_line(&ps, o->extra_main->v[i])) < 0)
             goto done;
     for (size_t i = 0; o->config && i < o->config->n; i++) {
-        char *expanded = expand_tables(in, o->config->v[i]);
+        char *expanded = hr_case_config_render(o->config->v[i], in->tables);
 
         error = set_line(&ps, expanded);
         hr_free(expanded);
@@ -700,6 +653,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     in->build = o->build;
     in->dir = hr_path_abs(o->dir);
     in->etc = hr_path_join(in->dir, "etc");
+    in->tables = hr_path_join(in->etc, "tables");
     in->queue = hr_path_join(in->dir, "queue");
     in->data = hr_path_join(in->dir, "data");
     in->mail = hr_path_join(in->dir, "mail");
@@ -714,7 +668,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     }
     build_env(in, o);
     if ((error = hr_rm_rf(in->dir)) < 0 ||
-        (error = hr_mkdir_p(in->etc, 0755)) < 0 ||
+        (error = hr_mkdir_p(in->tables, 0755)) < 0 ||
         (error = hr_mkdir_p(in->queue, 0755)) < 0 ||
         (error = hr_mkdir_p(in->mail, 0755)) < 0 ||
         (error = hr_mkdir_p(in->san, 0755)) < 0)
@@ -816,6 +770,7 @@ void hr_instance_free(hr_instance *in)
     hr_instance_stop(in);
     hr_free(in->dir);
     hr_free(in->etc);
+    hr_free(in->tables);
     hr_free(in->queue);
     hr_free(in->data);
     hr_free(in->mail);

@@ -37,6 +37,7 @@ static const struct hr_cmd {
     {"builds", cmd_builds, "list cached builds"},
     {"cases", cmd_cases, "parse cases and list them"},
     {"clean", cmd_clean, "remove what killed runs left behind"},
+    {"replay", cmd_replay, "replay cases against one build"},
     {"normalize", cmd_normalize, "normalize text, a DSN or an observation"},
 };
 

@@ -11,8 +11,8 @@
  *	hr_probe_run() runs the build's own sendmail inside the instance's
  *	network namespace, with MAIL_CONFIG pointing at the instance and
  *	the instance's library environment, as
- *	"sendmail -bv -f SENDER -- RCPT..." (what would happen) or
- *	"sendmail -v -f SENDER -- RCPT..." (deliver, and report what
+ *	"sendmail -bv -oi -f SENDER -- RCPT..." (what would happen) or
+ *	"sendmail -v -oi -f SENDER -- RCPT..." (deliver, and report what
  *	happened). The case's message, or a fixed one, goes on stdin.
  *
  *	sendmail hands the message to postdrop (setgid postdrop), pickup
@@ -71,6 +71,7 @@ int hr_probe_run(hr_probe_result *out, const hr_case *c, hr_instance *in,
         hr_panic("hr_probe_run: '%s' is not a probe case", c->name);
     hr_strv_addf(&argv, "%s/usr/sbin/sendmail", b->stage);
     hr_strv_add(&argv, c->mode == HR_PROBE_BV ? "-bv" : "-v");
+    hr_strv_add(&argv, "-oi");  /* a line with only "." is data */
     hr_strv_add(&argv, "-f");
     hr_strv_add(&argv, c->sender);
     hr_strv_add(&argv, "--");
