@@ -56,17 +56,19 @@ obj obj/san tests/unit/bin tests/unit/bin/san:
 	mkdir -p $@
 
 obj/libharness.a: $(LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 obj/san/libharness.a: $(SAN_LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 tests/unit/bin/%: tests/unit/%.c tests/unit/unit.h obj/libharness.a | tests/unit/bin
-	$(CC) $(ALL_CFLAGS) -Iharness -o $@ $< obj/libharness.a \
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) -Iharness -o $@ $< obj/libharness.a \
 	    $(CMOCKA_LIBS) $(LIBS) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
 
 tests/unit/bin/san/%: tests/unit/%.c tests/unit/unit.h obj/san/libharness.a | tests/unit/bin/san
-	$(CC) $(ALL_CFLAGS) $(SAN) -Iharness -o $@ $< obj/san/libharness.a \
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -Iharness -o $@ $< obj/san/libharness.a \
 	    $(CMOCKA_LIBS) $(LIBS) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
 
 deps:

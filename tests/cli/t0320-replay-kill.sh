@@ -1,0 +1,54 @@
+#!/bin/sh
+# t0320-replay-kill - a killed replay leaves nothing that 'clean' cannot
+# remove; SIGTERM and SIGINT leave nothing at all.
+. tests/cli/lib.sh
+need_root
+
+id=$($PFH build --variant O0 | cut -d' ' -f1)
+
+# ours - namespaces and masters of the harness that are still there
+ours() {
+    ip netns list | grep '^pfh-' || true
+    pgrep -f "$TOP/var/builds/.*/libexec/postfix/master" || true
+}
+[ -z "$(ours)" ] || fail "leftovers before the test: $(ours)"
+
+# start_replay - a long replay in the background; wait for its instance
+start_replay() {
+    $PFH replay --reps 100 --build "$id" cases/smtp >/dev/null 2>&1 &
+    pid=$!
+    n=0
+    until ip netns list | grep -q '^pfh-'; do
+        n=$((n + 1))
+        [ $n -lt 500 ] || fail "no instance appeared"
+        kill -0 $pid 2>/dev/null || fail "replay ended before its instance appeared"
+        sleep 0.02
+    done
+    # Let it get into a case.
+    sleep 0.3
+}
+
+for sig in TERM INT; do
+    start_replay
+    kill -s $sig $pid
+    set +e; wait $pid; rc=$?; set -e
+    [ $rc -ne 0 ] || fail "replay exited 0 after SIG$sig"
+    left=$(ours)
+    [ -z "$left" ] || fail "SIG$sig left: $left"
+    echo "SIG$sig: exit $rc, nothing left"
+done
+
+# SIGKILL: nothing can run in the harness; master dies with its parent
+# (PR_SET_PDEATHSIG), and clean removes the namespace.
+start_replay
+kill -9 $pid
+wait $pid 2>/dev/null || true
+$PFH clean >"$T/clean.out" 2>&1 || { cat "$T/clean.out"; fail "clean failed"; }
+cat "$T/clean.out"
+left=$(ours)
+[ -z "$left" ] || fail "after kill -9 and clean: $left"
+# A second clean finds nothing.
+$PFH clean 2>"$T/clean2.err"
+grep -q "nothing to clean" "$T/clean2.err" || fail "second clean did something"
+ls "$TOP/var/runs" 2>/dev/null | grep '^replay-' && fail "clean left replay scratch directories"
+echo "SIGKILL + clean: nothing left"
