@@ -37,6 +37,7 @@ static const struct hr_cmd {
     {"builds", cmd_builds, "list cached builds"},
     {"cases", cmd_cases, "parse cases and list them"},
     {"clean", cmd_clean, "remove what killed runs left behind"},
+    {"report", cmd_report, "make report.html and junit.xml from report.json"},
 };
 
 static const char usage_text[] =
