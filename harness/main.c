@@ -39,6 +39,7 @@ static const struct hr_cmd {
     {"clean", cmd_clean, "remove what killed runs left behind"},
     {"replay", cmd_replay, "replay cases against one build"},
     {"normalize", cmd_normalize, "normalize text, a DSN or an observation"},
+    {"report", cmd_report, "make report.html and junit.xml from report.json"},
 };
 
 static const char usage_text[] =
