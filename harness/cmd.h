@@ -16,6 +16,7 @@ int cmd_cases(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 int hr_cmd_fail(void);

@@ -37,6 +37,7 @@ static const struct hr_cmd {
     {"builds", cmd_builds, "list cached builds"},
     {"cases", cmd_cases, "parse cases and list them"},
     {"clean", cmd_clean, "remove what killed runs left behind"},
+    {"run", cmd_run, "the main job: build, replay, compare, judge"},
     {"replay", cmd_replay, "replay cases against one build"},
     {"normalize", cmd_normalize, "normalize text, a DSN or an observation"},
     {"report", cmd_report, "make report.html and junit.xml from report.json"},
@@ -100,7 +101,9 @@ int main(int argc, char **argv)
             /* Each verb parses its own options from argv[0] = verb. */
             argc -= optind - 1;
             argv += optind - 1;
-            optind = 1;
+            /* 0, not 1: glibc then forgets the "+" of the global options
+             * and verbs may mix options and arguments. */
+            optind = 0;
             code = commands[i].fn(argc, argv);
             hr_gitrepo_shutdown();
             return hr_cmd_flush(code);
