@@ -519,14 +519,14 @@ done:
     return error;
 }
 
-/* first_fatal - the first fatal or panic line of the maillog */
-static char *first_fatal(const hr_instance *in)
+/* first_fatal_in - the first fatal, panic or error line of a file */
+static char *first_fatal_in(const char *path)
 {
     hr_buf b = HR_BUF_INIT;
     const char *text, *p;
     char *line = NULL;
 
-    if (hr_file_read(&b, in->maillog, 64 << 20) == 0) {
+    if (hr_file_read(&b, path, 64 << 20) == 0) {
         text = hr_buf_cstr(&b);
         if ((p = strstr(text, ": fatal: ")) != NULL ||
             (p = strstr(text, ": panic: ")) != NULL ||
@@ -537,7 +537,48 @@ static char *first_fatal(const hr_instance *in)
         }
     }
     hr_buf_release(&b);
-    return line ? line : hr_strdup("(no fatal or panic line in the maillog)");
+    return line;
+}
+
+/* first_fatal - from the maillog, else from master's own output */
+static char *first_fatal(const hr_instance *in)
+{
+    char *out = hr_path_join(in->dir, "master.out");
+    char *line = first_fatal_in(in->maillog);
+
+    if (line == NULL)
+        line = first_fatal_in(out);
+    hr_free(out);
+    return line ? line : hr_strdup("(no fatal or panic line in the maillog "
+                                   "or in master.out)");
+}
+
+/* reachable - the postfix user must be able to reach the instance */
+static int reachable(const char *dir)
+{
+    char *copy = hr_strdup(dir);
+    int error = 0;
+
+    /* Daemons run as postfix (and nobody, for the mailboxes): every
+     * directory above the instance must be searchable by others. */
+    for (char *p = copy + strlen(copy); p > copy; p--) {
+        struct stat st;
+
+        if (*p != '/' && p[1] != 0)
+            continue;
+        if (*p == '/')
+            *p = 0;
+        if (*copy && stat(copy, &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+            error = hr_error_set(HR_EINPUT, "the postfix user cannot reach "
+                                 "'%s': '%s' has mode %04o; make it "
+                                 "searchable (chmod o+x) or put runs "
+                                 "elsewhere", dir, copy,
+                                 (unsigned)(st.st_mode & 07777));
+            break;
+        }
+    }
+    hr_free(copy);
+    return error;
 }
 
 /* greet - connect to smtpd in the namespace; 1 when the greeting came */
@@ -668,6 +709,8 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     }
     build_env(in, o);
     if ((error = hr_rm_rf(in->dir)) < 0 ||
+        (error = hr_mkdir_p(in->dir, 0755)) < 0 ||
+        (error = reachable(in->dir)) < 0 ||
         (error = hr_mkdir_p(in->tables, 0755)) < 0 ||
         (error = hr_mkdir_p(in->queue, 0755)) < 0 ||
         (error = hr_mkdir_p(in->mail, 0755)) < 0 ||

@@ -36,7 +36,8 @@
  *			finding (the earliest in log order of the most
  *			severe class present: panic, fatal, error,
  *			warning) is marked "* ", the others "  ".
- *	== sanitizer	sanitizer(3)'s reduction of the report text.
+ *	== sanitizer	one line per distinct sanitizer finding
+ *			(hr_sanitizer_summary()).
  *
  *	Reports and messages are sorted by mailbox, then by their text
  *	normalized on its own, then by their text normalized after the
@@ -530,7 +531,7 @@ int hr_observe(char **out, const hr_obs_raw *raw)
     add_section(&heads, &bodies, "delivered", items_join(&msgs));
     add_section(&heads, &bodies, "sink", text_body(raw->sink));
     add_section(&heads, &bodies, "log", render_log(raw->maillog));
-    san = hr_sanitizer_reduce(raw->sanitizer);
+    san = hr_sanitizer_summary(raw->sanitizer);
     add_section(&heads, &bodies, "sanitizer", san);
 
     /* Learn everything in output order, then rewrite. */

@@ -478,8 +478,67 @@ static char *observed_expectation(const hr_case *c, const char *obs)
     return hr_buf_detach(&b);
 }
 
+/* case_findings - the sanitizer findings of one case on one build */
+static void case_findings(hr_strv *out, const hr_run *run, size_t ci,
+                          size_t b)
+{
+    for (size_t e = 0; e < run->nlibenvs; e++) {
+        const hr_run_cell *cell = &run->cases[ci].cells[b * run->nlibenvs + e];
+
+        if (cell->skipped)
+            continue;
+        for (int r = 0; r < run->reps; r++) {
+            hr_strv lines = HR_STRV_INIT;
+
+            hr_verdict_sanitizer_lines(&lines, cell->reps[r].obs);
+            for (size_t k = 0; k < lines.n; k++)
+                if (hr_strv_find(out, lines.v[k]) < 0)
+                    hr_strv_add(out, lines.v[k]);
+            hr_strv_release(&lines);
+        }
+    }
+}
+
+/* sanitizer_background - findings that every case shows on a sanitizer
+ * build (UB in start-up code, say): they explain no divergence. With
+ * fewer than two cases there is nothing to tell them apart by. */
+static void sanitizer_background(hr_strv *out, const hr_run *run)
+{
+    for (size_t b = 0; b < run->nbuilds; b++) {
+        hr_strv common = HR_STRV_INIT;
+        size_t nran = 0;
+
+        if (run->builds[b]->sanitizer == NULL)
+            continue;
+        for (size_t ci = 0; ci < run->ncases; ci++) {
+            hr_strv found = HR_STRV_INIT;
+
+            if (run->cases[ci].cells[b * run->nlibenvs].skipped)
+                continue;
+            case_findings(&found, run, ci, b);
+            if (nran++ == 0) {
+                hr_strv_addv(&common, &found);
+            } else {
+                hr_strv keep = HR_STRV_INIT;
+
+                for (size_t k = 0; k < common.n; k++)
+                    if (hr_strv_find(&found, common.v[k]) >= 0)
+                        hr_strv_add(&keep, common.v[k]);
+                hr_strv_release(&common);
+                common = keep;
+            }
+            hr_strv_release(&found);
+        }
+        if (nran >= 2)
+            for (size_t k = 0; k < common.n; k++)
+                if (hr_strv_find(out, common.v[k]) < 0)
+                    hr_strv_add(out, common.v[k]);
+        hr_strv_release(&common);
+    }
+}
+
 /* judge - verdict and evidence of one case */
-static int judge(hr_run *run, size_t ci)
+static int judge(hr_run *run, size_t ci, const hr_strv *background)
 {
     hr_run_case *rc = &run->cases[ci];
     size_t ncells = run->nbuilds * run->nlibenvs, n = 0;
@@ -522,7 +581,7 @@ static int judge(hr_run *run, size_t ci)
     hr_free(rc->left_finding);
     hr_free(rc->right_finding);
     rc->left_finding = rc->right_finding = NULL;
-    if ((error = hr_verdict_compute(&rc->verdict, cells, n)) < 0)
+    if ((error = hr_verdict_compute(&rc->verdict, cells, n, background)) < 0)
         goto done;
     if (rc->verdict->kind == HR_REAL_BUG) {
         char *observed = observed_expectation(rc->c, cells[0].obs[0]);
@@ -634,6 +693,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     hr_run *run = hr_calloc(1, sizeof(*run));
     hr_case **cases = NULL;
     const char **variants = NULL;
+    hr_strv background = HR_STRV_INIT;
     size_t nvariants, ncases = 0;
     double t0 = now_s();
     int error;
@@ -724,8 +784,9 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     if ((error = hr_mkdir_p(run->out_dir, 0755)) < 0 ||
         (error = replay_all(run, o, cases, NULL, 0)) < 0)
         goto done;
+    sanitizer_background(&background, run);
     for (size_t i = 0; i < ncases && error == 0; i++)
-        error = judge(run, i);
+        error = judge(run, i, &background);
     if (error < 0)
         goto done;
 
@@ -743,10 +804,15 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
             say(o, "divergence: adding ubsan and wrapv");
             grow_builds(run, 2);
             if ((error = build_all(run, o, uv, 2, b0)) == 0 &&
-                (error = replay_all(run, o, cases, mask, b0)) == 0)
+                (error = replay_all(run, o, cases, mask, b0)) == 0) {
+                /* Only the divergent cases ran on the new builds: what
+                 * they all show is not background there. */
+                hr_strv_release(&background);
+                sanitizer_background(&background, run);
                 for (size_t i = 0; i < ncases && error == 0; i++)
                     if (mask[i])
-                        error = judge(run, i);
+                        error = judge(run, i, &background);
+            }
         }
         hr_free(mask);
         if (error < 0)
@@ -763,6 +829,7 @@ done:
     if (error < 0)
         run->exit_code = 2;
     hr_free(variants);
+    hr_strv_release(&background);
     /* The run keeps the cases: hr_run_free() frees them. */
     if (run->cases == NULL)
         hr_case_free_all(cases, ncases);

@@ -23,6 +23,13 @@
  *	do is not stable, so the reduced reports are sorted and separated
  *	by blank lines. The result is a new string (free with hr_free());
  *	it is empty when text holds no report.
+ *
+ *	hr_sanitizer_summary() keeps one line per distinct finding: the
+ *	"file:line: runtime error: ..." line of a UBSan report, the SUMMARY
+ *	line of an ASan or LSan one, sorted and without repeats. Every
+ *	process reports a finding once, so a finding in code that every
+ *	daemon runs at start-up shows up as often as daemons happened to
+ *	start during a case; the summary does not depend on that.
  * SEE ALSO
  *	observe(3), the "== sanitizer" section.
  */
@@ -210,7 +217,22 @@ static int reduce_line(hr_buf *b, const char *line, int *starts)
 }
 
 /* hr_sanitizer_reduce - stable text of all reports, sorted */
+static char *reduce(const char *text, int summary);
+
+/* hr_sanitizer_reduce - whole reports, reduced */
 char *hr_sanitizer_reduce(const char *text)
+{
+    return reduce(text, 0);
+}
+
+/* hr_sanitizer_summary - one line per distinct finding */
+char *hr_sanitizer_summary(const char *text)
+{
+    return reduce(text, 1);
+}
+
+/* reduce - whole reports, or their identifying lines only */
+static char *reduce(const char *text, int summary)
 {
     hr_strv lines = HR_STRV_INIT, reports = HR_STRV_INIT;
     hr_buf cur = HR_BUF_INIT, line = HR_BUF_INIT;
@@ -235,8 +257,33 @@ char *hr_sanitizer_reduce(const char *text)
     }
     if (cur.len)
         hr_strv_add_owned(&reports, hr_buf_detach(&cur));
-    hr_strv_sort(&reports);
-    out = hr_strv_join(&reports, "\n");
+    if (summary) {
+        hr_strv keys = HR_STRV_INIT;
+
+        for (size_t i = 0; i < reports.n; i++) {
+            const char *r = reports.v[i];
+            const char *sum = strstr(r, "SUMMARY: ");
+            char *key;
+
+            if (strstr(r, "runtime error: ") == NULL && sum)
+                key = hr_strndup(sum, strcspn(sum, "\n"));
+            else
+                key = hr_strndup(r, strcspn(r, "\n"));
+            if (hr_strv_find(&keys, key) < 0)
+                hr_strv_add_owned(&keys, key);
+            else
+                hr_free(key);
+        }
+        hr_strv_sort(&keys);
+        hr_strv_release(&reports);
+        for (size_t i = 0; i < keys.n; i++)
+            hr_strv_addf(&reports, "%s\n", keys.v[i]);
+        hr_strv_release(&keys);
+        out = hr_strv_join(&reports, "");
+    } else {
+        hr_strv_sort(&reports);
+        out = hr_strv_join(&reports, "\n");
+    }
     hr_strv_release(&lines);
     hr_strv_release(&reports);
     hr_buf_release(&cur);

@@ -4,5 +4,6 @@
 /* sanitizer.h - reduce ASan/UBSan/LSan reports to their stable parts */
 
 char *hr_sanitizer_reduce(const char *text);
+char *hr_sanitizer_summary(const char *text);
 
 #endif

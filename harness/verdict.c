@@ -6,7 +6,7 @@
  * SYNOPSIS
  *	#include "verdict.h"
  *
- *	int	hr_verdict_compute(out, cells, n)
+ *	int	hr_verdict_compute(out, cells, n, background)
  *	void	hr_verdict_free(v)
  *	const char *hr_verdict_name(kind)
  *	int	hr_verdict_parse_name(out, name)
@@ -37,6 +37,11 @@
  *	real-bug: everything agrees, and differs from the expectation.
  *
  *	pass: everything agrees with the expectation.
+ *
+ *	Sanitizer findings ("== sanitizer" sections) are evidence, not
+ *	behaviour: observations are compared without them, and a finding
+ *	listed in background (one that every case shows, such as UB in
+ *	start-up code) does not make a divergence undefined-behavior.
  *
  *	The verdict names the differing cells and a representative pair
  *	(cell and rep indexes) for the caller to diff.
@@ -184,25 +189,90 @@ static int majority(const hr_cell *cells, size_t n, const char *env)
     return tie || best_count < 2 ? -1 : (int)best;
 }
 
+static int judge(hr_verdict *v, const hr_cell *cells, size_t n);
+
+/* strip_sanitizer - an observation without its sanitizer section */
+static char *strip_sanitizer(const char *obs)
+{
+    const char *sec, *end;
+    hr_buf b = HR_BUF_INIT;
+
+    if (obs == NULL)
+        return hr_strdup("");
+    sec = strncmp(obs, "== sanitizer\n", 13) == 0 ? obs
+                                                   : strstr(obs, "\n== sanitizer\n");
+    if (sec == NULL)
+        return hr_strdup(obs);
+    if (sec != obs)
+        sec++;
+    hr_buf_put(&b, obs, (size_t)(sec - obs));
+    end = strstr(sec + 1, "\n== ");
+    if (end)
+        hr_buf_puts(&b, end + 1);
+    return hr_buf_detach(&b);
+}
+
 /* hr_verdict_compute - apply the rules */
-int hr_verdict_compute(hr_verdict **out, const hr_cell *cells, size_t n)
+int hr_verdict_compute(hr_verdict **out, const hr_cell *in_cells, size_t n,
+                       const hr_strv *background)
 {
     hr_verdict *v = hr_calloc(1, sizeof(*v));
+    hr_cell *cells = hr_calloc(n ? n : 1, sizeof(hr_cell));
+    char ***stripped = hr_calloc(n ? n : 1, sizeof(char **));
+    int error;
+
+    /* Sanitizer findings are evidence, not behaviour: compare the
+     * observations without them (a finding in start-up code shows up
+     * whenever a daemon happened to start). */
+    for (size_t i = 0; i < n; i++) {
+        cells[i] = in_cells[i];
+        stripped[i] = hr_calloc(in_cells[i].nreps ? in_cells[i].nreps : 1,
+                                sizeof(char *));
+        for (size_t r = 0; r < in_cells[i].nreps; r++)
+            stripped[i][r] = strip_sanitizer(in_cells[i].obs[r]);
+        cells[i].obs = (const char *const *)stripped[i];
+        hr_verdict_sanitizer_lines(&v->ub_reports, obs0(&in_cells[i]));
+    }
+    /* Findings that every case shows are background, not evidence. */
+    for (size_t k = 0; background && k < v->ub_reports.n;) {
+        if (hr_strv_find(background, v->ub_reports.v[k]) >= 0) {
+            hr_strv_add(&v->ub_background, v->ub_reports.v[k]);
+            hr_free(v->ub_reports.v[k]);
+            memmove(&v->ub_reports.v[k], &v->ub_reports.v[k + 1],
+                    (v->ub_reports.n - k) * sizeof(char *));
+            v->ub_reports.n--;
+        } else {
+            k++;
+        }
+    }
+    *out = v;
+    error = judge(v, cells, n);
+    /* The pair's reps index the caller's cells, which are the same. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t r = 0; r < in_cells[i].nreps; r++)
+            hr_free(stripped[i][r]);
+        hr_free(stripped[i]);
+    }
+    hr_free(stripped);
+    hr_free(cells);
+    return error;
+}
+
+/* judge - the rules, on observations without sanitizer sections */
+static int judge(hr_verdict *v, const hr_cell *cells, size_t n)
+{
     int builds_disagree = 0, libenvs_disagree = 0, all_expect = 1;
     int dl = -1, dr = -1;       /* a disagreeing pair under one libenv */
 
     v->left_cell = v->right_cell = v->left_rep = v->right_rep = -1;
-    *out = v;
     if (n == 0) {
         v->kind = HR_PASS;
         v->summary = hr_strdup("no observations");
         return 0;
     }
-    for (size_t i = 0; i < n; i++) {
-        hr_verdict_sanitizer_lines(&v->ub_reports, obs0(&cells[i]));
+    for (size_t i = 0; i < n; i++)
         for (size_t r = 0; r < cells[i].nreps; r++)
             all_expect &= cells[i].expect_ok[r] != 0;
-    }
 
     /* 1. hardware: the same binary on the same input did not reproduce */
     if (find_flap(v, cells, n)) {
@@ -332,5 +402,6 @@ void hr_verdict_free(hr_verdict *v)
     hr_free(v->right);
     hr_free(v->suspect);
     hr_strv_release(&v->ub_reports);
+    hr_strv_release(&v->ub_background);
     hr_free(v);
 }

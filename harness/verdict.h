@@ -36,11 +36,13 @@ typedef struct hr_verdict {
     char *suspect;          /* compiler: the side that looks wrong, or
                              * "undecided"; NULL otherwise */
     hr_strv ub_reports;     /* "file:line: runtime error: ..." lines */
+    hr_strv ub_background;  /* sanitizer findings every case shows */
 } hr_verdict;
 
 const char *hr_verdict_name(hr_verdict_kind kind);
 int hr_verdict_parse_name(hr_verdict_kind *out, const char *name);
-int hr_verdict_compute(hr_verdict **out, const hr_cell *cells, size_t n);
+int hr_verdict_compute(hr_verdict **out, const hr_cell *cells, size_t n,
+                       const hr_strv *background);
 void hr_verdict_free(hr_verdict *v);
 void hr_verdict_sanitizer_lines(hr_strv *out, const char *obs);
 

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 export PFH="$PWD/pfharness"
 export TOP="$PWD"
 pass=0 fail=0 skip=0 failed=""
-logs=$(mktemp -d "${TMPDIR:-/tmp}/pfh-cli.XXXXXX")
+mkdir -p var/test-logs
+logs=$(mktemp -d "$PWD/var/test-logs/cli.XXXXXX")
 for t in tests/cli/t[0-9]*.sh; do
     name=$(basename "$t" .sh)
     if [ -n "${TESTS:-}" ]; then

@@ -26,4 +26,6 @@ expect_exit() {
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 
 T=$(mktemp -d /tmp/pfh-t.XXXXXX)
+# Instances under $T run daemons as postfix: it must reach them.
+chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT

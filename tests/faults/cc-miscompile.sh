@@ -3,10 +3,11 @@
 #
 # Real miscompiles are rare, so this wrapper simulates one. It behaves
 # exactly like $PFH_REAL_CC (default gcc), except when it compiles
-# src/global/xtext.c with optimization (-O, -O1, -O2, -O3, -Os): then it
-# compiles a copy in which xtext_unquote() decodes the high nibble of
-# "+XX" wrongly, as a bad strength reduction might. The object file
-# keeps its name, so nothing else in the build can tell.
+# src/global/xtext.c at -O2, -O3, -Os or -Ofast: then it compiles a copy
+# in which xtext_unquote() decodes the high nibble of "+XX" wrongly, as a
+# bad strength reduction might. -O0 and Postfix's default -O are
+# unaffected, so a run of O0, default and O2 has two builds against one.
+# The object file keeps its name, so nothing else in the build can tell.
 #
 # With PFH_MISCOMPILE_FLAG=-fsomething, the fault appears only while that
 # optimization is on (the -O level enables it and no -fno-something turns
@@ -19,8 +20,8 @@ src= opt=no flag_on=yes has_o=no
 for a in "$@"; do
     case "$a" in
     xtext.c|*/xtext.c) src=$a ;;
-    -O|-O[1-3s]|-Ofast) opt=yes ;;
-    -O0) opt=no ;;
+    -O[23s]|-Ofast) opt=yes ;;
+    -O|-O0|-O1) opt=no ;;
     -E|-M|-MM) src= ; break ;;    # preprocessing (ccache): the source as it is
     -o) has_o=yes ;;
     esac

@@ -200,7 +200,7 @@ static hr_verdict *fx_verdict(const hr_run *run, const hr_run_case *rc)
         };
         n++;
     }
-    assert_int_equal(hr_verdict_compute(&v, cells, n), 0);
+    assert_int_equal(hr_verdict_compute(&v, cells, n, NULL), 0);
     return v;
 }
 

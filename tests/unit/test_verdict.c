@@ -85,6 +85,20 @@ static const struct row rows[] = {
         "B\n== sanitizer\nsmtpd.c:12:5: runtime error: signed integer "
         "overflow\n"}, BAD}},
      HR_UB, "O2/plain,ubsan/plain", NULL},
+    {"a sanitizer section alone is not a divergence",
+     {{"O0", "plain", "u", {"A\n", "A\n", "A\n"}, OK},
+      {"O2", "plain", "", {"A\n", "A\n", "A\n"}, OK},
+      {"ubsan", "plain", "ws",
+       {"A\n== sanitizer\nmymalloc.c:235: runtime error: left shift\n",
+        "A\n== sanitizer\nmymalloc.c:235: runtime error: left shift\n",
+        "A\n== sanitizer\nmymalloc.c:235: runtime error: left shift\n"},
+       OK}},
+     HR_PASS, "", NULL},
+    {"sanitizer findings that come and go do not flap",
+     {{"O2", "plain", "", {"A\n", "A\n", "A\n"}, OK},
+      {"ubsan", "plain", "ws",
+       {"A\n== sanitizer\nx.c:1: runtime error: y\n", "A\n", "A\n"}, OK}},
+     HR_PASS, "", NULL},
     {"a library environment changes every build the same way",
      {{"O0", "plain", "u", {"A", "A", "A"}, OK},
       {"O2", "plain", "", {"A", "A", "A"}, OK},
@@ -132,7 +146,7 @@ static void test_verdict_rules(void **state)
         hr_verdict *v = NULL;
         char *diff;
 
-        assert_int_equal(hr_verdict_compute(&v, cells, n), 0);
+        assert_int_equal(hr_verdict_compute(&v, cells, n, NULL), 0);
         diff = hr_strv_join(&v->differing, ",");
         if (v->kind != rows[i].want || strcmp(diff, rows[i].differing) != 0)
             fail_msg("row '%s': got %s [%s], want %s [%s]", rows[i].name,
@@ -155,6 +169,39 @@ static void test_verdict_rules(void **state)
         hr_free(diff);
         hr_verdict_free(v);
     }
+}
+
+static void test_verdict_background_is_not_evidence(void **state)
+{
+    /* O2 stands apart; the only sanitizer finding is one every case
+     * shows: the compiler, not undefined behaviour. */
+    static const char *const o0[] = {"A", "A", "A"};
+    static const char *const o2[] = {"B", "B", "B"};
+    static const char *const us[] = {
+        "A\n== sanitizer\nmymalloc.c:235: runtime error: left shift\n",
+        "A\n== sanitizer\nmymalloc.c:235: runtime error: left shift\n",
+        "A\n== sanitizer\nmymalloc.c:235: runtime error: left shift\n"};
+    static const int ok[] = {1, 1, 1}, bad[] = {0, 0, 0};
+    hr_cell cells[3] = {
+        {"O0", "plain", 1, 0, 0, 3, o0, ok},
+        {"default", "plain", 0, 0, 0, 3, o2, bad},
+        {"ubsan", "plain", 0, 1, 1, 3, us, ok},
+    };
+    hr_strv bg = HR_STRV_INIT;
+    hr_verdict *v;
+
+    (void)state;
+    hr_strv_add(&bg, "mymalloc.c:235: runtime error: left shift");
+    assert_int_equal(hr_verdict_compute(&v, cells, 3, &bg), 0);
+    assert_int_equal(v->kind, HR_COMPILER);
+    assert_int_equal(v->ub_reports.n, 0);
+    assert_int_equal(v->ub_background.n, 1);
+    hr_verdict_free(v);
+    /* Without the background, the same finding is evidence of UB. */
+    assert_int_equal(hr_verdict_compute(&v, cells, 3, NULL), 0);
+    assert_int_equal(v->kind, HR_UB);
+    hr_verdict_free(v);
+    hr_strv_release(&bg);
 }
 
 static void test_verdict_ub_report_is_evidence(void **state)
@@ -192,7 +239,7 @@ static void test_verdict_no_cells(void **state)
     hr_verdict *v;
 
     (void)state;
-    assert_int_equal(hr_verdict_compute(&v, NULL, 0), 0);
+    assert_int_equal(hr_verdict_compute(&v, NULL, 0, NULL), 0);
     assert_int_equal(v->kind, HR_PASS);
     hr_verdict_free(v);
 }
@@ -202,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verdict_rules),
         cmocka_unit_test(test_verdict_ub_report_is_evidence),
+        cmocka_unit_test(test_verdict_background_is_not_evidence),
         cmocka_unit_test(test_verdict_names_round_trip),
         cmocka_unit_test(test_verdict_no_cells),
     };

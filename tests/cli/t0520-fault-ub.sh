@@ -1,0 +1,45 @@
+#!/bin/sh
+# t0520-fault-ub - a source change whose behaviour depends on undefined
+# behaviour that the optimizer exploits (signed overflow), committed on
+# top of the imported tree as a test-only commit: the ubsan build reports
+# it and the verdict is undefined-behavior, with file:line as evidence.
+. tests/cli/lib.sh
+need_root
+command -v git >/dev/null || skip "git is not installed"
+command -v patch >/dev/null || skip "patch is not installed"
+
+$PFH fetch >/dev/null
+git clone -q "$TOP/var/sources.git" "$T/src"
+cd "$T/src"
+git checkout -q postfix-3.7.11
+patch -s -p1 <"$TOP/tests/faults/ub-size-overflow.patch"
+git -c user.name=pfharness-test -c user.email=test@pfharness.invalid \
+    commit -q -am "test-only: an overflow check that relies on wrapping"
+cd "$TOP"
+rev=$($PFH fetch --git "$T/src" --rev HEAD | cut -d' ' -f2)
+
+set +e
+$PFH run --source "$rev" --variants O0,O2,ubsan \
+    --cases tests/faults/cases/fault-size-overflow.case cases/smtp/capture-basic.case \
+    --out "$T/run" --json "$T/r.json" >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+cat "$T/out" "$T/err"
+[ $rc -eq 1 ] || fail "run exited $rc, wanted 1"
+grep -q '^fault-size-overflow  *undefined-behavior' "$T/out" ||
+    fail "fault-size-overflow is not undefined-behavior"
+grep -q '^capture-basic  *pass' "$T/out" || fail "capture-basic did not pass"
+grep -q 'smtpd.c:[0-9]*:[0-9]*: runtime error: signed integer overflow' "$T/r.json" ||
+    fail "no sanitizer file:line in the report"
+
+# The wrapv build, without a sanitizer, reaches the same conclusion.
+set +e
+$PFH run --source "$rev" --variants O0,O2,wrapv \
+    --cases tests/faults/cases/fault-size-overflow.case --out "$T/wrapv" \
+    >"$T/wout" 2>"$T/werr"
+rc=$?
+set -e
+cat "$T/wout"
+[ $rc -eq 1 ] || fail "wrapv run exited $rc"
+grep -q '^fault-size-overflow  *undefined-behavior' "$T/wout" ||
+    fail "wrapv did not side with O0"
