@@ -693,7 +693,11 @@ static int parse_config(struct parser *p, int line, char *rest)
         strspn(param, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(param))
         return perr(p, line, "'config' needs 'parameter = value', not '%s'",
                     param);
-    if (strlen(param) > 9 && strcmp(param + strlen(param) - 8, "_command") == 0)
+    /* disable_vrfy_command is a switch, not a program: a parameter that
+     * the allowlist names exactly is not caught by the suffix rule. */
+    if (strlen(param) > 9 &&
+        strcmp(param + strlen(param) - 8, "_command") == 0 &&
+        !in_list(config_allow, param))
         return perr(p, line, "'%s' runs a program; cases may not set it",
                     param);
     if (strcmp(param, "allow_mail_to_commands") == 0 ||

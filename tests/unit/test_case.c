@@ -891,6 +891,10 @@ static void test_case_config_tables_sink(void **state)
     assert_int_equal(c->sink[2].code, 421);
     assert_string_equal(c->sink[3].text, "");
     hr_case_free(c);
+    /* Named on the allowlist: a switch, although it ends in _command. */
+    c = parse_ok(S "config disable_vrfy_command = yes\n" G);
+    assert_string_equal(c->config.v[0], "disable_vrfy_command = yes");
+    hr_case_free(c);
     c = parse_ok(S "map transport_maps slow.example retry:\n"
                    "map transport_maps b.example :[127.0.0.9]\n"
                    "map transport_maps c.example error:5.1.1 gone\n" G);
