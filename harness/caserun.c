@@ -155,15 +155,8 @@ char *hr_caserun_expected(const hr_case *c)
     for (size_t x = 0; x < c->nxs; x++) {
         const hr_case_exchange *ex = &c->xs[x];
 
-        for (size_t i = 0; i < ex->nitems; i++) {
-            const char *d = ex->items[i].display;
-
-            if ((d[0] == '|' || d[0] == '~' || d[0] == '>') &&
-                (d[1] == ' ' || d[1] == 0))
-                hr_buf_printf(&b, "%s\n", d);
-            else
-                hr_buf_printf(&b, "> %s\n", d);
-        }
+        for (size_t i = 0; i < ex->nitems; i++)
+            hr_replay_render_item(&b, &ex->items[i]);
         for (size_t r = 0; r < ex->nreplies; r++) {
             const char *p = ex->expect[r];
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "caserun.h"
 #include "fsutil.h"
 #include "mem.h"
 #include "msg.h"
@@ -761,6 +762,34 @@ static void test_case_raw(void **state)
     hr_case_free(c);
 }
 
+/* test_case_expected_render - each step shows with its own marker */
+static void test_case_expected_render(void **state)
+{
+    hr_case *c = parse_ok(S G "> MAIL FROM:<a@b>\n"
+                              "< 250 2.1.0 Ok\n"
+                              "~ RCPT TO:<c@d>\\n\n"
+                              "< 250 2.1.5 Ok\n"
+                              "> DATA\n"
+                              "< 354 go\n"
+                              "| x\n"
+                              "< 250 ok\n");
+    char *text = hr_caserun_expected(c);
+
+    (void)state;
+    /* Raw bytes are "~ " as in the case, never a "> " command. */
+    assert_string_equal(text, "< 220 hi\n"
+                              "> MAIL FROM:<a@b>\n"
+                              "< 250 2.1.0 Ok\n"
+                              "~ RCPT TO:<c@d>\\n\n"
+                              "< 250 2.1.5 Ok\n"
+                              "> DATA\n"
+                              "< 354 go\n"
+                              "| (1 line, 6 bytes)\n"
+                              "< 250 ok\n");
+    hr_free(text);
+    hr_case_free(c);
+}
+
 /* test_case_raw_repeat_brace - the first '}' closes \{...} */
 static void test_case_raw_repeat_brace(void **state)
 {
@@ -1286,6 +1315,7 @@ int main(void)
         cmocka_unit_test(test_case_bdat_malformed),
         cmocka_unit_test(test_case_raw),
         cmocka_unit_test(test_case_raw_repeat_brace),
+        cmocka_unit_test(test_case_expected_render),
         cmocka_unit_test(test_case_data_globs),
         cmocka_unit_test(test_case_utf8),
         cmocka_unit_test(test_case_pause_eof),
