@@ -369,6 +369,28 @@ static void test_observe_dsn_order_irrelevant(void **state)
     hr_free(text);
 }
 
+/* The ENVID a client gave comes back as Original-Envelope-Id. */
+static void test_observe_dsn_envelope_id_shown(void **state)
+{
+    struct fixture *f = *state;
+    hr_obs_msg *m = mail_of(f, "pfuser@example.test", "multipart/report");
+    char *text = replace(m->text, "Reporting-MTA: dns; mx.example.test\n",
+                         "Original-Envelope-Id: PO-2024-118734\n"
+                         "Reporting-MTA: dns; mx.example.test\n");
+    char *obs, *want;
+
+    m->text = text;
+    m->len = strlen(text);
+    obs = observe(f);
+    want = replace(f->ref, "Reporting-MTA: dns; mx.example.test\n",
+                   "Original-Envelope-Id: PO-2024-118734\n"
+                   "Reporting-MTA: dns; mx.example.test\n");
+    assert_string_equal(obs, want);
+    hr_free(want);
+    hr_free(obs);
+    hr_free(text);
+}
+
 static void test_observe_nul_bytes_shown(void **state)
 {
     static const char msg[] = "Subject: x\n\nbad\0byte\n";
@@ -401,6 +423,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_observe_queue_id_mixup_shows,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_observe_dsn_order_irrelevant,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_observe_dsn_envelope_id_shown,
                                         setup, teardown),
         cmocka_unit_test(test_observe_empty_sections_omitted),
         cmocka_unit_test(test_observe_log_findings),
