@@ -56,7 +56,7 @@ rcpt    team@example.test
 map     virtual_alias_maps  team@example.test  alice@example.test, bob@remote.example
 sink    bob@remote.example  550 5.1.1 no such user
 expect  alice@example.test  deliverable    2.0.0
-expect  bob@remote.example  undeliverable  5.1.1  host 127.0.0.9* said: 550*
+expect  bob@remote.example  undeliverable  5.1.1  550 5.1.1 no such user
 CASE
 echo "not a case" >"$T/c/smtp/notes.txt"
 echo "garbage" >"$T/c/smtp/.editor-swap.case"
