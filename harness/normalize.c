@@ -119,8 +119,7 @@ static const struct rule rules[] = {
     {"qid-log",
      "learn a queue ID from a log line's 'prog[pid]: X: ' or "
      "'prog[pid]: warning: X: '",
-     "[A-Za-z0-9/_.-]+\\[[0-9]+\\]: ((warning|error|fatal|panic): )?" QID
-     ": ",
+     "[A-Za-z0-9/_.-]+\\[[0-9]+\\]: ((warning|error|fatal|panic): )?" QID ": ",
      0, 3, LEARN, CL_Q},
     {"qid-received", "learn a queue ID from Received: '... id X'",
      "(^|[[:space:]])id " QID "\\b", 0, 2, LEARN, CL_Q},

@@ -288,10 +288,9 @@ static void put_paragraphs(hr_buf *b, const char *text)
 /* render_dsn - one report, records sorted by recipient */
 static char *render_dsn(const char *box, const hr_dsn *d)
 {
-    static const char *const fields[] = {"Original-Envelope-Id",
-                                         "Reporting-MTA", "Received-From-MTA",
-                                         "X-Postfix-Queue-ID",
-                                         "X-Postfix-Sender", "Arrival-Date"};
+    static const char *const fields[] = {
+        "Original-Envelope-Id", "Reporting-MTA",    "Received-From-MTA",
+        "X-Postfix-Queue-ID",   "X-Postfix-Sender", "Arrival-Date"};
     size_t n = hr_dsn_count(d);
     struct keyed *recs = hr_calloc(n, sizeof(*recs));
     hr_buf b = HR_BUF_INIT, r = HR_BUF_INIT;

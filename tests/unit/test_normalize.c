@@ -71,7 +71,8 @@ static const struct example examples[] = {
      "message-id=<>\n"},
     {"qid-queued-as", "250 2.0.0 Ok: queued as CA818A78E42\n",
      "250 2.0.0 Ok: queued as Q1\n"},
-    {"qid-log", "postfix/qmgr[8273]: 637F0A76043: removed\n"
+    {"qid-log",
+     "postfix/qmgr[8273]: 637F0A76043: removed\n"
      "postfix/smtpd[8293]: warning: CBF3D528365: queue file size limit "
      "exceeded\n",
      "postfix/qmgr[P1]: Q1: removed\n"
