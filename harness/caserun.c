@@ -70,6 +70,15 @@ static const char *diag_text(const char *d)
     return semi;
 }
 
+/* record_matches - a DSN record says what an expect line wants */
+static int record_matches(const hr_probe_expect *x, const hr_dsn_record *r)
+{
+    return r->action && strcasecmp(r->action, x->action) == 0 && r->status &&
+           hr_glob_match(x->status, r->status) &&
+           (x->diag == NULL ||
+            hr_glob_match(x->diag, diag_text(r->diagnostic)));
+}
+
 /* hr_caserun_check_probe - compare DSN records with the expectation */
 char *hr_caserun_check_probe(const hr_case *c, const hr_mail *mail,
                              size_t nmail)
@@ -101,23 +110,33 @@ char *hr_caserun_check_probe(const hr_case *c, const hr_mail *mail,
         const hr_probe_expect *x = &c->expects[e];
         const hr_dsn_record *r = NULL;
 
+        /* The first unused record for the recipient that matches, else
+         * the first unused one (to report how it differs): a recipient
+         * may have several records, one per expect line. */
+        size_t pick = nrecs;
+
         for (size_t k = 0; k < nrecs; k++) {
             const char *a = hr_dsn_address(recs[k]->final_rcpt);
 
-            if (!used[k] && a && strcasecmp(a, x->rcpt) == 0) {
-                r = recs[k];
-                used[k] = 1;
+            if (used[k] || a == NULL || strcasecmp(a, x->rcpt) != 0)
+                continue;
+            if (pick == nrecs)
+                pick = k;
+            if (record_matches(x, recs[k])) {
+                pick = k;
                 break;
             }
+        }
+        if (pick < nrecs) {
+            r = recs[pick];
+            used[pick] = 1;
         }
         if (r == NULL) {
             hr_buf_printf(&out, "%s:%d: no report for %s\n", c->path, x->line,
                           x->rcpt);
             continue;
         }
-        if (r->action == NULL || strcasecmp(r->action, x->action) != 0 ||
-            r->status == NULL || !hr_glob_match(x->status, r->status) ||
-            (x->diag && !hr_glob_match(x->diag, diag_text(r->diagnostic))))
+        if (!record_matches(x, r))
             hr_buf_printf(&out, "%s:%d: expected %s %s %s%s%s, got %s %s %s\n",
                           c->path, x->line, x->rcpt, x->action, x->status,
                           x->diag ? " " : "", x->diag ? x->diag : "",
@@ -155,15 +174,8 @@ char *hr_caserun_expected(const hr_case *c)
     for (size_t x = 0; x < c->nxs; x++) {
         const hr_case_exchange *ex = &c->xs[x];
 
-        for (size_t i = 0; i < ex->nitems; i++) {
-            const char *d = ex->items[i].display;
-
-            if ((d[0] == '|' || d[0] == '~' || d[0] == '>') &&
-                (d[1] == ' ' || d[1] == 0))
-                hr_buf_printf(&b, "%s\n", d);
-            else
-                hr_buf_printf(&b, "> %s\n", d);
-        }
+        for (size_t i = 0; i < ex->nitems; i++)
+            hr_replay_render_item(&b, &ex->items[i]);
         for (size_t r = 0; r < ex->nreplies; r++) {
             const char *p = ex->expect[r];
 

@@ -116,8 +116,11 @@ static const struct rule rules[] = {
      0, 0, LITERAL, CL_M},
     {"qid-queued-as", "learn a queue ID from 'queued as X'",
      "queued as " QID "\\b", 0, 1, LEARN, CL_Q},
-    {"qid-log", "learn a queue ID from a log line's 'prog[pid]: X: '",
-     "[A-Za-z0-9/_.-]+\\[[0-9]+\\]: " QID ": ", 0, 1, LEARN, CL_Q},
+    {"qid-log",
+     "learn a queue ID from a log line's 'prog[pid]: X: ' or "
+     "'prog[pid]: warning: X: '",
+     "[A-Za-z0-9/_.-]+\\[[0-9]+\\]: ((warning|error|fatal|panic): )?" QID ": ",
+     0, 3, LEARN, CL_Q},
     {"qid-received", "learn a queue ID from Received: '... id X'",
      "(^|[[:space:]])id " QID "\\b", 0, 2, LEARN, CL_Q},
     {"qid-header", "learn a queue ID from X-Postfix-Queue-ID: X",

@@ -29,7 +29,9 @@
  *	== sink		the sink's record.
  *	== log		panic, fatal, error and warning lines, and
  *			master's "killed by signal" and "terminat... on
- *			signal" lines, without the syslog time and host.
+ *			signal" lines, without the syslog time and host,
+ *			except cleanup's warnings about a file system
+ *			clock 1 second ahead (host_noise below).
  *			They are grouped by program in byte order, in log
  *			order within a program, because concurrent daemons
  *			interleave differently from run to run. The first
@@ -287,9 +289,9 @@ static void put_paragraphs(hr_buf *b, const char *text)
 /* render_dsn - one report, records sorted by recipient */
 static char *render_dsn(const char *box, const hr_dsn *d)
 {
-    static const char *const fields[] = {"Reporting-MTA", "Received-From-MTA",
-                                         "X-Postfix-Queue-ID",
-                                         "X-Postfix-Sender", "Arrival-Date"};
+    static const char *const fields[] = {
+        "Original-Envelope-Id", "Reporting-MTA",    "Received-From-MTA",
+        "X-Postfix-Queue-ID",   "X-Postfix-Sender", "Arrival-Date"};
     size_t n = hr_dsn_count(d);
     struct keyed *recs = hr_calloc(n, sizeof(*recs));
     hr_buf b = HR_BUF_INIT, r = HR_BUF_INIT;
@@ -352,9 +354,28 @@ static int split_log_line(const char *line, size_t len, char **prog,
     return 1;
 }
 
+/*
+ * Warnings that depend on the host, not on Postfix or the case. With
+ * multigrain timestamps (Linux 6.13 and later, ext4, xfs, tmpfs, ...) a
+ * new file's mtime comes from the fine clock, while time() reads the
+ * coarse one: a queue file written in the last few milliseconds of a
+ * second has an mtime one second "ahead". cleanup then logs these two
+ * lines, resets the time stamp and carries on, so they come and go from
+ * run to run of the same case.
+ */
+static const char *const host_noise[] = {
+    "file system clock is 1 seconds ahead of local clock",
+    "resetting file time stamps - this hurts performance",
+    NULL,
+};
+
 /* severity - 4 panic, 3 fatal, 2 error, 1 warning or signal, 0 none */
 static int severity(const char *text)
 {
+    for (const char *const *h = host_noise; *h; h++)
+        if (strstr(text, *h))
+            return 0;
+
     static const char *const levels[] = {
         "warning: ", "error: ", "fatal: ", "panic: "};
     const char *msg = strstr(text, ": ");

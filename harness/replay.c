@@ -8,6 +8,7 @@
  *
  *	int	hr_replay_run(out, case, netns, step_timeout_ms)
  *	int	hr_reply_read(out, fd, pending, timeout_ms)
+ *	void	hr_replay_render_item(out, item)
  * DESCRIPTION
  *	hr_replay_run() connects from the case's client address to
  *	127.0.0.1:25 inside the instance's network namespace and plays the
@@ -21,6 +22,10 @@
  *	("< "), plus "! " lines for events: a reply that did not come in
  *	time, a connection the server closed. Each reply is compared with
  *	the case's recorded reply (a glob); differences go to mismatch.
+ *
+ *	hr_replay_render_item() appends an item's transcript line: "> "
+ *	and the command, "~ " and the raw text as the case wrote it, or the
+ *	"| (N lines, M bytes)" summary of content and chunks.
  *
  *	hr_reply_read() reads one complete, possibly multi-line, SMTP reply
  *	(lines "NNN-" continue, "NNN " ends), leaving extra bytes in
@@ -145,18 +150,23 @@ static void render_reply(hr_buf *transcript, hr_buf *joined, const char *raw)
     }
 }
 
-/* render_item - how an item appears in the transcript */
-static void render_item(hr_buf *t, const hr_case_item *it)
+/* hr_replay_render_item - how an item appears in the transcript */
+void hr_replay_render_item(hr_buf *t, const hr_case_item *it)
 {
-    const char *d = it->display;
-
-    /* Commands are shown as "> CMD"; content and raw bytes carry their
-     * own marker ("| ", "~ ") in display. */
-    if ((d[0] == '|' || d[0] == '~' || d[0] == '>') &&
-        (d[1] == ' ' || d[1] == 0))
-        hr_buf_printf(t, "%s\n", d);
-    else
-        hr_buf_printf(t, "> %s\n", d);
+    /* Content and chunks carry their "| " marker in display; commands
+     * and raw bytes get the marker of the step that wrote them, so that
+     * raw bytes never pass for a command (which would end in CRLF). */
+    switch (it->kind) {
+    case HR_ITEM_COMMAND:
+        hr_buf_printf(t, "> %s\n", it->display);
+        break;
+    case HR_ITEM_RAW:
+        hr_buf_printf(t, "~ %s\n", it->display);
+        break;
+    default:
+        hr_buf_printf(t, "%s\n", it->display);
+        break;
+    }
 }
 
 /* write_all - everything, or fail */
@@ -258,7 +268,7 @@ int hr_replay_run(hr_replay_result *out, const hr_case *c, const char *netns,
         }
         hr_buf_clear(&wire);
         for (size_t i = 0; i < ex->nitems; i++) {
-            render_item(&out->transcript, &ex->items[i]);
+            hr_replay_render_item(&out->transcript, &ex->items[i]);
             hr_buf_put(&wire, ex->items[i].bytes, ex->items[i].len);
         }
         if (wire.len > 0 && write_all(fd, &wire) < 0) {

@@ -19,6 +19,7 @@ void hr_replay_result_init(hr_replay_result *r);
 void hr_replay_result_release(hr_replay_result *r);
 int hr_replay_run(hr_replay_result *out, const hr_case *c, const char *netns,
                   int step_timeout_ms);
+void hr_replay_render_item(hr_buf *out, const hr_case_item *it);
 int hr_reply_read(hr_buf *out, int fd, hr_buf *pending, int timeout_ms);
 
 #endif

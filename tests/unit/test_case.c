@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "caserun.h"
 #include "fsutil.h"
 #include "mem.h"
 #include "msg.h"
@@ -278,8 +279,6 @@ static const struct err_row err_rows[] = {
      "relayed, expanded, failed, delayed)"},
     {"expect_status", P "expect a@x failed 5.1.x\n", 0,
      "7: bad status '5.1.x' (like 5.1.1; '*' and '?' allowed)"},
-    {"expect_twice", P "expect r@x undeliverable 5.1.1\n", 0,
-     "7: 'r@x' is expected twice (first on line 6)"},
     {"expect_in_smtp", S "expect r@x deliverable 2.0.0\n", 0,
      "3: 'expect' is only for probe cases"},
     {"step_in_probe", P "> EHLO x\n", 0, "7: '>' is only for smtp cases"},
@@ -761,6 +760,34 @@ static void test_case_raw(void **state)
     hr_case_free(c);
 }
 
+/* test_case_expected_render - each step shows with its own marker */
+static void test_case_expected_render(void **state)
+{
+    hr_case *c = parse_ok(S G "> MAIL FROM:<a@b>\n"
+                              "< 250 2.1.0 Ok\n"
+                              "~ RCPT TO:<c@d>\\n\n"
+                              "< 250 2.1.5 Ok\n"
+                              "> DATA\n"
+                              "< 354 go\n"
+                              "| x\n"
+                              "< 250 ok\n");
+    char *text = hr_caserun_expected(c);
+
+    (void)state;
+    /* Raw bytes are "~ " as in the case, never a "> " command. */
+    assert_string_equal(text, "< 220 hi\n"
+                              "> MAIL FROM:<a@b>\n"
+                              "< 250 2.1.0 Ok\n"
+                              "~ RCPT TO:<c@d>\\n\n"
+                              "< 250 2.1.5 Ok\n"
+                              "> DATA\n"
+                              "< 354 go\n"
+                              "| (1 line, 6 bytes)\n"
+                              "< 250 ok\n");
+    hr_free(text);
+    hr_case_free(c);
+}
+
 /* test_case_raw_repeat_brace - the first '}' closes \{...} */
 static void test_case_raw_repeat_brace(void **state)
 {
@@ -890,6 +917,10 @@ static void test_case_config_tables_sink(void **state)
     assert_null(c->sink[2].rcpt);
     assert_int_equal(c->sink[2].code, 421);
     assert_string_equal(c->sink[3].text, "");
+    hr_case_free(c);
+    /* Named on the allowlist: a switch, although it ends in _command. */
+    c = parse_ok(S "config disable_vrfy_command = yes\n" G);
+    assert_string_equal(c->config.v[0], "disable_vrfy_command = yes");
     hr_case_free(c);
     c = parse_ok(S "map transport_maps slow.example retry:\n"
                    "map transport_maps b.example :[127.0.0.9]\n"
@@ -1211,6 +1242,61 @@ static char *repo_path(const char *rel)
     return path;
 }
 
+/* test_case_probe_repeated_rcpt - one expect line per record, so a
+ * recipient named by two reports (sendmail -v: the bounce and the
+ * verbose report) takes two lines, matched whatever the report order */
+static void test_case_probe_repeated_rcpt(void **state)
+{
+    char *path = repo_path("tests/data/dsn/bounce-multi.in");
+    hr_buf b = HR_BUF_INIT;
+    hr_mail mail[2];
+    char *delayed, *at, *msg;
+    hr_case *c;
+
+    (void)state;
+    assert_int_equal(hr_file_read(&b, path, 0), 0);
+    /* A second report in which carol's record is delayed, not failed. */
+    at = strstr(hr_buf_cstr(&b), "Action: failed\nStatus: 5.1.1\nRemote-MTA");
+    assert_non_null(at);
+    delayed = hr_sprintf("%.*sAction: delayed\nStatus: 4.1.1\n%s",
+                         (int)(at - b.ptr), b.ptr, at + 29);
+    mail[0].mailbox = "a";
+    mail[0].text = delayed;
+    mail[0].len = strlen(delayed);
+    mail[1].mailbox = "a";
+    mail[1].text = (char *)hr_buf_cstr(&b);
+    mail[1].len = b.len;
+
+    /* failed first, though the delayed record comes first */
+    c = parse_ok("name t\nkind probe\nmode v\nsender s@x\nrcpt r@x\n"
+                 "expect carol@remote.test failed 5.1.1\n"
+                 "expect carol@remote.test delayed 4.1.1\n"
+                 "expect dave@remote.test failed 5.7.1\n"
+                 "expect dave@remote.test failed 5.7.1\n"
+                 "expect nosuch@example.test failed 5.1.1\n"
+                 "expect nosuch@example.test failed 5.1.1\n");
+    msg = hr_caserun_check_probe(c, mail, 2);
+    assert_string_equal(msg, "");
+    hr_free(msg);
+    hr_case_free(c);
+
+    /* one line for two records: the second is unexpected */
+    c = parse_ok("name t\nkind probe\nmode v\nsender s@x\nrcpt r@x\n"
+                 "expect carol@remote.test failed 5.1.1\n"
+                 "expect carol@remote.test delayed 4.1.1\n"
+                 "expect dave@remote.test failed 5.7.1\n"
+                 "expect nosuch@example.test failed 5.1.1\n"
+                 "expect nosuch@example.test failed 5.1.1\n");
+    msg = hr_caserun_check_probe(c, mail, 2);
+    assert_string_equal(msg, "t.case: unexpected report: rfc822; "
+                             "dave@remote.test failed 5.7.1\n");
+    hr_free(msg);
+    hr_case_free(c);
+    hr_free(delayed);
+    hr_buf_release(&b);
+    hr_free(path);
+}
+
 /* test_case_captures - the shipped cases reproduce the captured bytes */
 static void test_case_captures(void **state)
 {
@@ -1282,6 +1368,8 @@ int main(void)
         cmocka_unit_test(test_case_bdat_malformed),
         cmocka_unit_test(test_case_raw),
         cmocka_unit_test(test_case_raw_repeat_brace),
+        cmocka_unit_test(test_case_expected_render),
+        cmocka_unit_test(test_case_probe_repeated_rcpt),
         cmocka_unit_test(test_case_data_globs),
         cmocka_unit_test(test_case_utf8),
         cmocka_unit_test(test_case_pause_eof),

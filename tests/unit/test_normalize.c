@@ -71,8 +71,12 @@ static const struct example examples[] = {
      "message-id=<>\n"},
     {"qid-queued-as", "250 2.0.0 Ok: queued as CA818A78E42\n",
      "250 2.0.0 Ok: queued as Q1\n"},
-    {"qid-log", "postfix/qmgr[8273]: 637F0A76043: removed\n",
-     "postfix/qmgr[P1]: Q1: removed\n"},
+    {"qid-log",
+     "postfix/qmgr[8273]: 637F0A76043: removed\n"
+     "postfix/smtpd[8293]: warning: CBF3D528365: queue file size limit "
+     "exceeded\n",
+     "postfix/qmgr[P1]: Q1: removed\n"
+     "postfix/smtpd[P2]: warning: Q2: queue file size limit exceeded\n"},
     {"qid-received",
      "Received: by mx.example.test (Postfix)\n"
      "\tid 51D15A76058; Tue, 24 Nov 2026 07:38:35 +0000 (UTC)\n",

@@ -274,6 +274,27 @@ static void test_observe_log_findings(void **state)
     hr_free(obs);
 }
 
+/* The multigrain-timestamp warnings of cleanup are host noise. */
+static void test_observe_log_host_noise(void **state)
+{
+    hr_obs_raw raw = {0};
+    char *obs;
+
+    (void)state;
+    raw.maillog = "Nov 24 07:38:30 mx postfix/cleanup[11]: warning: file "
+                  "system clock is 1 seconds ahead of local clock\n"
+                  "Nov 24 07:38:30 mx postfix/cleanup[11]: warning: resetting "
+                  "file time stamps - this hurts performance\n"
+                  "Nov 24 07:38:30 mx postfix/cleanup[11]: warning: file "
+                  "system clock is 300 seconds ahead of local clock\n";
+    assert_int_equal(hr_observe(&obs, &raw), 0);
+    /* A real skew still shows. */
+    assert_string_equal(obs, "== log\n"
+                             "* postfix/cleanup[P1]: warning: file system "
+                             "clock is 300 seconds ahead of local clock\n");
+    hr_free(obs);
+}
+
 static void test_observe_log_interleaving_irrelevant(void **state)
 {
     hr_obs_raw a = {0}, b = {0};
@@ -348,6 +369,28 @@ static void test_observe_dsn_order_irrelevant(void **state)
     hr_free(text);
 }
 
+/* The ENVID a client gave comes back as Original-Envelope-Id. */
+static void test_observe_dsn_envelope_id_shown(void **state)
+{
+    struct fixture *f = *state;
+    hr_obs_msg *m = mail_of(f, "pfuser@example.test", "multipart/report");
+    char *text = replace(m->text, "Reporting-MTA: dns; mx.example.test\n",
+                         "Original-Envelope-Id: PO-2024-118734\n"
+                         "Reporting-MTA: dns; mx.example.test\n");
+    char *obs, *want;
+
+    m->text = text;
+    m->len = strlen(text);
+    obs = observe(f);
+    want = replace(f->ref, "Reporting-MTA: dns; mx.example.test\n",
+                   "Original-Envelope-Id: PO-2024-118734\n"
+                   "Reporting-MTA: dns; mx.example.test\n");
+    assert_string_equal(obs, want);
+    hr_free(want);
+    hr_free(obs);
+    hr_free(text);
+}
+
 static void test_observe_nul_bytes_shown(void **state)
 {
     static const char msg[] = "Subject: x\n\nbad\0byte\n";
@@ -381,8 +424,11 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_observe_dsn_order_irrelevant,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_observe_dsn_envelope_id_shown,
+                                        setup, teardown),
         cmocka_unit_test(test_observe_empty_sections_omitted),
         cmocka_unit_test(test_observe_log_findings),
+        cmocka_unit_test(test_observe_log_host_noise),
         cmocka_unit_test(test_observe_log_interleaving_irrelevant),
         cmocka_unit_test(test_observe_first_finding),
         cmocka_unit_test(test_observe_nul_bytes_shown),
