@@ -407,6 +407,27 @@ static void test_observe_nul_bytes_shown(void **state)
     hr_free(obs);
 }
 
+/* The SIZE Postfix declares to the sink depends on its queue id length. */
+static void test_observe_sink_size_masked(void **state)
+{
+    hr_obs_raw a = {0}, b = {0};
+    char *oa, *ob;
+
+    (void)state;
+    a.sink = "session 1\n> MAIL FROM:<x@example.test> SIZE=484 BODY=8BITMIME\n"
+             "< 250 2.1.0 Ok\n| body SIZE=9 stays\n";
+    b.sink = "session 1\n> MAIL FROM:<x@example.test> SIZE=486 BODY=8BITMIME\n"
+             "< 250 2.1.0 Ok\n| body SIZE=9 stays\n";
+    assert_int_equal(hr_observe(&oa, &a), 0);
+    assert_int_equal(hr_observe(&ob, &b), 0);
+    assert_string_equal(oa, ob);
+    assert_non_null(strstr(oa, "> MAIL FROM:<x@example.test> SIZE=N "
+                               "BODY=8BITMIME\n"));
+    assert_non_null(strstr(oa, "| body SIZE=9 stays\n"));
+    hr_free(oa);
+    hr_free(ob);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_observe_log_interleaving_irrelevant),
         cmocka_unit_test(test_observe_first_finding),
         cmocka_unit_test(test_observe_nul_bytes_shown),
+        cmocka_unit_test(test_observe_sink_size_masked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
