@@ -39,7 +39,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,19 +372,19 @@ static int run_logged(const char *src, const char *log_path, hr_strv *argv,
 static int setgid_postdrop(const char *stage)
 {
     static const char *const progs[] = {"postdrop", "postqueue", NULL};
-    struct group *gr = getgrnam("postdrop");
+    gid_t gid;
+    int error;
 
-    if (gr == NULL)
-        return hr_error_set(HR_ERROR, "there is no 'postdrop' group; run "
-                            "'make deps' as root");
+    /* Builds run in parallel threads: the reentrant lookup. */
+    if ((error = hr_lookup_gid(&gid, "postdrop")) < 0)
+        return error;
     for (const char *const *p = progs; *p; p++) {
         char *path = hr_sprintf("%s/usr/sbin/%s", stage, *p);
-        int bad = chown(path, 0, gr->gr_gid) < 0 || chmod(path, 02755) < 0;
+        int bad = chown(path, 0, gid) < 0 || chmod(path, 02755) < 0;
 
         if (bad) {
-            int error = hr_error_set(HR_ERROR, "cannot make '%s' setgid "
-                                     "postdrop: %s", path, strerror(errno));
-
+            error = hr_error_set(HR_ERROR, "cannot make '%s' setgid "
+                                 "postdrop: %s", path, strerror(errno));
             hr_free(path);
             return error;
         }

@@ -221,6 +221,7 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
         probe_out = hr_sprintf("%sexit status %d\n", hr_buf_cstr(&pr.output),
                                pr.status);
     }
+    double t_exec = now_s();
     /* Mail that does not settle is Postfix behaviour: observe it. */
     if (hr_instance_settle(in, HR_SETTLE_TIMEOUT_MS) < 0) {
         if (!hr_instance_alive(in)) {
@@ -229,10 +230,12 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
         }
         hr_buf_printf(&transcript, "! %s\n", hr_error_last());
     }
+    double t_settle = now_s();
     if ((error = hr_instance_log_mark(in, &slice)) < 0 ||
         (error = hr_instance_take_mail(in, &mail, &nmail)) < 0 ||
         (error = hr_instance_take_sanitizer(in, &san)) < 0)
         goto done;
+    double t_mark = now_s();
     sink = hr_sink_take_record(hr_instance_sink(in));
     msgs = hr_calloc(nmail ? nmail : 1, sizeof(*msgs));
     for (size_t i = 0; i < nmail; i++) {
@@ -267,7 +270,12 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
     if (hr_observe_first_finding(&out->first_finding, hr_buf_cstr(&slice)) <
         0)
         out->first_finding = NULL;
+    double t_obs = now_s();
     error = hr_instance_reset(in);
+    if (hr_verbose > 1)
+        hr_msg_info("timing %s: exec %.3f settle %.3f mark %.3f observe %.3f "
+                    "reset %.3f", c->name, t_exec - t0, t_settle - t_exec,
+                    t_mark - t_settle, t_obs - t_mark, now_s() - t_obs);
 done:
     out->seconds = now_s() - t0;
     hr_replay_result_release(&rr);

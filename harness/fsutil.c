@@ -15,6 +15,7 @@
  *	int	hr_file_write_atomic(path, data, len, mode)
  *	int	hr_file_copy(from, to, mode)
  *	int	hr_dir_list(out, dir), hr_dir_find(out, root, suffix)
+ *	int	hr_lookup_uid(out, user), hr_lookup_gid(out, group)
  * DESCRIPTION
  *	hr_file_write_atomic() writes a temporary file beside path and
  *	renames it into place, so that a reader sees the old contents or
@@ -27,6 +28,11 @@
  *
  *	hr_file_read() fails when the file is larger than limit (0: no
  *	limit).
+ *
+ *	hr_lookup_uid() and hr_lookup_gid() use the reentrant getpwnam_r()
+ *	and getgrnam_r(): instances start in parallel threads, and the
+ *	static result of getpwnam() once gave a queue directory to the
+ *	wrong user. HR_ENOTFOUND when the account does not exist.
  * DIAGNOSTICS
  *	Functions that return int return 0 on success and a negative code
  *	with hr_error_set() on failure.
@@ -35,6 +41,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,5 +322,33 @@ int hr_dir_find(hr_strv *out, const char *root, const char *suffix)
         return hr_error_set(HR_ENOTFOUND, "cannot open '%s': %s", root,
                             strerror(errno));
     hr_strv_add(out, root);
+    return 0;
+}
+
+/* hr_lookup_uid - a user's uid, thread-safe */
+int hr_lookup_uid(uid_t *out, const char *user)
+{
+    struct passwd pw, *res = NULL;
+    char buf[16384];
+    int rc = getpwnam_r(user, &pw, buf, sizeof(buf), &res);
+
+    if (rc != 0 || res == NULL)
+        return hr_error_set(HR_ENOTFOUND, "there is no user '%s'; run 'make "
+                            "deps' as root", user);
+    *out = pw.pw_uid;
+    return 0;
+}
+
+/* hr_lookup_gid - a group's gid, thread-safe */
+int hr_lookup_gid(gid_t *out, const char *group)
+{
+    struct group gr, *res = NULL;
+    char buf[16384];
+    int rc = getgrnam_r(group, &gr, buf, sizeof(buf), &res);
+
+    if (rc != 0 || res == NULL)
+        return hr_error_set(HR_ENOTFOUND, "there is no group '%s'; run "
+                            "'make deps' as root", group);
+    *out = gr.gr_gid;
     return 0;
 }

@@ -23,6 +23,9 @@ int hr_file_write_atomic(const char *path, const void *data, size_t len,
                          mode_t mode);
 int hr_file_copy(const char *from, const char *to, mode_t mode);
 
+int hr_lookup_uid(uid_t *out, const char *user);
+int hr_lookup_gid(gid_t *out, const char *group);
+
 int hr_dir_list(hr_strv *out, const char *dir);
 int hr_dir_find(hr_strv *out, const char *root, const char *suffix);
 
