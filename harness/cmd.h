@@ -14,6 +14,7 @@ int cmd_build(int argc, char **argv);
 int cmd_builds(int argc, char **argv);
 int cmd_cases(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 int hr_cmd_fail(void);
 int hr_cmd_usage(const char *usage);

@@ -37,6 +37,7 @@ static const struct hr_cmd {
     {"builds", cmd_builds, "list cached builds"},
     {"cases", cmd_cases, "parse cases and list them"},
     {"clean", cmd_clean, "remove what killed runs left behind"},
+    {"import", cmd_import, "make cases from packet captures and smtpd logs"},
 };
 
 static const char usage_text[] =
