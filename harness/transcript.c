@@ -1039,13 +1039,16 @@ int hr_transcript_render(char **out, const hr_transcript *t)
                            "and is not part of this case.\n");
         incomplete = 1;
     } else if (a.partial_line0 < a.nlines || a.spartial < a.slen) {
-        size_t from = a.partial_line0 < a.nlines
-                          ? a.lines[a.partial_line0].start
-                          : a.spartial;
-        char *p = printable(a.s + from, a.slen - from, 200);
+        hr_buf_puts(&body, "# The recording ends inside a reply:\n");
+        for (size_t i = a.partial_line0; i <= a.nlines; i++) {
+            size_t from = i < a.nlines ? a.lines[i].start : a.spartial;
+            size_t len = i < a.nlines ? a.lines[i].len : a.slen - a.spartial;
+            char *p = printable(a.s + from, len, 200);
 
-        hr_buf_printf(&body, "# The recording ends inside a reply: %s\n", p);
-        hr_free(p);
+            if (len)
+                hr_buf_printf(&body, "#   %s\n", p);
+            hr_free(p);
+        }
         incomplete = 1;
     } else if (t->server_closed) {
         hr_buf_puts(&body, "eof\n");
