@@ -202,8 +202,9 @@ int cmd_import(int argc, char **argv)
         return hr_cmd_usage(usage);
     pcap = strcmp(what, "pcap") == 0;
     if ((pcap && (pid || client)) || (!pcap && port)) {
-        hr_msg_error("%s are not options of 'import %s'",
-                     pcap ? "--pid and --client" : "--port", what);
+        hr_msg_error("%s", pcap ? "--pid and --client are options of "
+                                  "'import maillog' only"
+                                : "--port is an option of 'import pcap' only");
         return HR_EXIT_TROUBLE;
     }
     if (config && hr_postconf_load(&settings, &skipped, config) < 0)
