@@ -66,7 +66,7 @@ static const char usage[] =
 /* One session to import. */
 struct pick {
     const hr_transcript *t;
-    char *where;    /* for the listing: endpoints or process and client */
+    char *where; /* for the listing: endpoints or process and client */
 };
 
 /* list - several sessions and no way to write them */
@@ -82,8 +82,8 @@ static int list(const char *file, const struct pick *p, size_t n,
         const char *num = strrchr(p[i].t->name, '-') + 1;
 
         hr_transcript_summary(p[i].t, &ncmd, &first);
-        fprintf(stderr, "  %3s  %s  %zu command%s  %s\n", num, p[i].where,
-                ncmd, ncmd == 1 ? "" : "s", first ? first : "-");
+        fprintf(stderr, "  %3s  %s  %zu command%s  %s\n", num, p[i].where, ncmd,
+                ncmd == 1 ? "" : "s", first ? first : "-");
         hr_free(first);
     }
     return HR_EXIT_TROUBLE;
@@ -114,8 +114,8 @@ static int write_out(const char *file, const char *out_dir,
     for (size_t i = 0; i < n; i++) {
         char *name = hr_sprintf("%s.case", p[i].t->name);
         char *path = hr_path_join(out_dir, name);
-        int error = hr_file_write_atomic(path, texts[i], strlen(texts[i]),
-                                         0644);
+        int error =
+            hr_file_write_atomic(path, texts[i], strlen(texts[i]), 0644);
 
         if (error == 0)
             printf("%s\n", path);
@@ -247,8 +247,7 @@ int cmd_import(int argc, char **argv)
                 (client && strcmp(hr_maillog_client(ml, i), client) != 0))
                 continue;
             picks[n].t = hr_maillog_session(ml, i);
-            picks[n].where = hr_sprintf("smtpd[%ld] %s",
-                                        hr_maillog_pid(ml, i),
+            picks[n].where = hr_sprintf("smtpd[%ld] %s", hr_maillog_pid(ml, i),
                                         hr_maillog_peer(ml, i));
             n++;
         }

@@ -55,8 +55,8 @@
 #include "mem.h"
 #include "msg.h"
 
-#define MAX_LOG ((size_t)1 << 30)    /* bytes of log read */
-#define MAX_CHUNK (16u << 20)        /* largest BDAT chunk made up */
+#define MAX_LOG ((size_t)1 << 30) /* bytes of log read */
+#define MAX_CHUNK (16u << 20)     /* largest BDAT chunk made up */
 
 /* A made-up message: what the log does not show. */
 static const char synthetic_message[] =
@@ -287,8 +287,9 @@ static void replay(hr_transcript *t, const struct sess *s)
                     synth_chunk(&w, (size_t)size, first_chunk);
                     t->synthetic = 1;
                 } else
-                    hr_strv_addf(&t->notes, "A BDAT chunk of %llu bytes is "
-                                            "too large to make up.",
+                    hr_strv_addf(&t->notes,
+                                 "A BDAT chunk of %llu bytes is "
+                                 "too large to make up.",
                                  size);
                 first_chunk = 0;
             }
@@ -316,9 +317,10 @@ static void finish(struct rd *r, struct sess *s)
     for (size_t i = 0; i < s->nev && !has_reply; i++)
         has_reply = s->evs[i].dir == '>';
     if (!has_reply) {
-        hr_strv_addf(&m->notes, "%s:%d: skipped the session of smtpd[%ld] "
-                                "with %s: no '<' or '>' lines (is the client "
-                                "in debug_peer_list?)",
+        hr_strv_addf(&m->notes,
+                     "%s:%d: skipped the session of smtpd[%ld] "
+                     "with %s: no '<' or '>' lines (is the client "
+                     "in debug_peer_list?)",
                      r->path, s->first_line, s->pid, s->peer);
         sess_free(s);
         return;
@@ -334,11 +336,12 @@ static void finish(struct rd *r, struct sess *s)
                              base, n, s->pid, s->peer, s->first_line,
                              s->last_line, s->addr);
     else
-        t.about = hr_sprintf("%s session %zu: smtpd[%ld] with %s, lines %d-%d",
-                             base, n, s->pid, s->peer, s->first_line,
-                             s->last_line);
-    hr_strv_addf(&t.notes, "Imported by 'pfharness import maillog' from %s, "
-                           "session %zu.",
+        t.about =
+            hr_sprintf("%s session %zu: smtpd[%ld] with %s, lines %d-%d", base,
+                       n, s->pid, s->peer, s->first_line, s->last_line);
+    hr_strv_addf(&t.notes,
+                 "Imported by 'pfharness import maillog' from %s, "
+                 "session %zu.",
                  base, n);
     hr_strv_add(&t.notes, "The log shows no pipelining: each command goes "
                           "out by itself.");
@@ -348,6 +351,15 @@ static void finish(struct rd *r, struct sess *s)
         hr_strv_addf(&t.notes, "not from --config: %s", r->o->skipped->v[i]);
     hr_strv_addv(&t.notes, &s->notes);
     replay(&t, s);
+    if (!hr_transcript_has_greeting(&t)) {
+        hr_strv_addf(&m->notes,
+                     "%s:%d: skipped the session of smtpd[%ld] "
+                     "with %s: no complete reply from the server",
+                     r->path, s->first_line, s->pid, s->peer);
+        hr_transcript_release(&t);
+        sess_free(s);
+        return;
+    }
     if (t.synthetic)
         hr_strv_add(&t.notes, "smtpd does not log message content: the "
                               "content here is made up.");

@@ -84,12 +84,12 @@
 #include "msg.h"
 #include "pcap_import.h"
 
-#define MAX_STREAM (32u << 20)        /* bytes in one direction */
-#define WINDOW (4u << 20)             /* kept beyond the first hole */
-#define MAX_POOL ((size_t)1 << 30)    /* payload bytes in one capture */
+#define MAX_STREAM (32u << 20)     /* bytes in one direction */
+#define WINDOW (4u << 20)          /* kept beyond the first hole */
+#define MAX_POOL ((size_t)1 << 30) /* payload bytes in one capture */
 #define MAX_FLOWS 100000
 #define NBUCKETS 4096
-#define UNKNOWN UINT32_MAX            /* acknowledgment not known */
+#define UNKNOWN UINT32_MAX /* acknowledgment not known */
 
 #define T_FIN 0x01
 #define T_SYN 0x02
@@ -97,14 +97,14 @@
 #define T_PSH 0x08
 #define T_ACK 0x10
 
-#define B_HAVE 1                      /* the byte arrived */
-#define B_PSH 2                       /* a PSH segment ended here */
+#define B_HAVE 1 /* the byte arrived */
+#define B_PSH 2  /* a PSH segment ended here */
 
 /* One TCP segment as captured. */
 struct seg {
     uint32_t seq, ack, len;
     uint8_t flags;
-    size_t off;                       /* payload in the pool */
+    size_t off; /* payload in the pool */
 };
 
 /* One direction of a connection: what it sent. */
@@ -128,8 +128,8 @@ struct flow {
     int family;
     struct side s[2];
     unsigned long first_pkt;
-    int data_seen;                    /* a segment with payload or FIN */
-    struct flow *next;                /* hash chain */
+    int data_seen;     /* a segment with payload or FIN */
+    struct flow *next; /* hash chain */
 };
 
 /* A decoded TCP segment. */
@@ -235,8 +235,6 @@ static int link_ip(int dlt, const uint8_t *b, size_t cap, size_t *off)
         return b[0] >> 4 == 4 ? 4 : b[0] >> 4 == 6 ? 6 : 0;
     }
     if (dlt == DLT_NULL || dlt == DLT_LOOP) {
-        uint32_t le = (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
-                      (uint32_t)b[1] << 8 | b[0];
         int v;
 
         *off = 4;
@@ -245,7 +243,8 @@ static int link_ip(int dlt, const uint8_t *b, size_t cap, size_t *off)
         /* DLT_NULL is in the byte order of the capturing host. */
         v = af_ip(be32(b));
         if (v == 0 && dlt == DLT_NULL)
-            v = af_ip(le);
+            v = af_ip((uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
+                      (uint32_t)b[1] << 8 | b[0]);
         return v;
     }
     return 0;
@@ -254,9 +253,9 @@ static int link_ip(int dlt, const uint8_t *b, size_t cap, size_t *off)
 /* link_ok - can we read this link type */
 static int link_ok(int dlt)
 {
-    return dlt == DLT_EN10MB || dlt == DLT_LINUX_SLL ||
-           dlt == DLT_LINUX_SLL2 || dlt == DLT_RAW || dlt == DLT_IPV4 ||
-           dlt == DLT_IPV6 || dlt == 101 || dlt == DLT_NULL || dlt == DLT_LOOP;
+    return dlt == DLT_EN10MB || dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 ||
+           dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6 || dlt == 101 ||
+           dlt == DLT_NULL || dlt == DLT_LOOP;
 }
 
 /* cut - headers are missing: an error only if the snapshot length cut
@@ -612,8 +611,9 @@ static void make_transcript(struct rd *r, const struct flow *f, int sv,
                               base, n, ends, a);
     else
         t->about = hr_sprintf("%s flow %zu: %s", base, n, ends);
-    hr_strv_addf(&t->notes, "Imported by 'pfharness import pcap' from %s, "
-                            "flow %zu.",
+    hr_strv_addf(&t->notes,
+                 "Imported by 'pfharness import pcap' from %s, "
+                 "flow %zu.",
                  base, n);
     for (size_t i = 0; r->o->config && i < r->o->config->n; i++)
         hr_strv_add(&t->config, r->o->config->v[i]);
@@ -642,14 +642,16 @@ static void make_transcript(struct rd *r, const struct flow *f, int sv,
         const char *who = i ? "server" : "client";
 
         if (d->hi > d->len) {
-            hr_strv_addf(&t->notes, "The %s's stream lacks bytes after byte "
-                                    "%zu: packets are missing from the "
-                                    "capture.",
+            hr_strv_addf(&t->notes,
+                         "The %s's stream lacks bytes after byte "
+                         "%zu: packets are missing from the "
+                         "capture.",
                          who, d->len);
             t->cut = 1;
         } else if (d->too_big) {
-            hr_strv_addf(&t->notes, "The %s sent more than %u MiB; the rest "
-                                    "is left out.",
+            hr_strv_addf(&t->notes,
+                         "The %s sent more than %u MiB; the rest "
+                         "is left out.",
                          who, MAX_STREAM >> 20);
             t->cut = 1;
         }
@@ -682,8 +684,9 @@ static void select_flows(struct rd *r)
             continue;
         }
         if (!r->o->port && s->port == 465) {
-            hr_strv_addf(&p->notes, "%s: skipped %s: port 465 is SMTP over "
-                                    "TLS",
+            hr_strv_addf(&p->notes,
+                         "%s: skipped %s: port 465 is SMTP over "
+                         "TLS",
                          r->path, ends);
             hr_free(ends);
             continue;
@@ -701,8 +704,9 @@ static void select_flows(struct rd *r)
         hr_transcript_init(&t);
         make_transcript(r, f, sv, &t, ends, p->n + 1);
         if (!hr_transcript_has_greeting(&t)) {
-            hr_strv_addf(&p->notes, "%s: skipped %s: no complete greeting "
-                                    "from the server",
+            hr_strv_addf(&p->notes,
+                         "%s: skipped %s: no complete greeting "
+                         "from the server",
                          r->path, ends);
             hr_transcript_release(&t);
             hr_free(ends);
@@ -784,8 +788,8 @@ static int from_file(hr_pcap **out, const char *path, FILE *fp,
     if (pc == NULL) {
         fclose(fp);
         return hr_error_set(HR_EINPUT,
-                            "%s: not a pcap or pcapng capture file (%s)",
-                            path, errbuf);
+                            "%s: not a pcap or pcapng capture file (%s)", path,
+                            errbuf);
     }
     memset(&r, 0, sizeof(r));
     r.path = path;
@@ -837,15 +841,14 @@ int hr_pcap_load(hr_pcap **out, const char *path, const hr_pcap_opts *o)
 }
 
 /* hr_pcap_parse - read a capture held in memory */
-int hr_pcap_parse(hr_pcap **out, const char *path, const void *data,
-                  size_t len, const hr_pcap_opts *o)
+int hr_pcap_parse(hr_pcap **out, const char *path, const void *data, size_t len,
+                  const hr_pcap_opts *o)
 {
     FILE *fp;
 
     if (len == 0)
-        return hr_error_set(HR_EINPUT,
-                            "%s: not a pcap or pcapng capture file (empty)",
-                            path);
+        return hr_error_set(
+            HR_EINPUT, "%s: not a pcap or pcapng capture file (empty)", path);
     if ((fp = fmemopen((void *)data, len, "rb")) == NULL)
         return hr_error_set(HR_ERROR, "%s: cannot read from memory: %s", path,
                             strerror(errno));

@@ -170,7 +170,8 @@ int hr_postconf_load(hr_strv *config, hr_strv *skipped, const char *path)
     int error;
 
     if ((error = hr_file_read(&b, path, MAX_FILE)) == 0)
-        error = hr_postconf_parse(config, skipped, path, hr_buf_cstr(&b), b.len);
+        error =
+            hr_postconf_parse(config, skipped, path, hr_buf_cstr(&b), b.len);
     hr_buf_release(&b);
     return error;
 }

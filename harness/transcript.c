@@ -84,12 +84,12 @@
 #include "msg.h"
 #include "transcript.h"
 
-#define MAX_CMD 998     /* longer command lines are sent as '~' (RFC 5321) */
-#define MAX_TEXT 60000  /* longest '|' text; longer '<' text is cut by '*' */
-#define RAW_LINE 1000   /* escaped bytes per '~' line */
-#define RUN_MIN 16      /* identical bytes that become \{X*N} */
+#define MAX_CMD 998       /* longer command lines are sent as '~' (RFC 5321) */
+#define MAX_TEXT 60000    /* longest '|' text; longer '<' text is cut by '*' */
+#define RAW_LINE 1000     /* escaped bytes per '~' line */
+#define RUN_MIN 16        /* identical bytes that become \{X*N} */
 #define MAX_RUN (1 << 20) /* bytes one '~' line expands to, at most */
-#define MAX_SUMMARY 60  /* bytes of the first command in a summary */
+#define MAX_SUMMARY 60    /* bytes of the first command in a summary */
 
 enum { U_CMD = 1, U_CONTENT, U_CHUNK, U_TAIL };
 
@@ -107,37 +107,37 @@ struct reply {
 struct unit {
     size_t start, end;
     int kind;
-    long reply;     /* the reply it wants, or -1 */
+    long reply;      /* the reply it wants, or -1 */
     int short_chunk; /* a BDAT chunk that the recording cuts short */
 };
 
 /* The session as smtpd saw it. */
 struct an {
     const hr_transcript *t;
-    const char *c, *s;      /* the streams, never NULL */
+    const char *c, *s; /* the streams, never NULL */
     size_t clen, slen;
     struct sline *lines;
     size_t nlines, lcap;
     struct reply *replies;
     size_t nreplies, rcap;
-    size_t partial_line0;   /* lines after the last complete reply */
-    size_t spartial;        /* server bytes after the last line end */
+    size_t partial_line0; /* lines after the last complete reply */
+    size_t spartial;      /* server bytes after the last line end */
     struct unit *units;
     size_t nunits, ucap;
-    size_t cend;            /* client bytes in the clear (STARTTLS) */
-    size_t rend;            /* replies in the clear */
-    long maxwant;           /* highest reply index a unit wants */
+    size_t cend;  /* client bytes in the clear (STARTTLS) */
+    size_t rend;  /* replies in the clear */
+    long maxwant; /* highest reply index a unit wants */
     int tls;
 };
 
 /* What rendering knows about the exchange before. */
 struct rstate {
     hr_buf *out;
-    hr_buf raw;             /* raw bytes not yet written as '~' */
-    int last_is_data;       /* the last item written was '> DATA' */
-    long last_reply;        /* the last reply written, or -1 */
-    int prev_data;          /* the exchange before ended in '> DATA' */
-    size_t nreplies;        /* replies written */
+    hr_buf raw;       /* raw bytes not yet written as '~' */
+    int last_is_data; /* the last item written was '> DATA' */
+    long last_reply;  /* the last reply written, or -1 */
+    int prev_data;    /* the exchange before ended in '> DATA' */
+    size_t nreplies;  /* replies written */
 };
 
 /* grow - make room for one more element */
@@ -529,8 +529,7 @@ void hr_transcript_summary(const hr_transcript *t, size_t *ncommands,
 }
 
 /* digits - n decimal digits at s[i], min..max of them */
-static size_t digits(const char *s, size_t n, size_t i, size_t min,
-                     size_t max)
+static size_t digits(const char *s, size_t n, size_t i, size_t min, size_t max)
 {
     size_t k = 0;
 
@@ -724,8 +723,7 @@ static void flush_raw(struct rstate *rs)
             i += used;
             expands += used;
         }
-        if (end_line || line.len >= RAW_LINE || expands >= MAX_RUN ||
-            i >= n) {
+        if (end_line || line.len >= RAW_LINE || expands >= MAX_RUN || i >= n) {
             /* A trailing blank would look like nothing; spell it. */
             if (line.ptr[line.len - 1] == ' ') {
                 hr_buf_truncate(&line, line.len - 1);
@@ -819,8 +817,7 @@ static int answered(const struct an *a, const struct unit *u)
 
 /* put_command - '>' for a clean command line, with its BDAT chunk;
  * returns the units used, 0 if it must go out raw */
-static size_t put_command(struct an *a, struct rstate *rs, size_t ui,
-                          size_t ge)
+static size_t put_command(struct an *a, struct rstate *rs, size_t ui, size_t ge)
 {
     const struct unit *u = &a->units[ui];
     const struct unit *chunk = NULL;
@@ -882,8 +879,8 @@ static void put_group(struct an *a, struct rstate *rs, size_t *ui, size_t gs,
             continue;
         }
         if (u->start == gs && u->end <= ge && u->kind == U_CONTENT &&
-            rs->prev_data && rs->last_reply == u->reply - 1 &&
-            answered(a, u) && content_ok(a->c + u->start, u->end - u->start)) {
+            rs->prev_data && rs->last_reply == u->reply - 1 && answered(a, u) &&
+            content_ok(a->c + u->start, u->end - u->start)) {
             flush_raw(rs);
             put_lines(rs, a->c + u->start, u->end - u->start - 3, 1);
             rs->last_is_data = 0;
@@ -1009,8 +1006,8 @@ int hr_transcript_render(char **out, const hr_transcript *t)
             if (a.units[ni].reply > need)
                 need = a.units[ni].reply;
         wait = more && need > gprev && (size_t)need < a.rend &&
-                   (t->wseen[w + 1] < 0 ||
-                    (size_t)t->wseen[w + 1] >= a.replies[need].end);
+               (t->wseen[w + 1] < 0 ||
+                (size_t)t->wseen[w + 1] >= a.replies[need].end);
 
         if (more && !wait)
             continue;

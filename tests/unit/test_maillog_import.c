@@ -32,20 +32,20 @@ static char *import(const char *log, size_t i, size_t want_n)
 static void test_maillog_import_session(void **state)
 {
     static const char log[] =
-        P "connect from localhost[127.0.0.1]\n"
-        P "> localhost[127.0.0.1]: 220 mx.example.test ESMTP Postfix\n"
-        P "< localhost[127.0.0.1]: EHLO c.test\n"
-        P "> localhost[127.0.0.1]: 250-mx.example.test\n"
-        P ">>> START Recipient address RESTRICTIONS <<<\n"
-        P "> localhost[127.0.0.1]: 250 CHUNKING\n"
-        P "< localhost[127.0.0.1]: MAIL FROM:<a@outside.test>\n"
-        P "> localhost[127.0.0.1]: 250 2.1.0 Ok\n"
-        P "< localhost[127.0.0.1]: DATA\n"
-        P "> localhost[127.0.0.1]: 354 End data with <CR><LF>.<CR><LF>\n"
-        P "> localhost[127.0.0.1]: 250 2.0.0 Ok: queued as B7B83A78E5B\n"
-        P "< localhost[127.0.0.1]: QUIT\n"
-        P "> localhost[127.0.0.1]: 221 2.0.0 Bye\n"
-        P "disconnect from localhost[127.0.0.1] ehlo=1 commands=4\n";
+        P "connect from localhost[127.0.0.1]\n" P
+          "> localhost[127.0.0.1]: 220 mx.example.test ESMTP Postfix\n" P
+          "< localhost[127.0.0.1]: EHLO c.test\n" P
+          "> localhost[127.0.0.1]: 250-mx.example.test\n" P
+          ">>> START Recipient address RESTRICTIONS <<<\n" P
+          "> localhost[127.0.0.1]: 250 CHUNKING\n" P
+          "< localhost[127.0.0.1]: MAIL FROM:<a@outside.test>\n" P
+          "> localhost[127.0.0.1]: 250 2.1.0 Ok\n" P
+          "< localhost[127.0.0.1]: DATA\n" P
+          "> localhost[127.0.0.1]: 354 End data with <CR><LF>.<CR><LF>\n" P
+          "> localhost[127.0.0.1]: 250 2.0.0 Ok: queued as B7B83A78E5B\n" P
+          "< localhost[127.0.0.1]: QUIT\n" P
+          "> localhost[127.0.0.1]: 221 2.0.0 Bye\n" P
+          "disconnect from localhost[127.0.0.1] ehlo=1 commands=4\n";
     char *text = import(log, 0, 1);
 
     (void)state;
@@ -84,13 +84,13 @@ static void test_maillog_import_session(void **state)
 static void test_maillog_import_bdat(void **state)
 {
     static const char log[] =
-        P "connect from localhost[127.0.0.1]:40000\n"
-        P "> localhost[127.0.0.1]:40000: 220 mx.example.test ESMTP\n"
-        P "< localhost[127.0.0.1]:40000: BDAT 40\n"
-        P "> localhost[127.0.0.1]:40000: 250 2.0.0 Ok: 40 bytes\n"
-        P "< localhost[127.0.0.1]:40000: BDAT 1 LAST\n"
-        P "> localhost[127.0.0.1]:40000: 250 2.0.0 Ok: 41 bytes queued as X\n"
-        P "disconnect from localhost[127.0.0.1]:40000\n";
+        P "connect from localhost[127.0.0.1]:40000\n" P
+          "> localhost[127.0.0.1]:40000: 220 mx.example.test ESMTP\n" P
+          "< localhost[127.0.0.1]:40000: BDAT 40\n" P
+          "> localhost[127.0.0.1]:40000: 250 2.0.0 Ok: 40 bytes\n" P
+          "< localhost[127.0.0.1]:40000: BDAT 1 LAST\n" P
+          "> localhost[127.0.0.1]:40000: 250 2.0.0 Ok: 41 bytes queued as X\n" P
+          "disconnect from localhost[127.0.0.1]:40000\n";
     char *text = import(log, 0, 1);
 
     (void)state;
@@ -110,19 +110,18 @@ static void test_maillog_import_bdat(void **state)
 static void test_maillog_import_interleaved(void **state)
 {
     static const char log[] =
-        P "connect from a.test[10.1.2.3]\n"
-        Q "connect from localhost[127.0.0.5]\n"
-        P "> a.test[10.1.2.3]: 220 mx.example.test ESMTP\n"
-        Q "> localhost[127.0.0.5]: 220 mx.example.test ESMTP\n"
-        P "< a.test[10.1.2.3]: QUIT\n"
-        Q "< localhost[127.0.0.5]: NOOP\n"
-        P "> a.test[10.1.2.3]: 221 2.0.0 Bye\n"
-        Q "> localhost[127.0.0.5]: 250 2.0.0 Ok\n"
-        P "disconnect from a.test[10.1.2.3]\n"
-        P "connect from unknown[127.0.0.2]\n"
-        P "disconnect from unknown[127.0.0.2]\n"
-        Q "lost connection after NOOP from localhost[127.0.0.5]\n"
-        Q "disconnect from localhost[127.0.0.5]\n";
+        P "connect from a.test[10.1.2.3]\n" Q
+          "connect from localhost[127.0.0.5]\n" P
+          "> a.test[10.1.2.3]: 220 mx.example.test ESMTP\n" Q
+          "> localhost[127.0.0.5]: 220 mx.example.test ESMTP\n" P
+          "< a.test[10.1.2.3]: QUIT\n" Q "< localhost[127.0.0.5]: NOOP\n" P
+          "> a.test[10.1.2.3]: 221 2.0.0 Bye\n" Q
+          "> localhost[127.0.0.5]: 250 2.0.0 Ok\n" P
+          "disconnect from a.test[10.1.2.3]\n" P
+          "connect from unknown[127.0.0.2]\n" P
+          "disconnect from unknown[127.0.0.2]\n" Q
+          "lost connection after NOOP from localhost[127.0.0.5]\n" Q
+          "disconnect from localhost[127.0.0.5]\n";
     hr_maillog *m = NULL;
     char *text;
 
@@ -158,12 +157,12 @@ static void test_maillog_import_interleaved(void **state)
 static void test_maillog_import_cut(void **state)
 {
     static const char log[] =
-        Q "< localhost[127.0.0.1]: RSET\n"
-        Q "> localhost[127.0.0.1]: 250 2.0.0 Ok\n"
-        P "connect from localhost[127.0.0.1]\n"
-        P "> localhost[127.0.0.1]: 220 mx.example.test ESMTP\n"
-        P "< localhost[127.0.0.1]: DATA\n"
-        P "> localhost[127.0.0.1]: 354 go ahead\n";
+        Q "< localhost[127.0.0.1]: RSET\n" Q
+          "> localhost[127.0.0.1]: 250 2.0.0 Ok\n" P
+          "connect from localhost[127.0.0.1]\n" P
+          "> localhost[127.0.0.1]: 220 mx.example.test ESMTP\n" P
+          "< localhost[127.0.0.1]: DATA\n" P
+          "> localhost[127.0.0.1]: 354 go ahead\n";
     char *text;
 
     (void)state;
@@ -182,8 +181,8 @@ static void test_maillog_import_cut(void **state)
 /* test_maillog_import_nothing - no session with transcript lines */
 static void test_maillog_import_nothing(void **state)
 {
-    static const char log[] = P "connect from localhost[127.0.0.1]\n"
-                              P "disconnect from localhost[127.0.0.1]\n";
+    static const char log[] = P "connect from localhost[127.0.0.1]\n" P
+                                "disconnect from localhost[127.0.0.1]\n";
     hr_maillog *m = NULL;
 
     (void)state;
@@ -213,8 +212,8 @@ static void test_maillog_import_golden(void **state)
         fail_msg("%s", hr_error_last());
     assert_int_equal(hr_maillog_count(m), 10);
     for (size_t i = 0; i < 10; i++) {
-        char *rel = hr_sprintf("tests/data/import/debug-peer-list-%zu.ref",
-                               i + 1);
+        char *rel =
+            hr_sprintf("tests/data/import/debug-peer-list-%zu.ref", i + 1);
         char *ref = repo_path(rel);
         char *want = hr_malloc(1 << 16), *text;
         FILE *fp = fopen(ref, "rb");
@@ -236,6 +235,7 @@ static void test_maillog_import_golden(void **state)
     hr_free(in);
 }
 
+/* main - the maillog tests */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -56,13 +56,14 @@ static void cap_close(struct cap *c)
     pcap_close(c->pd);
 }
 
-/* put16, put32 - big-endian */
+/* put16 - big-endian 16 bits */
 static void put16(uint8_t *b, unsigned v)
 {
     b[0] = (uint8_t)(v >> 8);
     b[1] = (uint8_t)v;
 }
 
+/* put32 - big-endian 32 bits */
 static void put32(uint8_t *b, uint32_t v)
 {
     put16(b, v >> 16);
@@ -136,8 +137,8 @@ static void seg_cut(struct cap *c, const struct ep *from, const struct ep *to,
 static void ep_set(struct ep *e, int family, const char *addr, uint16_t port)
 {
     memset(e, 0, sizeof(*e));
-    assert_int_equal(
-        inet_pton(family == 4 ? AF_INET : AF_INET6, addr, e->addr), 1);
+    assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6, addr, e->addr),
+                     1);
     e->port = port;
 }
 
@@ -176,14 +177,12 @@ static void sv(struct conv *v, const char *s)
 /* conv_end - the server closes, then the client */
 static void conv_end(struct conv *v)
 {
-    seg_cut(v->c, &v->sv, &v->cl, F_FIN | F_ACK, v->sseq++, v->cseq, "", 0,
-            0);
-    seg_cut(v->c, &v->cl, &v->sv, F_FIN | F_ACK, v->cseq++, v->sseq, "", 0,
-            0);
+    seg_cut(v->c, &v->sv, &v->cl, F_FIN | F_ACK, v->sseq++, v->cseq, "", 0, 0);
+    seg_cut(v->c, &v->cl, &v->sv, F_FIN | F_ACK, v->cseq++, v->sseq, "", 0, 0);
     seg_cut(v->c, &v->sv, &v->cl, F_ACK, v->sseq, v->cseq, "", 0, 0);
 }
 
-/* import - parse a capture, render session i; NULL and the error */
+/* import_opts - parse a capture, render session i of want_n */
 static char *import_opts(struct cap *c, size_t i, size_t want_n,
                          const hr_pcap_opts *o)
 {
@@ -202,6 +201,7 @@ static char *import_opts(struct cap *c, size_t i, size_t want_n,
     return text;
 }
 
+/* import - the only session of a capture */
 static char *import(struct cap *c)
 {
     return import_opts(c, 0, 1, NULL);
@@ -304,8 +304,8 @@ static void test_pcap_import_retransmission(void **state)
     cap_open(&c, DLT_EN10MB, 4);
     conv_start(&v, &c, "127.0.0.1", 40001, "127.0.0.1", 25);
     ehlo(&v);
-    seg_cut(&c, &v.cl, &v.sv, F_PSH | F_ACK, v.cseq, v.sseq, mail,
-            strlen(mail), 0);
+    seg_cut(&c, &v.cl, &v.sv, F_PSH | F_ACK, v.cseq, v.sseq, mail, strlen(mail),
+            0);
     cl(&v, mail); /* the retransmission: same sequence number */
     sv(&v, "250 2.1.0 Ok\r\n");
     /* the server's reply again, too */
@@ -368,8 +368,8 @@ static void test_pcap_import_overlap(void **state)
     ehlo(&v);
     seg_cut(&c, &v.cl, &v.sv, F_ACK, v.cseq, v.sseq, "NOOP 1234", 9, 0);
     /* overlaps bytes 5..9 with other bytes: those stay "1234" */
-    seg_cut(&c, &v.cl, &v.sv, F_PSH | F_ACK, v.cseq + 5, v.sseq,
-            "XXXX5678\r\n", 10, 0);
+    seg_cut(&c, &v.cl, &v.sv, F_PSH | F_ACK, v.cseq + 5, v.sseq, "XXXX5678\r\n",
+            10, 0);
     v.cseq += 15;
     sv(&v, "250 2.0.0 Ok\r\n");
     conv_end(&v);
@@ -402,19 +402,20 @@ static void test_pcap_import_pipelined(void **state)
     conv_end(&v);
     cap_close(&c);
     text = import(&c);
-    assert_string_equal(body(text), EHLO_CASE "> MAIL FROM:<a@example.test>\n"
-                                              "> RCPT TO:<x@example.test>\n"
-                                              "> RCPT TO:<pfuser@example.test>\n"
-                                              "> DATA\n"
-                                              "< 250 2.1.0 Ok\n"
-                                              "< 550 5.1.1 <x@example.test>: no\n"
-                                              "< 250 2.1.5 Ok\n"
-                                              "< 354 go ahead\n"
-                                              "| hi\n"
-                                              "> QUIT\n"
-                                              "< 250 2.0.0 Ok: queued as *\n"
-                                              "< 221 2.0.0 Bye\n"
-                                              "eof\n");
+    assert_string_equal(body(text),
+                        EHLO_CASE "> MAIL FROM:<a@example.test>\n"
+                                  "> RCPT TO:<x@example.test>\n"
+                                  "> RCPT TO:<pfuser@example.test>\n"
+                                  "> DATA\n"
+                                  "< 250 2.1.0 Ok\n"
+                                  "< 550 5.1.1 <x@example.test>: no\n"
+                                  "< 250 2.1.5 Ok\n"
+                                  "< 354 go ahead\n"
+                                  "| hi\n"
+                                  "> QUIT\n"
+                                  "< 250 2.0.0 Ok: queued as *\n"
+                                  "< 221 2.0.0 Bye\n"
+                                  "eof\n");
     hr_free(text);
     free(c.buf);
 }
@@ -440,13 +441,14 @@ static void test_pcap_import_client_did_not_wait(void **state)
     conv_end(&v);
     cap_close(&c);
     text = import(&c);
-    assert_string_equal(body(text), EHLO_CASE "> MAIL FROM:<a@example.test>\n"
-                                              "> RCPT TO:<pfuser@example.test>\n"
-                                              "< 250 2.1.0 Ok\n"
-                                              "< 250 2.1.5 Ok\n"
-                                              "> RSET\n"
-                                              "< 250 2.0.0 Ok\n"
-                                              "eof\n");
+    assert_string_equal(body(text),
+                        EHLO_CASE "> MAIL FROM:<a@example.test>\n"
+                                  "> RCPT TO:<pfuser@example.test>\n"
+                                  "< 250 2.1.0 Ok\n"
+                                  "< 250 2.1.5 Ok\n"
+                                  "> RSET\n"
+                                  "< 250 2.0.0 Ok\n"
+                                  "eof\n");
     hr_free(text);
     free(c.buf);
 }
@@ -473,20 +475,21 @@ static void test_pcap_import_bdat(void **state)
     conv_end(&v);
     cap_close(&c);
     text = import(&c);
-    assert_string_equal(body(text), EHLO_CASE "> MAIL FROM:<a@example.test>\n"
-                                              "< 250 2.1.0 Ok\n"
-                                              "> RCPT TO:<pfuser@example.test>\n"
-                                              "< 250 2.1.5 Ok\n"
-                                              "> BDAT 18\n"
-                                              "| Subject: x\n"
-                                              "|\n"
-                                              "| hi\n"
-                                              "< 250 2.0.0 Ok: 18 bytes\n"
-                                              "~ BDAT 5 LAST\\r\\n\n"
-                                              "~ hello\n"
-                                              "< 250 2.0.0 Ok: 23 bytes queued "
-                                              "as *\n"
-                                              "eof\n");
+    assert_string_equal(body(text),
+                        EHLO_CASE "> MAIL FROM:<a@example.test>\n"
+                                  "< 250 2.1.0 Ok\n"
+                                  "> RCPT TO:<pfuser@example.test>\n"
+                                  "< 250 2.1.5 Ok\n"
+                                  "> BDAT 18\n"
+                                  "| Subject: x\n"
+                                  "|\n"
+                                  "| hi\n"
+                                  "< 250 2.0.0 Ok: 18 bytes\n"
+                                  "~ BDAT 5 LAST\\r\\n\n"
+                                  "~ hello\n"
+                                  "< 250 2.0.0 Ok: 23 bytes queued "
+                                  "as *\n"
+                                  "eof\n");
     hr_free(text);
     free(c.buf);
 }
@@ -518,19 +521,20 @@ static void test_pcap_import_bare_lf(void **state)
     conv_end(&v);
     cap_close(&c);
     text = import(&c);
-    assert_string_equal(body(text), EHLO_CASE "~ MAIL FROM:<a@example.test>\\n\n"
-                                              "< 250 2.1.0 Ok\n"
-                                              "~ NOOP a\\rb\\r\\n\n"
-                                              "< 250 2.0.0 Ok\n"
-                                              "~ NOOP \\x00x\\r\\n\n"
-                                              "< 250 2.0.0 Ok\n"
-                                              "> DATA\n"
-                                              "< 354 go ahead\n"
-                                              "~ bare\\n\n"
-                                              "~ lf\\r\\n\n"
-                                              "~ .\\r\\n\n"
-                                              "< 250 2.0.0 Ok: queued as *\n"
-                                              "eof\n");
+    assert_string_equal(body(text),
+                        EHLO_CASE "~ MAIL FROM:<a@example.test>\\n\n"
+                                  "< 250 2.1.0 Ok\n"
+                                  "~ NOOP a\\rb\\r\\n\n"
+                                  "< 250 2.0.0 Ok\n"
+                                  "~ NOOP \\x00x\\r\\n\n"
+                                  "< 250 2.0.0 Ok\n"
+                                  "> DATA\n"
+                                  "< 354 go ahead\n"
+                                  "~ bare\\n\n"
+                                  "~ lf\\r\\n\n"
+                                  "~ .\\r\\n\n"
+                                  "< 250 2.0.0 Ok: queued as *\n"
+                                  "eof\n");
     hr_free(text);
     free(c.buf);
 }
@@ -970,6 +974,7 @@ static void test_pcap_import_golden(void **state)
     }
 }
 
+/* main - the reassembly and rendering tests */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -57,8 +57,8 @@ static void test_postconf_errors(void **state)
     assert_true(hr_postconf_parse(&config, &skipped, "pc", "  x\n", 4) < 0);
     assert_string_equal(hr_error_last(), "pc:1: continuation line without a "
                                          "setting before it");
-    assert_true(hr_postconf_parse(&config, &skipped, "pc", "a = b\nfoo\n",
-                                  10) < 0);
+    assert_true(hr_postconf_parse(&config, &skipped, "pc", "a = b\nfoo\n", 10) <
+                0);
     assert_string_equal(hr_error_last(), "pc:2: not 'name = value' (the "
                                          "output of 'postconf -n')");
     assert_true(hr_postconf_load(&config, &skipped, "/nonexistent/pc") < 0);
@@ -66,6 +66,7 @@ static void test_postconf_errors(void **state)
     hr_strv_release(&skipped);
 }
 
+/* main - the postconf tests */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
