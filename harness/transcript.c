@@ -64,7 +64,8 @@
  *	"swaks-basic").
  * DIAGNOSTICS
  *	hr_transcript_render() fails with HR_EINPUT when the server sent
- *	no complete greeting.
+ *	no complete greeting, or when the case would be larger than a case
+ *	file may be (16 MiB).
  * SEE ALSO
  *	cases/README.md, case(3), pcap_import(3), maillog_import(3).
  */
@@ -90,6 +91,7 @@
 #define RUN_MIN 16        /* identical bytes that become \{X*N} */
 #define MAX_RUN (1 << 20) /* bytes one '~' line expands to, at most */
 #define MAX_SUMMARY 60    /* bytes of the first command in a summary */
+#define MAX_CASE (16 << 20) /* bytes in a case file, as case.c loads them */
 
 enum { U_CMD = 1, U_CONTENT, U_CHUNK, U_TAIL };
 
@@ -1056,8 +1058,17 @@ int hr_transcript_render(char **out, const hr_transcript *t)
             incomplete = 1;
     put_header(&head, &a, incomplete);
     hr_buf_put(&head, body.ptr, body.len);
-    self_check(&a, hr_buf_cstr(&head), rs.nreplies);
     hr_buf_release(&body);
+    if (head.len > MAX_CASE) {
+        hr_buf_release(&head);
+        hr_buf_release(&rs.raw);
+        an_release(&a);
+        return hr_error_set(HR_EINPUT,
+                            "the case would have %zu MiB, more than the %d "
+                            "MiB a case file may have",
+                            head.len >> 20, MAX_CASE >> 20);
+    }
+    self_check(&a, hr_buf_cstr(&head), rs.nreplies);
     hr_buf_release(&rs.raw);
     an_release(&a);
     *out = hr_buf_detach(&head);

@@ -16,6 +16,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "maillog_import.h"
 #include "mem.h"
@@ -34,7 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < hr_maillog_count(m); i++) {
         char *text = NULL;
 
-        if (hr_transcript_render(&text, hr_maillog_session(m, i)) < 0)
+        /* Too large for a case file is the one refusal allowed. */
+        if (hr_transcript_render(&text, hr_maillog_session(m, i)) < 0 &&
+            strstr(hr_error_last(), "MiB a case file may have") == NULL)
             hr_panic("a session does not render: %s", hr_error_last());
         hr_free(text);
     }

@@ -17,6 +17,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mem.h"
 #include "msg.h"
@@ -36,7 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *text = NULL, *first = NULL;
         size_t n;
 
-        if (hr_transcript_render(&text, hr_pcap_flow(p, i)) < 0)
+        /* Too large for a case file is the one refusal allowed. */
+        if (hr_transcript_render(&text, hr_pcap_flow(p, i)) < 0 &&
+            strstr(hr_error_last(), "MiB a case file may have") == NULL)
             hr_panic("a selected session does not render: %s", hr_error_last());
         hr_transcript_summary(hr_pcap_flow(p, i), &n, &first);
         hr_free(first);

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 
+#include "buf.h"
 #include "case.h"
 #include "mem.h"
 #include "msg.h"
@@ -49,11 +50,24 @@ static void cap_open(struct cap *c, int dlt, int family)
     assert_non_null(c->d);
 }
 
-/* cap_close - finish the capture: c->buf, c->len */
+/* cap_close - finish the capture: c->buf, c->len; with
+ * PFH_FUZZ_SEEDS=DIR, also DIR/N.pcap, seeds for tests/fuzz */
 static void cap_close(struct cap *c)
 {
+    static int seq;
+    const char *dir = getenv("PFH_FUZZ_SEEDS");
+
     pcap_dump_close(c->d);
     pcap_close(c->pd);
+    if (dir) {
+        char *path = hr_sprintf("%s/%d.pcap", dir, ++seq);
+        FILE *fp = fopen(path, "wb");
+
+        assert_non_null(fp);
+        assert_int_equal(fwrite(c->buf, 1, c->len, fp), c->len);
+        fclose(fp);
+        hr_free(path);
+    }
 }
 
 /* put16 - big-endian 16 bits */
@@ -814,6 +828,49 @@ static void test_pcap_import_mid_stream(void **state)
     free(c.buf);
 }
 
+/* test_pcap_import_big_message - a message in many segments, one write */
+static void test_pcap_import_big_message(void **state)
+{
+    struct cap c;
+    struct conv v;
+    hr_buf msg = HR_BUF_INIT;
+    char *text;
+    const char *b;
+    size_t lines = 0;
+
+    (void)state;
+    for (int i = 0; i < 40000; i++)
+        hr_buf_printf(&msg, "line %06d of a long message body.......\r\n", i);
+    hr_buf_puts(&msg, ".\r\n");
+    cap_open(&c, DLT_EN10MB, 4);
+    conv_start(&v, &c, "127.0.0.1", 40020, "127.0.0.1", 25);
+    ehlo(&v);
+    cl(&v, "DATA\r\n");
+    sv(&v, "354 go ahead\r\n");
+    /* MSS-sized segments; PSH only on the last */
+    for (size_t off = 0; off < msg.len; off += 1448) {
+        size_t n = msg.len - off < 1448 ? msg.len - off : 1448;
+
+        seg_cut(&c, &v.cl, &v.sv, off + n == msg.len ? F_PSH | F_ACK : F_ACK,
+                v.cseq + (uint32_t)off, v.sseq, msg.ptr + off, n, 0);
+    }
+    v.cseq += (uint32_t)msg.len;
+    sv(&v, "250 2.0.0 Ok: queued as 3FA2\r\n");
+    conv_end(&v);
+    cap_close(&c);
+    text = import(&c);
+    b = strstr(text, "< 354 go ahead\n");
+    assert_non_null(b);
+    for (const char *p = b; (p = strstr(p, "\n| line ")) != NULL; p++)
+        lines++;
+    assert_int_equal(lines, 40000);
+    assert_non_null(strstr(text, "| line 039999 of a long message body......."
+                                 "\n< 250 2.0.0 Ok: queued as *\neof\n"));
+    hr_free(text);
+    hr_buf_release(&msg);
+    free(c.buf);
+}
+
 /* test_pcap_import_snaplen - payload cut by the snapshot length */
 static void test_pcap_import_snaplen(void **state)
 {
@@ -995,6 +1052,7 @@ int main(void)
         cmocka_unit_test(test_pcap_import_starttls),
         cmocka_unit_test(test_pcap_import_unasked),
         cmocka_unit_test(test_pcap_import_mid_stream),
+        cmocka_unit_test(test_pcap_import_big_message),
         cmocka_unit_test(test_pcap_import_snaplen),
         cmocka_unit_test(test_pcap_import_cut_file),
         cmocka_unit_test(test_pcap_import_bad_input),
