@@ -1,14 +1,16 @@
 /*
  * fuzz_maillog_import.c - libFuzzer target: any bytes as a mail log
  *
- * Build and run (not wired into the Makefile yet):
+ * Build and run from the top directory (not wired into the Makefile
+ * yet; mkdir -p tests/fuzz/bin first):
  *
  *	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
  *	    -D_GNU_SOURCE -Iharness tests/fuzz/fuzz_maillog_import.c \
- *	    $(ls harness/*.c | grep -v -e main.c -e cmd_) \
+ *	    $(ls harness/[a-z]*.c | grep -v -e main.c -e cmd_) \
  *	    $(pkg-config --cflags --libs libpcap libgit2 libffi json-c \
- *	      gmime-3.0 libarchive libcrypto) -lutil -ldl -o fuzz_maillog_import
- *	./fuzz_maillog_import -max_len=16384 tests/data/import/
+ *	      gmime-3.0 libarchive libcrypto) -lutil -ldl \
+ *	    -o tests/fuzz/bin/fuzz_maillog_import
+ *	./tests/fuzz/bin/fuzz_maillog_import -max_len=16384 tests/data/import/
  *
  * Every session found must render; transcript(3) checks each case it
  * makes and panics (aborts) when one does not parse or does not send
