@@ -5,7 +5,8 @@
  * yet; mkdir -p tests/fuzz/bin first):
  *
  *	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
- *	    -D_GNU_SOURCE -Iharness tests/fuzz/fuzz_maillog_import.c \
+ *	    -D_GNU_SOURCE -DHR_MAILLOG_MAX_CHUNK=65536 -Iharness \
+ *	    tests/fuzz/fuzz_maillog_import.c \
  *	    $(ls harness/[a-z]*.c | grep -v -e main.c -e cmd_) \
  *	    $(pkg-config --cflags --libs libpcap libgit2 libffi json-c \
  *	      gmime-3.0 libarchive libcrypto) -lutil -ldl \
