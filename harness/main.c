@@ -41,6 +41,7 @@ static const struct hr_cmd {
     {"replay", cmd_replay, "replay cases against one build"},
     {"normalize", cmd_normalize, "normalize text, a DSN or an observation"},
     {"report", cmd_report, "make report.html and junit.xml from report.json"},
+    {"import", cmd_import, "make cases from packet captures and smtpd logs"},
 };
 
 static const char usage_text[] =

@@ -1,0 +1,44 @@
+#ifndef HR_TRANSCRIPT_H
+#define HR_TRANSCRIPT_H
+
+/* transcript.h - a recorded SMTP session as two byte streams, made a case */
+
+#include <stddef.h>
+#include "buf.h"
+#include "strv.h"
+
+/*
+ * What an importer recorded: the bytes each side sent, the client's
+ * writes, and what the recording says about its ends. The importer
+ * fills the fields; hr_transcript_render() turns them into case text.
+ */
+typedef struct hr_transcript {
+    char *name;         /* case name: [a-z0-9][a-z0-9._-]* */
+    char *about;        /* one line */
+    char *client;       /* the case's client address, NULL: the default */
+    hr_strv notes;      /* comment lines for the case's header */
+    hr_strv config;     /* "param = value", checked by hr_postconf */
+    int synthetic;      /* some content is made up: mark synthetic-data */
+    int cut;            /* the start or the end is missing: incomplete */
+    int server_closed;  /* the server closed after its last byte */
+    hr_buf cdata;       /* what the client sent */
+    hr_buf sdata;       /* what the server sent */
+    size_t *wend;       /* end of each client write in cdata */
+    long long *wseen;   /* sdata bytes the client had received when it
+                         * began that write; -1: unknown */
+    size_t nwrites, wcap;
+} hr_transcript;
+
+void hr_transcript_init(hr_transcript *t);
+void hr_transcript_release(hr_transcript *t);
+void hr_transcript_client(hr_transcript *t, const void *data, size_t len,
+                          long long seen);
+void hr_transcript_server(hr_transcript *t, const void *data, size_t len);
+int hr_transcript_has_greeting(const hr_transcript *t);
+void hr_transcript_summary(const hr_transcript *t, size_t *ncommands,
+                           char **first);
+int hr_transcript_render(char **out, const hr_transcript *t);
+int hr_transcript_set_client(hr_transcript *t, const char *addr);
+char *hr_transcript_stem(const char *path);
+
+#endif
