@@ -1,6 +1,8 @@
 #!/bin/sh
-# run-main.sh - what "make run" runs after setup: for now, build the O0
-# and O2 variants of the fetched tree and print their ids.
-set -eu
-./pfharness build --variant O0
-./pfharness build --variant O2
+# run-main.sh - what "make run" runs after setup: the main job on the
+# shipped cases, with the default variants (O0, default, O2) at 3 reps.
+set -u
+./pfharness run
+rc=$?
+[ $rc -le 1 ] && echo "open the report above in a browser (file://...)"
+exit $rc

@@ -53,7 +53,7 @@ static const char usage[] =
     "  --out DIR          run directory (default: var/runs/<id>)\n"
     "  --json F, --junit F, --html F\n"
     "                     also write the reports to these files\n"
-    "  --jobs N           instances at once (default: 2 per CPU)\n"
+    "  --jobs N           instances at once (default: 4 per CPU)\n"
     "  --ub-check         on a divergence, add the ubsan and wrapv builds\n"
     "\n"
     "Exit status: 0 all pass, 1 findings, 2 trouble.\n";

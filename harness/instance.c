@@ -384,39 +384,45 @@ done:
     return error;
 }
 
-/* The services of master.cf: name, type, private, unpriv, chroot,
- * wakeup, maxproc, command. chroot is off everywhere. */
-static const char *const services[][7] = {
-    {"smtp", "inet", "n", "-", "-", "-", "smtpd"},
-    {"pickup", "unix", "n", "-", "60", "1", "pickup"},
-    {"cleanup", "unix", "n", "-", "-", "0", "cleanup"},
-    {"qmgr", "unix", "n", "-", "300", "1", "qmgr"},
-    {"rewrite", "unix", "-", "-", "-", "-", "trivial-rewrite"},
-    {"bounce", "unix", "-", "-", "-", "0", "bounce"},
-    {"defer", "unix", "-", "-", "-", "0", "bounce"},
-    {"trace", "unix", "-", "-", "-", "0", "bounce"},
-    {"verify", "unix", "-", "-", "-", "1", "verify"},
-    {"flush", "unix", "n", "-", "1000?", "0", "flush"},
-    {"proxymap", "unix", "-", "-", "-", "-", "proxymap"},
-    {"proxywrite", "unix", "-", "-", "-", "1", "proxymap"},
+/* The services of master.cf: name, type, private, unpriv, wakeup,
+ * maxproc, command, and -o options. chroot is off everywhere.
+ *
+ * max_use = 1 (main.cf) gives every case fresh daemons, so that nothing
+ * a daemon caches or logs once per process depends on which cases ran
+ * before. pickup and the bounce daemons handle one request at a time
+ * with nothing to carry over, and are the most frequently spawned: they
+ * may live for 100 requests. */
+static const char *const services[][8] = {
+    {"smtp", "inet", "n", "-", "-", "-", "smtpd", ""},
+    {"pickup", "unix", "n", "-", "60", "1", "pickup", "-o max_use=100"},
+    {"cleanup", "unix", "n", "-", "-", "0", "cleanup", ""},
+    {"qmgr", "unix", "n", "-", "300", "1", "qmgr", ""},
+    {"rewrite", "unix", "-", "-", "-", "-", "trivial-rewrite", ""},
+    {"bounce", "unix", "-", "-", "-", "0", "bounce", "-o max_use=100"},
+    {"defer", "unix", "-", "-", "-", "0", "bounce", "-o max_use=100"},
+    {"trace", "unix", "-", "-", "-", "0", "bounce", "-o max_use=100"},
+    {"verify", "unix", "-", "-", "-", "1", "verify", ""},
+    {"flush", "unix", "n", "-", "1000?", "0", "flush", ""},
+    {"proxymap", "unix", "-", "-", "-", "-", "proxymap", ""},
+    {"proxywrite", "unix", "-", "-", "-", "1", "proxymap", ""},
     /* Delivery agents one at a time per transport. Deliveries of one
      * message that finish together make the bounce daemons append to the
      * message's log at once, and a lost lock race costs a 0.5-1.5 s
      * sleep (deliver_flock); one at a time also takes the order in which
      * parallel deliveries finish out of what a case can observe. */
-    {"smtp", "unix", "-", "-", "-", "1", "smtp"},
-    {"relay", "unix", "-", "-", "-", "1", "smtp"},
-    {"showq", "unix", "n", "-", "-", "-", "showq"},
-    {"error", "unix", "-", "-", "-", "1", "error"},
-    {"retry", "unix", "-", "-", "-", "1", "error"},
-    {"discard", "unix", "-", "-", "-", "1", "discard"},
-    {"local", "unix", "-", "n", "-", "1", "local"},
-    {"virtual", "unix", "-", "n", "-", "1", "virtual"},
-    {"mailbox", "unix", "-", "n", "-", "1", "virtual"},
-    {"lmtp", "unix", "-", "-", "-", "1", "lmtp"},
-    {"anvil", "unix", "-", "-", "-", "1", "anvil"},
-    {"scache", "unix", "-", "-", "-", "1", "scache"},
-    {"postlog", "unix-dgram", "n", "-", "-", "1", "postlogd"},
+    {"smtp", "unix", "-", "-", "-", "1", "smtp", ""},
+    {"relay", "unix", "-", "-", "-", "1", "smtp", ""},
+    {"showq", "unix", "n", "-", "-", "-", "showq", ""},
+    {"error", "unix", "-", "-", "-", "1", "error", ""},
+    {"retry", "unix", "-", "-", "-", "1", "error", ""},
+    {"discard", "unix", "-", "-", "-", "1", "discard", ""},
+    {"local", "unix", "-", "n", "-", "1", "local", ""},
+    {"virtual", "unix", "-", "n", "-", "1", "virtual", ""},
+    {"mailbox", "unix", "-", "n", "-", "1", "virtual", ""},
+    {"lmtp", "unix", "-", "-", "-", "1", "lmtp", ""},
+    {"anvil", "unix", "-", "-", "-", "1", "anvil", ""},
+    {"scache", "unix", "-", "-", "-", "1", "scache", ""},
+    {"postlog", "unix-dgram", "n", "-", "-", "1", "postlogd", ""},
 };
 
 /* write_master_cf - master.cf from scratch */
@@ -431,8 +437,9 @@ static int write_master_cf(hr_instance *in, const hr_instance_opts *o)
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
         const char *const *s = services[i];
 
-        hr_buf_printf(&text, "%-10s %-10s %-4s %-4s n    %-6s %-4s %s",
-                      s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+        hr_buf_printf(&text, "%-10s %-10s %-4s %-4s n    %-6s %-4s %s%s%s",
+                      s[0], s[1], s[2], s[3], s[4], s[5], s[6],
+                      *s[7] ? " " : "", s[7]);
         /* Escalation: "smtpd -v" adds -v to every service running smtpd. */
         for (size_t j = 0; o->service_args && j < o->service_args->n; j++) {
             const char *a = o->service_args->v[j];

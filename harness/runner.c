@@ -97,7 +97,33 @@ struct unit {
     size_t *cases;
     size_t n;
     size_t seq;
+    long cost;          /* estimated milliseconds, for scheduling */
 };
+
+/* Cases per instance at most: a large group is split, so that one long
+ * instance does not keep the other cores waiting at the end. */
+#define UNIT_MAX_CASES 12
+
+/* case_cost - a rough estimate of one run of a case, in milliseconds */
+static long case_cost(const hr_case *c)
+{
+    long ms = c->kind == HR_CASE_PROBE ? 120 : 60;
+
+    for (size_t x = 0; x < c->nxs; x++)
+        ms += c->xs[x].pause_ms;
+    return ms;
+}
+
+/* cmp_unit - most expensive first (longest processing time first), then
+ * in creation order */
+static int cmp_unit(const void *a, const void *b)
+{
+    const struct unit *x = a, *y = b;
+
+    if (x->cost != y->cost)
+        return x->cost > y->cost ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
 
 /* fail_work - keep the first error */
 static void fail_work(work *w, int code)
@@ -357,27 +383,40 @@ static int replay_all(hr_run *run, const hr_runner_opts *o, hr_case **cases,
             sel_index[nsel++] = i;
         }
     hr_group_cases(&groups, &ngroups, sel, nsel);
-    w.units = hr_calloc((run->nbuilds - b0) * run->nlibenvs * ngroups + 1,
+    w.units = hr_calloc((run->nbuilds - b0) * run->nlibenvs *
+                            (nsel + ngroups) + 1,
                         sizeof(struct unit));
     for (size_t b = b0; b < run->nbuilds; b++) {
         for (size_t e = 0; e < run->nlibenvs; e++) {
             for (size_t g = 0; g < ngroups; g++) {
-                struct unit *u = &w.units[w.nunits++];
+                size_t chunks = (groups[g].n + UNIT_MAX_CASES - 1) /
+                                UNIT_MAX_CASES;
+                size_t per = (groups[g].n + chunks - 1) / chunks;
 
-                u->build = b;
-                u->libenv = e;
-                u->seq = ++seq;
-                u->n = groups[g].n;
-                u->cases = hr_calloc(u->n, sizeof(size_t));
-                for (size_t k = 0; k < u->n; k++)
-                    u->cases[k] = sel_index[groups[g].cases[k]];
-                w.case_reps_total += u->n * (size_t)run->reps;
+                for (size_t first = 0; first < groups[g].n; first += per) {
+                    struct unit *u = &w.units[w.nunits++];
+
+                    u->build = b;
+                    u->libenv = e;
+                    u->seq = ++seq;
+                    u->n = groups[g].n - first < per ? groups[g].n - first
+                                                     : per;
+                    u->cases = hr_calloc(u->n, sizeof(size_t));
+                    u->cost = 50;
+                    for (size_t k = 0; k < u->n; k++) {
+                        u->cases[k] = sel_index[groups[g].cases[first + k]];
+                        u->cost += run->reps * case_cost(cases[u->cases[k]]);
+                    }
+                    w.case_reps_total += u->n * (size_t)run->reps;
+                }
             }
         }
     }
-    /* Instances wait on processes and sockets more than they compute:
-     * two per core keep the cores busy. */
-    threads = o->jobs > 0 ? o->jobs : 2 * ncpus();
+    qsort(w.units, w.nunits, sizeof(struct unit), cmp_unit);
+    /* An instance mostly waits for Postfix's processes and sockets:
+     * measured on 2 cores, 4 instances per core keep them busy (2 per
+     * core left a third of the CPU idle). */
+    threads = o->jobs > 0 ? o->jobs : 4 * ncpus();
     if ((size_t)threads > w.nunits)
         threads = (int)w.nunits;
     if (threads > 64)
