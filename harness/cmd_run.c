@@ -80,7 +80,7 @@ static void detail(char *buf, size_t len, const hr_run_case *rc)
         if (v->suspect && strcmp(v->suspect, "undecided") != 0)
             snprintf(buf, len, "suspect %s", v->suspect);
         else
-            snprintf(buf, len, "%s vs %s, undecided", v->left, v->right);
+            snprintf(buf, len, "undecided: %s", cells);
         break;
     case HR_UB:
         snprintf(buf, len, "%s", v->ub_reports.n ? v->ub_reports.v[0] : cells);

@@ -8,9 +8,12 @@ need_root
 $PFH run --variants O2,O2@replica --reps 3 --out "$T/same" >"$T/same.out" \
     2>"$T/same.err" || { cat "$T/same.out" "$T/same.err"; fail "O2 vs O2@replica"; }
 cat "$T/same.out"
-b1=$(sed -n 's/.*"id":"\([0-9a-f]*\)".*"variant":"O2".*/\1/p' "$T/same/report.json" | head -1)
-grep -q '"variant":"O2@replica"' "$T/same/report.json" ||
+grep -q '"variant": *"O2@replica"' "$T/same/report.json" ||
     fail "the replica is not in the report"
+# Two build directories: two build ids.
+n=$(grep -c '"build_id": *"[0-9a-f]*"' "$T/same/report.json" || true)
+ids=$(grep -o '"id": *"[0-9a-f]\{16\}"' "$T/same/report.json" | sort -u | wc -l)
+[ "$ids" -eq 2 ] || fail "expected 2 distinct build ids, got $ids"
 
 $PFH run --variants O0,O2 --reps 3 --out "$T/pair" --json "$T/pair.json" \
     --junit "$T/pair.xml" --html "$T/pair.html" >"$T/pair.out" 2>"$T/pair.err" ||
@@ -20,8 +23,8 @@ for f in "$T/pair.json" "$T/pair.xml" "$T/pair.html" "$T/pair/report.json" \
          "$T/pair/junit.xml" "$T/pair/report.html"; do
     [ -s "$f" ] || fail "missing $f"
 done
-grep -q '"verdict":"pass"' "$T/pair.json" || fail "no pass verdict in report.json"
-grep -q '"verdict":"\(real-bug\|compiler\|undefined-behavior\|library\|hardware\)"' \
+grep -q '"verdict": *"pass"' "$T/pair.json" || fail "no pass verdict in report.json"
+grep -q '"verdict": *"\(real-bug\|compiler\|undefined-behavior\|library\|hardware\)"' \
     "$T/pair.json" && fail "a finding in report.json"
 n=$(grep -c '<testcase ' "$T/pair.xml")
 m=$($PFH cases | wc -l)
