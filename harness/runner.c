@@ -325,8 +325,12 @@ static int run_unit(work *w, struct unit *u)
         }
     }
     {
+        double t_stop = now_s();
         int e = hr_instance_stop(in);
 
+        if (hr_verbose > 1)
+            hr_msg_info("timing instance %s: start %.3f stop %.3f", ns,
+                        hr_instance_start_seconds(in), now_s() - t_stop);
         if (error == 0)
             error = e;
     }
