@@ -16,8 +16,9 @@ fi
 # and the tools that narrowing and escalation call.
 PKGS="build-essential pkg-config m4 libdb-dev libpcre2-dev libssl-dev
 libsasl2-dev liblmdb-dev libicu-dev libnsl-dev
-libgit2-dev libffi-dev libcmocka-dev libjson-c-dev libpcap-dev
-ccache gdb strace iproute2 clang libclang-rt-dev dpkg-dev
+libgit2-dev libffi-dev libcmocka-dev libjson-c-dev libgmime-3.0-dev
+libarchive-dev libpcap-dev
+ccache gdb strace iproute2 clang libclang-rt-dev dpkg-dev git patch
 tcpdump swaks chromium"
 
 need_src=yes
