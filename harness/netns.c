@@ -16,7 +16,8 @@
  *	pfh-<run>-<n>, made with "ip netns add" (so that "ip netns" shows
  *	and manages it too) with only the loopback interface, up. Every
  *	instance uses the same addresses and ports, and nothing it sends
- *	can leave the namespace.
+ *	can leave the namespace. lo is brought up in-process (an ioctl from
+ *	a socket made inside the namespace).
  *
  *	hr_netns_create() registers the namespace with cleanup(3), so that
  *	a signal or an exit removes it; hr_netns_delete() removes it and
@@ -39,6 +40,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -75,17 +78,41 @@ static int ip(const char *const *argv)
     return error;
 }
 
+/* lo_up - bring the loopback interface of a namespace up, in-process:
+ * "ip -n NAME link set lo up" needs / to be a mount point (it remounts
+ * it as a slave), which a chroot does not have, and costs an exec */
+static int lo_up(const char *name)
+{
+    struct ifreq ifr;
+    int fd, error = 0;
+
+    if ((error = hr_netns_socket(&fd, name, AF_INET, SOCK_DGRAM)) < 0)
+        return error;
+    memset(&ifr, 0, sizeof(ifr));
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+        error = hr_error_set(HR_ERROR, "cannot read the flags of lo in '%s': "
+                             "%s", name, strerror(errno));
+    } else {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+            error = hr_error_set(HR_ERROR, "cannot bring lo up in '%s': %s",
+                                 name, strerror(errno));
+    }
+    close(fd);
+    return error;
+}
+
 /* hr_netns_create - a namespace with lo up */
 int hr_netns_create(const char *name)
 {
     const char *add[] = {"ip", "netns", "add", name, NULL};
-    const char *up[] = {"ip", "-n", name, "link", "set", "lo", "up", NULL};
     int error;
 
     if (strncmp(name, HR_NETNS_PREFIX, strlen(HR_NETNS_PREFIX)) != 0)
         hr_panic("netns name '%s' lacks the %s prefix", name, HR_NETNS_PREFIX);
     hr_cleanup_add_netns(name);
-    if ((error = ip(add)) < 0 || (error = ip(up)) < 0) {
+    if ((error = ip(add)) < 0 || (error = lo_up(name)) < 0) {
         hr_netns_delete(name);
         return error;
     }
