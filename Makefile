@@ -110,5 +110,14 @@ install: pfharness
 	    $(DESTDIR)$(PREFIX)/share/pfharness/builds
 	cp -R cases/. $(DESTDIR)$(PREFIX)/share/pfharness/cases
 
+# Benchmarks (not timed tests): after make run, on an otherwise idle machine.
+tests/bench/bin/bench: tests/bench/bench.c obj/libharness.a
+	@mkdir -p tests/bench/bin
+	@echo "  BENCH   $@"
+	@$(CC) $(ALL_CFLAGS) -Iharness -o $@ $< obj/libharness.a $(LIBS) -lm
+
+bench: all tests/bench/bin/bench
+	tests/bench/bin/bench $(BENCH_ARGS)
+
 clean:
-	rm -rf obj pfharness tests/unit/bin
+	rm -rf obj pfharness tests/unit/bin tests/bench/bin

@@ -31,8 +31,9 @@
  *	is a half-finished build and is removed, never reused. A lock file
  *	beside the directory serializes two runs that build the same id.
  *
- *	ccache is used when installed, with its cache in var/ccache and
- *	compiler_check=content, so that a changed wrapper script misses.
+ *	ccache is used when installed (and PFHARNESS_NO_CCACHE is not 1),
+ *	with its cache in var/ccache and compiler_check=content, so that a
+ *	changed wrapper script misses.
  * DIAGNOSTICS
  *	A failed build returns HR_ERROR naming make.log and the first
  *	compiler error line.
@@ -492,6 +493,10 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
     int use_ccache = o->use_ccache;
     int error;
 
+    /* PFHARNESS_NO_CCACHE=1: a really cold build, for benchmarks. */
+    if (use_ccache == -1 && getenv("PFHARNESS_NO_CCACHE") &&
+        strcmp(getenv("PFHARNESS_NO_CCACHE"), "1") == 0)
+        use_ccache = 0;
     if (use_ccache != 0)
         use_ccache = hr_spawn_find_program(&ccache, "ccache") == 0;
     else
