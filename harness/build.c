@@ -309,8 +309,18 @@ static char *first_error(const char *log_path)
     if ((p = strstr(text, ": error:")) != NULL ||
         (p = strstr(text, ": fatal error:")) != NULL ||
         (p = strstr(text, "undefined reference")) != NULL ||
+        (p = strstr(text, "error while loading")) != NULL ||
+        (p = strstr(text, ": Error: ")) != NULL ||
         (p = strstr(text, "*** ")) != NULL)
         best = p;
+    else if (b.len > 1) {
+        /* Nothing we know: the last line says most. */
+        best = text + b.len - 1;
+        while (best > text && best[-1] == '\n')
+            best--;
+        if (best > text)
+            best--;
+    }
     if (best) {
         const char *start = best, *end = strchr(best, '\n');
         char *line;
@@ -563,8 +573,12 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
     hr_strv_add(&argv, "postfix-install");
     hr_strv_add(&argv, "-non-interactive");
     hr_strv_addf(&argv, "install_root=%s", stage);
-    if (s->shared)
+    if (s->shared) {
         hr_strv_add(&argv, "shlib_directory=/usr/lib/postfix");
+        /* postfix-install runs the new bin/postconf, whose rpath names the
+         * stage, where the libraries are not installed yet. */
+        hr_strv_addf(&env, "LD_LIBRARY_PATH=%s/lib", src);
+    }
     progress(o, s->name, "install");
     if ((error = run_logged(src, log_path, &argv, &env)) < 0)
         goto done;

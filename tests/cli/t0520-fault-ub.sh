@@ -43,3 +43,19 @@ cat "$T/wout"
 [ $rc -eq 1 ] || fail "wrapv run exited $rc"
 grep -q '^fault-size-overflow  *undefined-behavior' "$T/wout" ||
     fail "wrapv did not side with O0"
+
+# --ub-check: the run has no UB-check build; on the divergence it adds the
+# ubsan and wrapv builds by itself and reruns the divergent case on them.
+set +e
+$PFH run --source "$rev" --variants O0,O2 --ub-check \
+    --cases tests/faults/cases/fault-size-overflow.case cases/smtp/capture-basic.case \
+    --out "$T/auto" --json "$T/auto.json" >"$T/aout" 2>"$T/aerr"
+rc=$?
+set -e
+cat "$T/aout"
+[ $rc -eq 1 ] || fail "--ub-check run exited $rc"
+grep -q '^fault-size-overflow  *undefined-behavior' "$T/aout" ||
+    fail "--ub-check did not turn the divergence into undefined-behavior"
+grep -q '^capture-basic  *pass' "$T/aout" || fail "capture-basic did not pass"
+grep -q '"variant": *"ubsan"' "$T/auto.json" || fail "ubsan was not added"
+grep -q '"variant": *"wrapv"' "$T/auto.json" || fail "wrapv was not added"
