@@ -510,7 +510,9 @@ static int read_case_text(hr_report_case *c, const struct reader *rd,
         (error = get_str(&c->expected, rd, o, where, "expected", 0)) < 0 ||
         (error = read_sides(&c->left_finding, &c->right_finding, rd, o, where,
                             "first_finding")) < 0 ||
-        (error = get_strv(&c->ub_reports, rd, o, where, "ub_reports")) < 0)
+        (error = get_strv(&c->ub_reports, rd, o, where, "ub_reports")) < 0 ||
+        (error = get_strv(&c->ub_background, rd, o, where,
+                          "ub_background")) < 0)
         return error;
     return 0;
 }
@@ -716,6 +718,7 @@ static void free_case(hr_report_case *c)
     hr_free(c->left_finding);
     hr_free(c->right_finding);
     hr_strv_release(&c->ub_reports);
+    hr_strv_release(&c->ub_background);
 }
 
 /* hr_report_free - release; NULL is fine */

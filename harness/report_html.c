@@ -811,6 +811,15 @@ static void evidence(hr_buf *b, const hr_report *r, const hr_report_case *c)
         }
         hr_buf_puts(b, "</ul></dd>\n");
     }
+    if (c->ub_background.n) {
+        hr_buf_puts(b, "<dt>UB in every case</dt><dd><ul>");
+        for (size_t i = 0; i < c->ub_background.n; i++) {
+            hr_buf_puts(b, "<li>");
+            elem(b, "code", c->ub_background.v[i]);
+            hr_buf_puts(b, "</li>");
+        }
+        hr_buf_puts(b, "</ul></dd>\n");
+    }
     mismatches(b, c);
     if (c->verdict == HR_HARDWARE)
         fact(b, "EDAC", r->edac_note);

@@ -79,6 +79,7 @@
  *	    "first_finding": { "left", "right" }: the first panic,
  *	      fatal, error or warning log line of each side, or null,
  *	    "ub_reports": [ sanitizer "runtime error" lines ],
+ *	    "ub_background": [ sanitizer findings that every case shows ],
  *	    "cells": [ {
  *	      "build" (variant), "build_id", "libenv",
  *	      "skipped" (the case does not apply to this build),
@@ -357,6 +358,7 @@ static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
     add(finding, "right", jstr(rc->right_finding));
     add(o, "first_finding", finding);
     add(o, "ub_reports", jstrv(&v->ub_reports));
+    add(o, "ub_background", jstrv(&v->ub_background));
     for (size_t i = 0; i < run->nbuilds * run->nlibenvs; i++)
         json_object_array_add(cells, cell_obj(run, &rc->cells[i]));
     add(o, "cells", cells);

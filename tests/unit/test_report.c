@@ -528,7 +528,7 @@ static void test_report_json_key_order(void **state)
                 "hardware");
     assert_keys(root, "cases.1",
                 "name,kind,path,about,verdict,summary,suspect,differing,"
-                "pair,diff,expected,first_finding,ub_reports,cells");
+                "pair,diff,expected,first_finding,ub_reports,ub_background,cells");
     assert_keys(root, "cases.1.pair", "left,right,left_obs,right_obs");
     assert_keys(root, "cases.1.first_finding", "left,right");
     assert_keys(root, "cases.1.cells.3",
