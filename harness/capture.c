@@ -59,8 +59,9 @@
 #include "netns.h"
 #include "spawn.h"
 
-#define FILTER "(tcp port 25 and not host 127.0.0.9) or " \
-               "(udp dst port 9 and dst host 127.0.0.254)"
+#define FILTER                                                                 \
+    "(tcp port 25 and not host 127.0.0.9) or "                                 \
+    "(udp dst port 9 and dst host 127.0.0.254)"
 #define LISTEN_MS 10000
 #define FENCE_MS 5000
 #define EXIT_MS 5000
@@ -134,8 +135,9 @@ static int stop(struct hr_capture *c, int *status)
         kill(-c->pid, SIGKILL);
         error = hr_spawn_wait(status, c->pid, EXIT_MS);
         if (error == 0)
-            error = hr_error_set(HR_ERROR, "tcpdump did not stop on SIGINT "
-                                           "within %d ms",
+            error = hr_error_set(HR_ERROR,
+                                 "tcpdump did not stop on SIGINT "
+                                 "within %d ms",
                                  EXIT_MS);
     }
     c->pid = 0;
@@ -185,15 +187,16 @@ int hr_capture_start(hr_capture **out, const char *netns, const char *path,
         close(fd);
     }
     if ((error = hr_spawn_find_program(&prog, "tcpdump")) < 0) {
-        error = hr_error_set(error, "cannot record '%s': tcpdump is not "
-                                    "installed (Debian package tcpdump)",
+        error = hr_error_set(error,
+                             "cannot record '%s': tcpdump is not "
+                             "installed (Debian package tcpdump)",
                              path);
         goto done;
     }
     {
-        const char *argv[] = {prog, "-i", "lo", "-s", snap,
-                              "--immediate-mode", "-U", "-Z", "root",
-                              "-w", c->tmp, FILTER, NULL};
+        const char *argv[] = {
+            prog,   "-i", "lo",   "-s",   snap, "--immediate-mode", "-U", "-Z",
+            "root", "-w", c->tmp, FILTER, NULL};
 
         so.argv = argv;
         so.netns = netns;
@@ -218,8 +221,9 @@ int hr_capture_start(hr_capture **out, const char *netns, const char *path,
             goto done;
         }
         if (now_ms() >= deadline) {
-            error = hr_error_set(HR_ETIMEOUT, "tcpdump was not listening "
-                                              "after %d ms",
+            error = hr_error_set(HR_ETIMEOUT,
+                                 "tcpdump was not listening "
+                                 "after %d ms",
                                  LISTEN_MS);
             goto done;
         }
@@ -276,9 +280,10 @@ static int fence(hr_capture *c)
         if (tail_has(c->tmp, marker, 16))
             break;
         if (now_ms() >= deadline) {
-            error = hr_error_set(HR_ETIMEOUT, "tcpdump did not record the "
-                                              "end of the capture '%s' "
-                                              "within %d ms",
+            error = hr_error_set(HR_ETIMEOUT,
+                                 "tcpdump did not record the "
+                                 "end of the capture '%s' "
+                                 "within %d ms",
                                  c->path, FENCE_MS);
             break;
         }
@@ -308,15 +313,16 @@ int hr_capture_stop(hr_capture *c)
     if (!stderr_has(c, "\n0 packets dropped by kernel")) {
         char *why = last_line(c);
 
-        error = hr_error_set(HR_ERROR, "tcpdump lost packets, the capture "
-                                       "'%s' is incomplete: %s",
+        error = hr_error_set(HR_ERROR,
+                             "tcpdump lost packets, the capture "
+                             "'%s' is incomplete: %s",
                              c->path, why);
         hr_free(why);
         goto done;
     }
     if (rename(c->tmp, c->path) < 0)
-        error = hr_error_set(HR_ERROR, "cannot rename '%s' to '%s': %s",
-                             c->tmp, c->path, strerror(errno));
+        error = hr_error_set(HR_ERROR, "cannot rename '%s' to '%s': %s", c->tmp,
+                             c->path, strerror(errno));
 done:
     hr_capture_free(c);
     return error;

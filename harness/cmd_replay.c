@@ -42,8 +42,8 @@
 
 static const char usage[] =
     "usage: pfharness replay --build ID [--libenv NAME[:VAR=VAL,...]]\n"
-    "                        [--reps N] [--keep] [--tcpdump FILE [--snaplen N]]\n"
-    "                        CASE...\n"
+    "                        [--reps N] [--keep]\n"
+    "                        [--tcpdump FILE [--snaplen N]] CASE...\n"
     "\n"
     "Replay cases (files or directories) against a private instance of a\n"
     "cached build and print each normalized observation.\n"

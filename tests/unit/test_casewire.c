@@ -34,14 +34,12 @@ static const struct {
      HEAD "> DATA\n< 354 go\n| .x\n< 250 ok\n",
      "nothing, 1 reply\nsend \"DATA\\r\\n\", 1 reply\n"
      "send \"..x\\r\\n.\\r\\n\", 1 reply\n"},
-    {"BDAT * takes the chunk's size",
-     HEAD "> BDAT * LAST\n| hi\n< 250 ok\n",
+    {"BDAT * takes the chunk's size", HEAD "> BDAT * LAST\n| hi\n< 250 ok\n",
      "nothing, 1 reply\nsend \"BDAT 4 LAST\\r\\nhi\\r\\n\", 1 reply\n"},
     {"raw bytes escaped; pauses left out",
      HEAD "pause 10\n~ \\x00\\xc3\\xa9\"\\\\\\t\\n\n< 500 x\n",
      "nothing, 1 reply\nsend \"\\x00\\xc3\\xa9\\\"\\\\\\t\\n\", 1 reply\n"},
-    {"replies without a command",
-     HEAD "pause 0\n< 421 timeout\neof\n",
+    {"replies without a command", HEAD "pause 0\n< 421 timeout\neof\n",
      "nothing, 1 reply\nnothing, 1 reply\neof\n"},
 };
 
