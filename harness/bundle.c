@@ -409,20 +409,27 @@ static int instances(struct job *j, long long now)
                          "\"killed by signal\" lines).\n");
     if (hr_is_dir(top) && (error = hr_dir_list(&variants, top)) < 0)
         goto done;
+    /* instances/VARIANT/LIBENV/gN: directories only, in name order */
     for (size_t v = 0; v < variants.n && error == 0; v++) {
         char *vdir = hr_path_join(top, variants.v[v]);
         hr_strv libenvs = HR_STRV_INIT;
 
-        if ((error = hr_dir_list(&libenvs, vdir)) == 0)
+        if (hr_is_dir(vdir) && (error = hr_dir_list(&libenvs, vdir)) == 0)
             for (size_t e = 0; e < libenvs.n && error == 0; e++) {
                 char *edir = hr_path_join(vdir, libenvs.v[e]);
                 hr_strv groups = HR_STRV_INIT;
 
-                if ((error = hr_dir_list(&groups, edir)) == 0)
+                if (hr_is_dir(edir) &&
+                    (error = hr_dir_list(&groups, edir)) == 0)
                     for (size_t g = 0; g < groups.n && error == 0; g++) {
-                        error = instance(j, &errors, variants.v[v],
-                                         libenvs.v[e], groups.v[g], now);
-                        count++;
+                        char *gdir = hr_path_join(edir, groups.v[g]);
+
+                        if (hr_is_dir(gdir)) {
+                            error = instance(j, &errors, variants.v[v],
+                                             libenvs.v[e], groups.v[g], now);
+                            count++;
+                        }
+                        hr_free(gdir);
                     }
                 hr_strv_release(&groups);
                 hr_free(edir);
