@@ -12,14 +12,16 @@
  * DESCRIPTION
  *	hr_capture_start() runs tcpdump on the loopback interface of a
  *	network namespace, writing a pcap file for the importer
- *	(pcap_import(3)): "tcpdump -i lo -s SNAPLEN --immediate-mode -U
- *	-Z root -w TEMP", where TEMP is beside path. The filter keeps TCP
- *	port 25 except the sink's traffic (127.0.0.9), so that a capture
- *	holds the client sessions and nothing else but the fence below.
- *	It returns once tcpdump says "listening on", so that nothing sent
- *	afterwards is missed. snaplen 0 is tcpdump's "-s 0" (everything);
- *	a smaller one records truncated packets, for tests of the
- *	importer's refusal.
+ *	(pcap_import(3)): "tcpdump -i lo -s SNAPLEN -B 32768
+ *	--immediate-mode -U -Z root -w TEMP", where TEMP is beside
+ *	path. The filter keeps TCP port 25 except the sink's traffic
+ *	(127.0.0.9), so that a capture holds the client sessions and
+ *	nothing else but the fence below. It returns once tcpdump says
+ *	"listening on", so that nothing sent afterwards is missed.
+ *	snaplen 0 is tcpdump's "-s 0" (everything); a smaller one
+ *	records truncated packets, for tests of the importer's refusal.
+ *	The buffer is 32 MiB: on a busy machine (two replays and a
+ *	fuzzer on two cores) the default 2 MiB one dropped packets.
  *
  *	hr_capture_stop() fences the capture: it sends one UDP datagram
  *	with a unique marker to 127.0.0.254:9 inside the namespace (the
@@ -194,9 +196,10 @@ int hr_capture_start(hr_capture **out, const char *netns, const char *path,
         goto done;
     }
     {
-        const char *argv[] = {
-            prog,   "-i", "lo",   "-s",   snap, "--immediate-mode", "-U", "-Z",
-            "root", "-w", c->tmp, FILTER, NULL};
+        const char *argv[] = {prog,   "-i",   "lo",    "-s",
+                              snap,   "-B",   "32768", "--immediate-mode",
+                              "-U",   "-Z",   "root",  "-w",
+                              c->tmp, FILTER, NULL};
 
         so.argv = argv;
         so.netns = netns;
