@@ -45,6 +45,8 @@
  *	A backslash escape (\n, \\, \xHH, \uHHHH) ends a token and is
  *	copied as it is, so that JSON text and the escaped bytes of
  *	observations stay well-formed.
+ * DIAGNOSTICS
+ *	None: any bytes are text to it, NUL and invalid UTF-8 included.
  * SEE ALSO
  *	bundle(3), DEBUG_README "Reporting problems".
  */

@@ -22,6 +22,8 @@
  *
  *	A probe case renders as one line, "probe". The result is a new
  *	string; the caller frees it.
+ * DIAGNOSTICS
+ *	None: it works on a parsed case in memory.
  * SEE ALSO
  *	case(3), cmd_cases(1).
  */

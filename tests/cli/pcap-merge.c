@@ -15,6 +15,7 @@
 
 #define MAX_IN 16
 
+/* main - merge IN... into OUT by time stamp */
 int main(int argc, char **argv)
 {
     char err[PCAP_ERRBUF_SIZE];
