@@ -5,6 +5,8 @@
 #   make test       deps, then unit tests (also under ASan/UBSan), CLI and
 #                   integration tests, fault injections
 #   make run        deps, fetch, then the main job on the shipped cases
+#   make fuzz       build the libFuzzer targets (clang) and run each for
+#                   FUZZ_SECONDS (default 600), one after another
 #   make install PREFIX=/usr/local
 #   make clean      remove build outputs (not var/)
 
@@ -35,8 +37,22 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=tests/unit/bin/%)
 SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=tests/unit/bin/san/%)
 
-.PHONY: all deps test unit unit-plain unit-san cli run install clean fetch \
-        faults bench fuzz
+# Fuzz targets (tests/fuzz/fuzz_*.c): libFuzzer builds for "make fuzz", and
+# regress_* builds (plain main, ASan/UBSan) that replay the inputs they
+# found, tests/data/fuzz/<target>/, in "make unit".
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(FUZZ_SRCS:tests/fuzz/%.c=%)
+FUZZ_BINS := $(FUZZ_TARGETS:%=tests/fuzz/bin/%)
+REGRESS_BINS := $(FUZZ_TARGETS:fuzz_%=tests/fuzz/bin/regress_%)
+FUZZ_CC  ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=undefined
+# Making up 16 MiB BDAT chunks slows the maillog fuzzer 30-fold.
+FUZZ_DEFS_fuzz_maillog_import := -DHR_MAILLOG_MAX_CHUNK=65536
+
+.PHONY: all deps test unit unit-plain unit-san unit-fuzz cli run install \
+        clean fetch faults bench fuzz
 
 all: pfharness
 
@@ -52,7 +68,7 @@ obj/san/%.o: harness/%.c $(wildcard harness/*.h) | obj/san
 	@echo "  CC san  $<"
 	@$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-obj obj/san tests/unit/bin tests/unit/bin/san:
+obj obj/san tests/unit/bin tests/unit/bin/san tests/fuzz/bin:
 	mkdir -p $@
 
 obj/libharness.a: $(LIB_OBJS)
@@ -71,11 +87,22 @@ tests/unit/bin/san/%: tests/unit/%.c tests/unit/unit.h obj/san/libharness.a | te
 	@$(CC) $(ALL_CFLAGS) $(SAN) -Iharness -o $@ $< obj/san/libharness.a \
 	    $(CMOCKA_LIBS) $(LIBS) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
 
+tests/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard harness/*.h) | tests/fuzz/bin
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -pthread $(FUZZ_CFLAGS) \
+	    $(FUZZ_DEFS_fuzz_$*) -DHR_SHARE_DIR='"$(PREFIX)/share/pfharness"' \
+	    -Iharness $(PKG_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIBS)
+
+tests/fuzz/bin/regress_%: tests/fuzz/fuzz_%.c tests/fuzz/regress.c obj/san/libharness.a | tests/fuzz/bin
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -Iharness -o $@ $< tests/fuzz/regress.c \
+	    obj/san/libharness.a $(LIBS)
+
 deps:
 	sh ci/deps.sh
 
 # Unit tests: each cmocka executable plain and under ASan/UBSan.
-unit: unit-plain unit-san
+unit: unit-plain unit-san unit-fuzz
 
 unit-plain: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
@@ -84,6 +111,17 @@ unit-san: $(SAN_UNIT_BINS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 sh tests/run-unit.sh $(SAN_UNIT_BINS)
+
+# The inputs the fuzzers found, each fed to its target once.
+unit-fuzz: $(REGRESS_BINS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh tests/fuzz/regress.sh $(FUZZ_TARGETS)
+
+# libFuzzer: every target for FUZZ_SECONDS, one at a time; the corpora
+# grow in var/fuzz/<target>/, crashes land in var/fuzz/<target>.crash/.
+fuzz: $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh ci/fuzz.sh $(FUZZ_TARGETS)
 
 # End-to-end tests against real Postfix builds (root).
 cli: pfharness
@@ -120,4 +158,4 @@ bench: all tests/bench/bin/bench
 	tests/bench/bin/bench $(BENCH_ARGS)
 
 clean:
-	rm -rf obj pfharness tests/unit/bin tests/bench/bin
+	rm -rf obj pfharness tests/unit/bin tests/bench/bin tests/fuzz/bin

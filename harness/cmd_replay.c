@@ -5,13 +5,18 @@
  *	replay cases against one build and print their observations
  * SYNOPSIS
  *	pfharness replay --build ID [--libenv NAME[:VAR=VAL,...]] [--reps N]
- *		[--keep] CASE...
+ *		[--keep] [--tcpdump FILE [--snaplen N]] CASE...
  * DESCRIPTION
  *	Starts one instance of the build per group of cases that share a
  *	configuration, runs each case --reps times, and prints each
  *	observation in case order, after a "=== NAME" line (with "rep N"
  *	when there are several). The output holds no timings and no paths,
  *	so two replays of the same build print the same bytes.
+ *
+ *	--tcpdump records the sessions with tcpdump inside the instance's
+ *	network namespace (capture(3)), for the pcap importer: the cases
+ *	must share one instance (one configuration). --snaplen cuts the
+ *	packets, as "tcpdump -s N" does, to test the importer's refusal.
  *
  *	Exit status: 0 when every case matched its recorded expectation, 1
  *	when one did not (the differences go to stderr), 2 on trouble.
@@ -24,6 +29,7 @@
 
 #include "build.h"
 #include "case.h"
+#include "capture.h"
 #include "caserun.h"
 #include "cmd.h"
 #include "fsutil.h"
@@ -36,7 +42,8 @@
 
 static const char usage[] =
     "usage: pfharness replay --build ID [--libenv NAME[:VAR=VAL,...]]\n"
-    "                        [--reps N] [--keep] CASE...\n"
+    "                        [--reps N] [--keep]\n"
+    "                        [--tcpdump FILE [--snaplen N]] CASE...\n"
     "\n"
     "Replay cases (files or directories) against a private instance of a\n"
     "cached build and print each normalized observation.\n"
@@ -45,7 +52,10 @@ static const char usage[] =
     "  --libenv SPEC   a library environment for the daemons, such as\n"
     "                  shim:LD_PRELOAD=/path/shim.so\n"
     "  --reps N        run each case N times (default 1)\n"
-    "  --keep          keep the instance directories under var/runs\n";
+    "  --keep          keep the instance directories under var/runs\n"
+    "  --tcpdump FILE  record the sessions with tcpdump into FILE (pcap);\n"
+    "                  the cases must share one configuration\n"
+    "  --snaplen N     cut recorded packets to N bytes (default 0: whole)\n";
 
 int cmd_replay(int argc, char **argv)
 {
@@ -54,10 +64,12 @@ int cmd_replay(int argc, char **argv)
         {"libenv", required_argument, NULL, 'l'},
         {"reps", required_argument, NULL, 'r'},
         {"keep", no_argument, NULL, 'k'},
+        {"tcpdump", required_argument, NULL, 't'},
+        {"snaplen", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *build_id = NULL, *libenv_spec = NULL;
+    const char *build_id = NULL, *libenv_spec = NULL, *tcpdump = NULL;
     hr_libenv env = {NULL, HR_STRV_INIT};
     hr_build *b = NULL;
     hr_case **cases = NULL;
@@ -65,7 +77,7 @@ int cmd_replay(int argc, char **argv)
     char **obs = NULL;
     char *top = NULL;
     size_t ncases = 0, ngroups = 0;
-    int reps = 1, keep = 0, ch, code = HR_EXIT_OK;
+    int reps = 1, keep = 0, snaplen = -1, ch, code = HR_EXIT_OK;
 
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (ch) {
@@ -82,6 +94,13 @@ int cmd_replay(int argc, char **argv)
         case 'k':
             keep = 1;
             break;
+        case 't':
+            tcpdump = optarg;
+            break;
+        case 's':
+            if (hr_cmd_parse_int(&snaplen, "--snaplen", optarg, 0, 262144) < 0)
+                return HR_EXIT_TROUBLE;
+            break;
         case 'h':
             return hr_cmd_help(usage);
         default:
@@ -91,6 +110,10 @@ int cmd_replay(int argc, char **argv)
     if (build_id == NULL || optind >= argc) {
         hr_msg_error("replay: give --build ID and at least one CASE");
         return hr_cmd_usage(usage);
+    }
+    if (snaplen >= 0 && tcpdump == NULL) {
+        hr_msg_error("replay: --snaplen needs --tcpdump FILE");
+        return HR_EXIT_TROUBLE;
     }
     if (libenv_spec && hr_libenv_parse(&env, libenv_spec) < 0)
         return hr_cmd_fail();
@@ -105,6 +128,16 @@ int cmd_replay(int argc, char **argv)
         goto done;
     }
     hr_group_cases(&groups, &ngroups, cases, ncases);
+    /* One capture shows one instance: instances of other configurations
+     * have namespaces of their own. */
+    if (tcpdump && ngroups > 1) {
+        hr_msg_error("replay: --tcpdump records one instance, and these "
+                     "cases need %zu (their config, map and table lines "
+                     "differ); record them one configuration at a time",
+                     ngroups);
+        code = HR_EXIT_TROUBLE;
+        goto done;
+    }
     obs = hr_calloc(ncases * (size_t)reps, sizeof(char *));
     {
         char stamp[32];
@@ -118,6 +151,7 @@ int cmd_replay(int argc, char **argv)
         hr_instance_opts io = HR_INSTANCE_OPTS_INIT;
         const hr_case *first = cases[groups[g].cases[0]];
         hr_instance *in = NULL;
+        hr_capture *cap = NULL;
         char *dir = hr_sprintf("%s/g%zu", top, g + 1);
         char *ns = hr_sprintf("pfh-r%lx-%zu", (long)getpid() & 0xfffff, g + 1);
 
@@ -130,6 +164,12 @@ int cmd_replay(int argc, char **argv)
         io.ntables = first->ntables;
         if (hr_instance_start(&in, &io) < 0) {
             code = hr_cmd_fail();
+        } else if (tcpdump &&
+                   hr_capture_start(&cap, ns, tcpdump,
+                                    snaplen < 0 ? 0 : snaplen) < 0) {
+            code = hr_cmd_fail();
+            hr_instance_stop(in);
+            hr_instance_free(in);
         } else {
             for (size_t k = 0; k < groups[g].n && code != HR_EXIT_TROUBLE;
                  k++) {
@@ -154,6 +194,10 @@ int cmd_replay(int argc, char **argv)
                     res.obs = NULL;
                     hr_caserun_result_release(&res);
                 }
+            }
+            if (cap && hr_capture_stop(cap) < 0) {
+                hr_msg_error("%s", hr_error_last());
+                code = HR_EXIT_TROUBLE;
             }
             if (hr_instance_stop(in) < 0) {
                 hr_msg_error("%s", hr_error_last());

@@ -5,6 +5,7 @@
  *	make report.html and junit.xml again from a run's report.json
  * SYNOPSIS
  *	pfharness report RUN_DIR [--html FILE] [--junit FILE]
+ *		[--bundle DIR [--anonymize]]
  * DESCRIPTION
  *	Reads RUN_DIR/report.json, the primary output of a run, and
  *	writes report.html and junit.xml from it, by default into
@@ -14,28 +15,37 @@
  *
  *	The outputs are rows of one table, each with its option, its
  *	default file name (or none: written only when asked for) and its
- *	writer, so that more (a bundle, a compiler bug report) are added
- *	as rows.
+ *	writer, so that more (a compiler bug report) are added as rows.
+ *
+ *	--bundle DIR writes a problem report bundle (bundle(3)): what
+ *	Postfix's DEBUG_README asks for, as files in DIR and as one
+ *	DIR.tar.gz; both paths are printed. --anonymize masks addresses
+ *	and host names in it (anonymize(3)).
  * DIAGNOSTICS
  *	Exit 0 when every file was written (whatever the verdicts), 2
  *	for a usage error, a report.json that is missing, not JSON or
- *	not a report (one line naming the file), or a file that cannot
- *	be written.
+ *	not a report (one line naming the file), a bundle DIR that exists
+ *	and is not a bundle, --anonymize without --bundle, or a file that
+ *	cannot be written.
  * SEE ALSO
  *	report(3), report_html(3), report_junit(3), report_json(3).
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "fsutil.h"
 #include "mem.h"
+#include "bundle.h"
+#include "msg.h"
 #include "report.h"
 #include "report_html.h"
 #include "report_junit.h"
 
 static const char usage[] =
     "usage: pfharness report RUN_DIR [--html FILE] [--junit FILE]\n"
+    "                        [--bundle DIR [--anonymize]]\n"
     "\n"
     "Read RUN_DIR/report.json and write report.html and junit.xml from\n"
     "it again; print the path of each file written.\n"
@@ -44,20 +54,61 @@ static const char usage[] =
     "                 (default: RUN_DIR/report.html)\n"
     "  --junit FILE   write the JUnit XML to FILE\n"
     "                 (default: RUN_DIR/junit.xml)\n"
+    "  --bundle DIR   write a problem report bundle as DEBUG_README asks:\n"
+    "                 summary, error messages, postconf -n, logs, queue\n"
+    "                 shape, cases and observations, into DIR and\n"
+    "                 DIR.tar.gz\n"
+    "  --anonymize    in the bundle, every letter of an address or host\n"
+    "                 name becomes A and every digit D\n"
     "\n"
     "Exit 0 when the files were written, 2 on bad input or a file that\n"
     "cannot be written.\n";
 
+/* How the writers are asked. */
+struct out_opts {
+    int anonymize;
+};
+
+/* html - the HTML report */
+static int html(const hr_report *r, const char *path, const struct out_opts *o)
+{
+    (void)o;
+    return hr_report_write_html(r, path);
+}
+
+/* junit - the JUnit XML */
+static int junit(const hr_report *r, const char *path, const struct out_opts *o)
+{
+    (void)o;
+    return hr_report_write_junit(r, path);
+}
+
+/* bundle - the problem report bundle, DIR and DIR.tar.gz */
+static int bundle(const hr_report *r, const char *path,
+                  const struct out_opts *o)
+{
+    hr_bundle_opts bo = HR_BUNDLE_OPTS_INIT;
+
+    bo.anonymize = o->anonymize;
+    return hr_bundle_write(r, path, &bo);
+}
+
 /* What the verb writes: an option, a default name in RUN_DIR (NULL: only
- * when the option asks for it), a writer. A writer that needs the run
- * directory finds it beside r->path. */
+ * when the option asks for it), a writer, what else the writer makes
+ * beside the path (printed too), and a check of the path made before
+ * anything is written (or NULL). A writer that needs the run directory
+ * finds it beside r->path. */
 static const struct output {
     const char *option;
     const char *default_name;
-    int (*write)(const hr_report *r, const char *path);
+    int (*write)(const hr_report *r, const char *path,
+                 const struct out_opts *o);
+    const char *also; /* a suffix: "DIR.tar.gz" */
+    int (*check)(const char *path);
 } outputs[] = {
-    {"html", "report.html", hr_report_write_html},
-    {"junit", "junit.xml", hr_report_write_junit},
+    {"html", "report.html", html, NULL, NULL},
+    {"junit", "junit.xml", junit, NULL, NULL},
+    {"bundle", NULL, bundle, ".tar.gz", hr_bundle_check},
 };
 
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
@@ -66,8 +117,9 @@ static const struct output {
 /* cmd_report - load report.json, write the outputs */
 int cmd_report(int argc, char **argv)
 {
-    struct option longopts[NOUTPUTS + 2];
+    struct option longopts[NOUTPUTS + 3];
     const char *paths[NOUTPUTS] = {NULL};
+    struct out_opts oo = {0};
     hr_report *r = NULL;
     char *json = NULL;
     int ch, code = HR_EXIT_OK;
@@ -76,7 +128,9 @@ int cmd_report(int argc, char **argv)
         longopts[i] = (struct option){outputs[i].option, required_argument,
                                       NULL, OPT_OUTPUT + (int)i};
     longopts[NOUTPUTS] = (struct option){"help", no_argument, NULL, 'h'};
-    longopts[NOUTPUTS + 1] = (struct option){NULL, 0, NULL, 0};
+    longopts[NOUTPUTS + 1] =
+        (struct option){"anonymize", no_argument, NULL, 'a'};
+    longopts[NOUTPUTS + 2] = (struct option){NULL, 0, NULL, 0};
     /* main() parsed its options with "+" (stop at the verb) and set
      * optind to 1, which keeps glibc in that mode; 0 starts afresh, so
      * that options may follow RUN_DIR. */
@@ -84,17 +138,32 @@ int cmd_report(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (ch == 'h')
             return hr_cmd_help(usage);
+        if (ch == 'a') {
+            oo.anonymize = 1;
+            continue;
+        }
         if (ch < OPT_OUTPUT || ch >= OPT_OUTPUT + (int)NOUTPUTS)
             return hr_cmd_usage(usage);
         paths[ch - OPT_OUTPUT] = optarg;
     }
     if (argc - optind != 1)
         return hr_cmd_usage(usage);
+    for (size_t i = 0; oo.anonymize && i < NOUTPUTS; i++)
+        if (strcmp(outputs[i].option, "bundle") == 0 && paths[i] == NULL) {
+            hr_msg_error("report: --anonymize applies to --bundle DIR only");
+            return HR_EXIT_TROUBLE;
+        }
     json = hr_path_join(argv[optind], "report.json");
     if (hr_report_load(&r, json) < 0) {
         code = hr_cmd_fail();
         goto done;
     }
+    /* Refuse bad paths before anything is written. */
+    for (size_t i = 0; i < NOUTPUTS; i++)
+        if (paths[i] && outputs[i].check && outputs[i].check(paths[i]) < 0) {
+            code = hr_cmd_fail();
+            goto done;
+        }
     for (size_t i = 0; i < NOUTPUTS && code == HR_EXIT_OK; i++) {
         char *path;
 
@@ -102,14 +171,20 @@ int cmd_report(int argc, char **argv)
             continue;
         path = paths[i] ? hr_strdup(paths[i])
                         : hr_path_join(argv[optind], outputs[i].default_name);
-        if (outputs[i].write(r, path) < 0)
+        /* DIR/ names DIR: "DIR.tar.gz", not "DIR/.tar.gz" */
+        for (size_t n = strlen(path);
+             outputs[i].also && n > 1 && path[n - 1] == '/';)
+            path[--n] = 0;
+        if (outputs[i].write(r, path, &oo) < 0)
             code = hr_cmd_fail();
-        else
+        else if (outputs[i].also == NULL)
             printf("%s\n", path);
+        else
+            printf("%s\n%s%s\n", path, path, outputs[i].also);
         hr_free(path);
     }
 done:
     hr_report_free(r);
     hr_free(json);
-    return code;
+    return hr_cmd_flush(code);
 }

@@ -8,6 +8,7 @@
  *
  *	int	hr_observe(&out, raw)
  *	int	hr_observe_first_finding(&out, maillog)
+ *	void	hr_observe_first_each(out, maillog)
  * DESCRIPTION
  *	hr_observe() turns what one case left behind in one instance into
  *	plain text that is identical across runs of the same binary and
@@ -55,6 +56,11 @@
  *	hr_observe_first_finding() returns 1 and a copy of the raw log
  *	line that hr_observe() marks with "* ", for evidence, or 0 and
  *	NULL when the log has no finding.
+ *
+ *	hr_observe_first_each() sets out[0] .. out[3] to copies of the
+ *	first raw log line (in log order) of each class, warning (with
+ *	master's signal lines), error, fatal and panic, or to NULL where a
+ *	class has none; for problem reports.
  * DIAGNOSTICS
  *	hr_observe() returns 0; it works on memory only.
  * SEE ALSO
@@ -491,6 +497,26 @@ int hr_observe_first_finding(char **out, const char *maillog)
     *out = n ? hr_strndup(v[first].line, v[first].len) : NULL;
     findings_free(v, n);
     return n ? 1 : 0;
+}
+
+/* hr_observe_first_each - the first raw line of each class */
+void hr_observe_first_each(char *out[4], const char *maillog)
+{
+    struct finding *v;
+    size_t first, n = scan_findings(&v, &first, maillog);
+    size_t best[4] = {(size_t)-1, (size_t)-1, (size_t)-1, (size_t)-1};
+
+    for (size_t i = 0; i < n; i++) {
+        size_t *b = &best[v[i].sev - 1];
+
+        if (*b == (size_t)-1 || v[i].idx < v[*b].idx)
+            *b = i;
+    }
+    for (int k = 0; k < 4; k++)
+        out[k] = best[k] == (size_t)-1
+                     ? NULL
+                     : hr_strndup(v[best[k]].line, v[best[k]].len);
+    findings_free(v, n);
 }
 
 /* add_section - append a section unless it is empty; takes body */

@@ -26,5 +26,6 @@ typedef struct hr_obs_raw {
 
 int hr_observe(char **out, const hr_obs_raw *raw);
 int hr_observe_first_finding(char **out, const char *maillog);
+void hr_observe_first_each(char *out[4], const char *maillog);
 
 #endif

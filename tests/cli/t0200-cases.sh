@@ -139,6 +139,14 @@ map     alias_maps  root  |/bin/sh
 < 220 hi
 CASE
 
+# a kilobyte of case that would expand to gigabytes in memory
+{
+    printf 'name    t\nkind    smtp\n< 220 hi\n'
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        printf '~ \\{xxxxxxxxxxxxxxxx*1000000}\n'
+    done
+} | bad raw-case-too-big "8: the '~' lines of the case expand to more than 67108864 bytes"
+
 bad reply-count "4: pipelined group expects 2 replies (one per command and DATA content); the '<' lines after it give 1" <<'CASE'
 name    t
 kind    smtp

@@ -1,17 +1,11 @@
 /*
  * fuzz_maillog_import.c - libFuzzer target: any bytes as a mail log
  *
- * Build and run from the top directory (not wired into the Makefile
- * yet; mkdir -p tests/fuzz/bin first):
- *
- *	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
- *	    -D_GNU_SOURCE -DHR_MAILLOG_MAX_CHUNK=65536 -Iharness \
- *	    tests/fuzz/fuzz_maillog_import.c \
- *	    $(ls harness/[a-z]*.c | grep -v -e main.c -e cmd_) \
- *	    $(pkg-config --cflags --libs libpcap libgit2 libffi json-c \
- *	      gmime-3.0 libarchive libcrypto) -lutil -ldl \
- *	    -o tests/fuzz/bin/fuzz_maillog_import
- *	./tests/fuzz/bin/fuzz_maillog_import -max_len=16384 tests/data/import/
+ * "make fuzz" builds it into tests/fuzz/bin/ (clang, ASan, UBSan, and
+ * -DHR_MAILLOG_MAX_CHUNK=65536) and runs it on
+ * var/fuzz/fuzz_maillog_import/, seeded from tests/data/import/ and
+ * tests/data/fuzz/fuzz_maillog_import/; tests/fuzz/regress.c replays
+ * the kept inputs in "make unit".
  *
  * Every session found must render; transcript(3) checks each case it
  * makes and panics (aborts) when one does not parse or does not send

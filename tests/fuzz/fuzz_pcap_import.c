@@ -1,16 +1,10 @@
 /*
  * fuzz_pcap_import.c - libFuzzer target: any bytes as a capture
  *
- * Build and run from the top directory (not wired into the Makefile
- * yet; mkdir -p tests/fuzz/bin first):
- *
- *	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
- *	    -D_GNU_SOURCE -Iharness tests/fuzz/fuzz_pcap_import.c \
- *	    $(ls harness/[a-z]*.c | grep -v -e main.c -e cmd_) \
- *	    $(pkg-config --cflags --libs libpcap libgit2 libffi json-c \
- *	      gmime-3.0 libarchive libcrypto) -lutil -ldl \
- *	    -o tests/fuzz/bin/fuzz_pcap_import
- *	./tests/fuzz/bin/fuzz_pcap_import -max_len=65536 tests/data/import/
+ * "make fuzz" builds it into tests/fuzz/bin/ (clang, ASan, UBSan)
+ * and runs it on var/fuzz/fuzz_pcap_import/, seeded from
+ * tests/data/import/ and tests/data/fuzz/fuzz_pcap_import/;
+ * tests/fuzz/regress.c replays the kept inputs in "make unit".
  *
  * Every session found must render, and the rendering checks itself:
  * the case parses and sends exactly the reassembled client bytes

@@ -408,6 +408,11 @@ static const struct err_row err_rows[] = {
      "4: '~' text expands to more than 16777216 bytes"},
     {"raw_total_too_big", S G "~ \\{x*9000000}\\{x*9000000}\n", 0,
      "4: '~' text expands to more than 16777216 bytes"},
+    {"raw_case_too_big",
+     S G "~ \\{x*9000000}\n~ \\{x*9000000}\n~ \\{x*9000000}\n"
+         "~ \\{x*9000000}\n~ \\{x*9000000}\n~ \\{x*9000000}\n"
+         "~ \\{x*9000000}\n~ \\{x*9000000}\n",
+     0, "11: the '~' lines of the case expand to more than 67108864 bytes"},
     {"pause_too_long", S G "pause 60001\n", 0,
      "4: 'pause' takes milliseconds from 0 to 60000, not '60001'"},
     {"pause_negative", S G "pause -1\n", 0,
