@@ -8,7 +8,7 @@ command -v git >/dev/null || skip "git is not installed"
 command -v patch >/dev/null || skip "patch is not installed"
 
 $PFH fetch >/dev/null
-git clone -q "$TOP/var/sources.git" "$T/src"
+git clone -q "${PFHARNESS_VAR:-$TOP/var}/sources.git" "$T/src"
 cd "$T/src"
 git checkout -q postfix-3.7.11
 patch -s -p1 <"$TOP/tests/faults/realbug-loopback-relay.patch"
