@@ -304,6 +304,7 @@ static int run_unit(work *w, struct unit *u)
             rep->mismatch = res.mismatch;
             rep->first_finding = res.first_finding;
             rep->seconds = res.seconds;
+            hr_free(res.log);
             rep->obs_file = obs_file(run, ci, u->build, u->libenv, r);
             path = hr_path_join(run->out_dir, rep->obs_file);
             {
