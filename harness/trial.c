@@ -51,6 +51,7 @@
 #include "instance.h"
 #include "mem.h"
 #include "msg.h"
+#include "netns.h"
 #include "trial.h"
 #include "verdict.h"
 
@@ -63,6 +64,8 @@ struct hr_trial {
     int keep;
     char *good, *bad;       /* the sides, sanitizer sections stripped */
 };
+
+static int ns_seq;
 
 /* now_s - monotonic seconds */
 static double now_s(void)
@@ -128,6 +131,56 @@ void hr_trial_run_release(hr_trial_run *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* Daemons that master starts for a case and that exit once they served
+ * it (max_use = 1). bounce, pickup and qmgr live on, and so does
+ * trivial-rewrite while qmgr keeps its connection. */
+static const char *const per_case[] = {
+    "smtpd", "cleanup", "local", "virtual", "smtp", "lmtp", "error",
+    "discard", "pipe", NULL,
+};
+
+/* busy - a per-case daemon (or only smtpd) still runs in the namespace */
+static int busy(const char *ns, int smtpd_only)
+{
+    hr_strv pids = HR_STRV_INIT;
+    int found = 0;
+
+    if (hr_netns_pids(&pids, ns) < 0) {
+        hr_error_clear();
+        return 0;
+    }
+    for (size_t i = 0; i < pids.n && !found; i++) {
+        char path[64], comm[64];
+        FILE *fp;
+
+        snprintf(path, sizeof(path), "/proc/%s/comm", pids.v[i]);
+        if ((fp = fopen(path, "r")) == NULL)
+            continue;
+        if (fgets(comm, sizeof(comm), fp)) {
+            comm[strcspn(comm, "\n")] = 0;
+            for (const char *const *d = per_case; *d && !found; d++)
+                found = strcmp(comm, *d) == 0 &&
+                        (!smtpd_only || strcmp(comm, "smtpd") == 0);
+            if (found && hr_verbose > 1)
+                hr_msg_info("trial: waiting for %s, pid %s", comm,
+                            pids.v[i]);
+        }
+        fclose(fp);
+    }
+    hr_strv_release(&pids);
+    return found;
+}
+
+/* quiet - wait, bounded, until busy() says no */
+static void quiet(const char *ns, int smtpd_only, int timeout_ms)
+{
+    struct timespec tick = {0, 20 * 1000 * 1000};
+
+    for (int waited = 0; busy(ns, smtpd_only) && waited < timeout_ms;
+         waited += 20)
+        nanosleep(&tick, NULL);
+}
+
 /* hr_trial_observe - start an instance of b, run the case, stop */
 int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
                      const hr_trial_extra *x)
@@ -142,7 +195,10 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
     t->seq++;
     out->instance_dir = hr_sprintf("%s/%s%d", t->dir,
                                    x && x->tag ? x->tag : "t", t->seq);
-    ns = hr_sprintf("pfh-n%lx-%d", (long)getpid() & 0xfffff, t->seq);
+    /* One counter for every trial of the process: escalation keeps a
+     * trial per side, and namespace names must not repeat. */
+    ns = hr_sprintf("pfh-n%lx-%d", (long)getpid() & 0xfffff,
+                    __atomic_add_fetch(&ns_seq, 1, __ATOMIC_SEQ_CST));
     out->obs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->logs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->reps = t->reps;
@@ -166,10 +222,36 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
             error = hr_error_set(HR_EINTR, "interrupted");
             break;
         }
+        /* Escalation compares whole verbose logs: the smtpd of the
+         * start-up probe must have said its last before the case, and
+         * the case's daemons theirs before its log is taken. */
+        if (x && x->quiesce) {
+            quiet(ns, 1, 2000);
+            if ((error = hr_instance_log_mark(in, NULL)) < 0)
+                break;
+        }
         if ((error = hr_caserun(&res, in, t->c)) < 0) {
             error = hr_error_set(error, "%s on %s: %s", t->c->name,
                                  b->variant, hr_error_last());
             break;
+        }
+        if (x && x->quiesce) {
+            hr_buf more = HR_BUF_INIT;
+
+            quiet(ns, 0, 3000);
+            error = hr_instance_log_mark(in, &more);
+            if (error == 0 && more.len) {
+                char *all = hr_sprintf("%s%s", res.log ? res.log : "",
+                                       hr_buf_cstr(&more));
+
+                hr_free(res.log);
+                res.log = all;
+            }
+            hr_buf_release(&more);
+            if (error < 0) {
+                hr_caserun_result_release(&res);
+                break;
+            }
         }
         hr_verdict_sanitizer_lines(&out->ub, res.obs);
         out->obs[r] = res.obs;

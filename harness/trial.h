@@ -24,6 +24,8 @@ typedef struct hr_trial_extra {
     const hr_strv *service_args;    /* "smtpd -v" */
     const hr_strv *extra_main;      /* "debug_peer_list = 127.0.0.1" */
     const char *tag;                /* names the instance directory */
+    int quiesce;                    /* logs without start-up and teardown
+                                     * races (escalation) */
 } hr_trial_extra;
 
 /* What the runs of one trial showed. */
