@@ -111,10 +111,32 @@ static void test_flagbisect_one_flag(void **state)
     assert_true(r.verified_step >= 1 && r.verified_step <= r.nsteps);
     assert_int_equal(r.steps[r.verified_step - 1].noff, 1);
     assert_int_equal(r.steps[r.verified_step - 1].outcome, HR_TRIAL_GOOD);
-    /* 1 + about 2 log2(130) trials, never a set twice. */
-    assert_true(r.nsteps <= 1 + 2 * 8);
+    /* All off, ceil(log2 130) halvings, the last flag alone; never a
+     * set twice. */
+    assert_true(r.nsteps <= 1 + 8 + 1);
     assert_int_equal(f.calls, r.nsteps);
     hr_flags_result_release(&r);
+    hr_strv_release(&flags);
+}
+
+static void test_flagbisect_one_flag_anywhere(void **state)
+{
+    hr_strv flags = HR_STRV_INIT;
+
+    (void)state;
+    for (int i = 0; i < 130; i++)
+        hr_strv_addf(&flags, "-fflag-%03d", i);
+    for (size_t k = 0; k < flags.n; k++) {
+        struct fake f = {{{flags.v[k]}}, 1, 0, 0};
+        hr_flags_result r;
+
+        assert_int_equal(hr_flags_ddmin(&r, &flags, oracle, &f), 0);
+        assert_int_equal(r.status, HR_FLAGS_FOUND);
+        assert_int_equal(r.minimal.n, 1);
+        assert_string_equal(r.minimal.v[0], flags.v[k]);
+        assert_true(r.nsteps <= 1 + 8 + 1);
+        hr_flags_result_release(&r);
+    }
     hr_strv_release(&flags);
 }
 
@@ -248,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_flagbisect_enabled_flags),
         cmocka_unit_test(test_flagbisect_negate),
         cmocka_unit_test(test_flagbisect_one_flag),
+        cmocka_unit_test(test_flagbisect_one_flag_anywhere),
         cmocka_unit_test(test_flagbisect_two_flags_together),
         cmocka_unit_test(test_flagbisect_either_flag),
         cmocka_unit_test(test_flagbisect_no_flag_explains),
