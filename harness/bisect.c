@@ -78,8 +78,7 @@ const char *hr_trial_outcome_name(hr_trial_outcome o)
 /* hr_bisect_phase_name - for logs and JSON */
 const char *hr_bisect_phase_name(hr_bisect_phase p)
 {
-    static const char *const names[] = {"guard", "descent", "confirm",
-                                        "more"};
+    static const char *const names[] = {"guard", "descent", "confirm", "more"};
 
     if ((unsigned)p >= sizeof(names) / sizeof(names[0]))
         hr_panic("hr_bisect_phase_name: bad phase %d", (int)p);
@@ -155,8 +154,8 @@ static void set_mask(search *s, const size_t *bg, size_t nbg,
  * passes): the object and, when it fails only with others, its partners.
  * known is how the all-candidates mix failed; *stop is set when a trial
  * flapped. */
-static int find_group(search *s, size_t *cand, size_t m,
-                      hr_trial_outcome known, size_t **group, size_t *ngroup,
+static int find_group(search *s, size_t *cand, size_t m, hr_trial_outcome known,
+                      size_t **group, size_t *ngroup,
                       hr_trial_outcome *alone_outcome, int *stop)
 {
     hr_trial_outcome o, hi_outcome = known;
@@ -173,11 +172,10 @@ static int find_group(search *s, size_t *cand, size_t m,
             size_t mid = lo + (hi - lo) / 2;
 
             set_mask(s, bg, nbg, cand, mid);
-            if ((error = ask(&o, s, HR_STEP_DESCENT,
-                             hr_sprintf("first %zu of %zu candidates bad%s",
-                                        mid, m,
-                                        nbg ? ", with the found ones" : "")))
-                < 0)
+            if ((error =
+                     ask(&o, s, HR_STEP_DESCENT,
+                         hr_sprintf("first %zu of %zu candidates bad%s", mid, m,
+                                    nbg ? ", with the found ones" : ""))) < 0)
                 goto done;
             if (o == HR_TRIAL_FLAKY) {
                 *stop = 1;
@@ -197,12 +195,12 @@ static int find_group(search *s, size_t *cand, size_t m,
             break;
         }
         set_mask(s, bg, nbg, cand, 0);
-        if ((error = ask(&o, s, HR_STEP_CONFIRM,
-                         nbg == 1 ? hr_sprintf("candidate %zu alone",
-                                               cand[hi - 1] + 1)
-                                  : hr_sprintf("candidate %zu with %zu "
-                                               "partner(s)",
-                                               bg[0] + 1, nbg - 1))) < 0)
+        if ((error = ask(
+                 &o, s, HR_STEP_CONFIRM,
+                 nbg == 1 ? hr_sprintf("candidate %zu alone", cand[hi - 1] + 1)
+                          : hr_sprintf("candidate %zu with %zu "
+                                       "partner(s)",
+                                       bg[0] + 1, nbg - 1))) < 0)
             goto done;
         if (o == HR_TRIAL_FLAKY) {
             *stop = 1;
@@ -244,16 +242,16 @@ int hr_bisect_objects(hr_bisect_result *out, size_t n, size_t max_culprits,
     if ((error = ask(&o, &s, HR_STEP_GUARD, hr_strdup("all good"))) < 0)
         goto done;
     if (o != HR_TRIAL_GOOD) {
-        out->status = o == HR_TRIAL_FLAKY ? HR_BISECT_FLAKY
-                                          : HR_BISECT_GOOD_GUARD;
+        out->status =
+            o == HR_TRIAL_FLAKY ? HR_BISECT_FLAKY : HR_BISECT_GOOD_GUARD;
         goto done;
     }
     memset(s.mask, 1, n);
     if ((error = ask(&o, &s, HR_STEP_GUARD, hr_strdup("all bad"))) < 0)
         goto done;
     if (o != HR_TRIAL_BAD || n == 0) {
-        out->status = o == HR_TRIAL_FLAKY ? HR_BISECT_FLAKY
-                                          : HR_BISECT_BAD_GUARD;
+        out->status =
+            o == HR_TRIAL_FLAKY ? HR_BISECT_FLAKY : HR_BISECT_BAD_GUARD;
         goto done;
     }
 
@@ -266,8 +264,7 @@ int hr_bisect_objects(hr_bisect_result *out, size_t n, size_t max_culprits,
             if (!held[i])
                 cand[m++] = i;
         /* Known here: all candidates bad, the held ones good, fails. */
-        error = find_group(&s, cand, m, known, &group, &ngroup, &alone,
-                           &stop);
+        error = find_group(&s, cand, m, known, &group, &ngroup, &alone, &stop);
         if (error < 0 || stop) {
             hr_free(group);
             if (stop)

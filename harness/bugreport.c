@@ -105,9 +105,10 @@ static int run_capture(hr_buf *out, const char *const *argv, const char *cwd,
     o.timeout_ms = 120000;
     out->limit = 64 << 20;
     if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
-        error = hr_error_set(HR_ERROR, "%s in %s failed (exit status %d): "
-                             "%.300s", what, cwd ? cwd : ".", status,
-                             hr_buf_cstr(out));
+        error = hr_error_set(HR_ERROR,
+                             "%s in %s failed (exit status %d): "
+                             "%.300s",
+                             what, cwd ? cwd : ".", status, hr_buf_cstr(out));
     return error;
 }
 
@@ -117,9 +118,10 @@ static char *compiler_txt(const hr_narrow *n)
     const char *cc = hr_narrow_get_str(n, "bad.cc_path");
     hr_buf b = HR_BUF_INIT;
 
-    hr_buf_printf(&b, "compiler as given: %s\nresolved path:     %s\n"
-                      "sha256:            %s\nkind:              %s\n"
-                      "version:           %s\n",
+    hr_buf_printf(&b,
+                  "compiler as given: %s\nresolved path:     %s\n"
+                  "sha256:            %s\nkind:              %s\n"
+                  "version:           %s\n",
                   str(n, "bad.cc"), str(n, "bad.cc_path"),
                   str(n, "bad.cc_sha256"), str(n, "bad.cc_kind"),
                   str(n, "bad.cc_version"));
@@ -151,13 +153,14 @@ static int preprocess(hr_strv *files, const hr_narrow *n, const char *dir,
 
     if (build == NULL)
         return hr_error_set(HR_EINPUT, "the record names no bad build "
-                            "directory");
+                                       "directory");
     cwd = hr_sprintf("%s/src/%s", build, cdir);
     if (!hr_is_dir(cwd)) {
-        error = hr_error_set(HR_EINPUT, "the bad build's tree '%s' is gone: "
+        error = hr_error_set(HR_EINPUT,
+                             "the bad build's tree '%s' is gone: "
                              "build it again ('pfharness build --variant "
-                             "%s') for the preprocessed source", cwd,
-                             str(n, "bad.variant"));
+                             "%s') for the preprocessed source",
+                             cwd, str(n, "bad.variant"));
         goto done;
     }
     out = hr_path_join(dir, name);
@@ -168,8 +171,9 @@ static int preprocess(hr_strv *files, const hr_narrow *n, const char *dir,
     argv[1] = "-c";
     argv[2] = cmd;
     argv[3] = NULL;
-    if ((error = run_capture(&log, argv, cwd, "the compile command with "
-                                              "-E")) == 0)
+    if ((error = run_capture(&log, argv, cwd,
+                             "the compile command with "
+                             "-E")) == 0)
         hr_strv_add(files, name);
 done:
     hr_buf_release(&log);
@@ -251,7 +255,8 @@ int hr_bugreport_write(hr_strv *files, const char *bisect_dir,
     int error;
 
     if ((error = hr_narrow_load(&n, "objects", bisect_dir)) < 0) {
-        error = hr_error_set(HR_EINPUT, "no object bisection in '%s': %s "
+        error = hr_error_set(HR_EINPUT,
+                             "no object bisection in '%s': %s "
                              "(run 'pfharness bisect objects --out %s')",
                              bisect_dir, hr_error_last(), bisect_dir);
         goto done;
@@ -261,9 +266,11 @@ int hr_bugreport_write(hr_strv *files, const char *bisect_dir,
     command = hr_narrow_get_str(n, "result.culprits.0.compile.command");
     cdir = hr_narrow_get_str(n, "result.culprits.0.compile.dir");
     if (object == NULL || source == NULL || command == NULL || cdir == NULL) {
-        error = hr_error_set(HR_EINPUT, "the object bisection in '%s' named "
+        error = hr_error_set(HR_EINPUT,
+                             "the object bisection in '%s' named "
                              "no culprit with its compile command (status "
-                             "%s)", bisect_dir, str(n, "result.status"));
+                             "%s)",
+                             bisect_dir, str(n, "result.status"));
         goto done;
     }
     if ((error = hr_mkdir_p(out_dir, 0755)) < 0)
@@ -289,16 +296,15 @@ int hr_bugreport_write(hr_strv *files, const char *bisect_dir,
     hr_free(text);
     text = hr_sprintf("# in %s of the Postfix %s tree\ncd %s\n%s\n\n# as "
                       "make ran it\n%s\n",
-                      cdir, str(n, "bad.source_version"), cdir, plain,
-                      command);
+                      cdir, str(n, "bad.source_version"), cdir, plain, command);
     if (error == 0)
         error = put(files, out_dir, "compile-command.txt", text);
     hr_free(text);
     text = NULL;
     if (error < 0 ||
         (error = preprocess(files, n, out_dir, iname, plain, cdir)) < 0 ||
-        (error = copy(files, bisect_dir, str(n, "case.file"), out_dir,
-                      cname)) < 0 ||
+        (error = copy(files, bisect_dir, str(n, "case.file"), out_dir, cname)) <
+            0 ||
         (error = copy(files, bisect_dir, "good.txt", out_dir, "good.txt")) <
             0 ||
         (error = copy(files, bisect_dir, "bad.txt", out_dir, "bad.txt")) < 0)
@@ -307,12 +313,11 @@ int hr_bugreport_write(hr_strv *files, const char *bisect_dir,
     bd = hr_path_join(bisect_dir, "bad.txt");
     if ((error = hr_file_read(&good, g, 64 << 20)) < 0 ||
         (error = hr_file_read(&bad, bd, 64 << 20)) < 0 ||
-        (error = hr_gitrepo_diff_buffers(&diff, hr_buf_cstr(&good),
-                                         str(n, "good.variant"),
-                                         hr_buf_cstr(&bad),
-                                         str(n, "bad.variant"), 3)) < 0 ||
-        (error = put(files, out_dir, "observations.diff",
-                     hr_buf_cstr(&diff))) < 0 ||
+        (error = hr_gitrepo_diff_buffers(
+             &diff, hr_buf_cstr(&good), str(n, "good.variant"),
+             hr_buf_cstr(&bad), str(n, "bad.variant"), 3)) < 0 ||
+        (error = put(files, out_dir, "observations.diff", hr_buf_cstr(&diff))) <
+            0 ||
         (error = copy(files, bisect_dir, "objects.log", out_dir,
                       "bisection.log")) < 0 ||
         (error = copy(files, bisect_dir, "objects.json", out_dir,
@@ -347,8 +352,8 @@ int hr_bugreport_write(hr_strv *files, const char *bisect_dir,
     {
         char *path = hr_path_join(out_dir, "README.txt");
 
-        error = hr_file_write_atomic(path, hr_buf_cstr(&readme), readme.len,
-                                     0644);
+        error =
+            hr_file_write_atomic(path, hr_buf_cstr(&readme), readme.len, 0644);
         hr_free(path);
     }
 done:

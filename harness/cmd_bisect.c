@@ -207,8 +207,10 @@ static int ctx_init(bctx *x, const char *kind, const char *case_path,
     if ((error = hr_case_load_all(&x->cases, &x->ncases, &case_path, 1)) < 0)
         return error;
     if (x->ncases != 1)
-        return hr_error_set(HR_EINPUT, "--case '%s' holds %zu cases; a "
-                            "bisection follows one", case_path, x->ncases);
+        return hr_error_set(HR_EINPUT,
+                            "--case '%s' holds %zu cases; a "
+                            "bisection follows one",
+                            case_path, x->ncases);
     x->c = x->cases[0];
     x->id = make_id();
     x->out_dir = out_dir ? hr_path_abs(out_dir)
@@ -268,8 +270,9 @@ static void ctx_release(bctx *x)
 /* hardware - the message for a trial that did not reproduce */
 static void hardware(bctx *x, const char *what)
 {
-    out(x, "hardware: %s gave different observations in runs of the same "
-           "binary on the same input",
+    out(x,
+        "hardware: %s gave different observations in runs of the same "
+        "binary on the same input",
         what);
     out(x, "no culprit named: DEBUG_README's sign of a hardware fault (or "
            "a race); a bisection needs a behaviour that reproduces");
@@ -306,8 +309,8 @@ static int sides(bctx *x, const char *good_label, const hr_build *good,
         out(x, "%s side: %s (build %s) observed %d times, %.1f s",
             side ? "bad" : "good", label, b->id, run.reps, now_s() - t0);
         if (run.flaky) {
-            char *what = hr_sprintf("the %s side (%s)", side ? "bad" : "good",
-                                    label);
+            char *what =
+                hr_sprintf("the %s side (%s)", side ? "bad" : "good", label);
 
             save_obs(x, side ? "bad.1.txt" : "good.1.txt", run.obs[0]);
             save_obs(x, side ? "bad.2.txt" : "good.2.txt", run.obs[1]);
@@ -338,9 +341,8 @@ static int sides(bctx *x, const char *good_label, const hr_build *good,
 }
 
 /* build_variant - build (or find cached) one variant */
-static int build_variant(hr_build **b, const char *variant,
-                         const char *source, const char *cc,
-                         const char *extra_opt)
+static int build_variant(hr_build **b, const char *variant, const char *source,
+                         const char *cc, const char *extra_opt)
 {
     hr_build_opts bo = HR_BUILD_OPTS_INIT;
 
@@ -378,7 +380,7 @@ typedef struct objctx {
     char good_digest[HR_SHA256_HEX], bad_digest[HR_SHA256_HEX];
     seen *seen;
     size_t nseen;
-    int relink_replays;     /* trials that relinked and replayed */
+    int relink_replays; /* trials that relinked and replayed */
 } objctx;
 
 /* describe - what a mix holds, with names when they are few */
@@ -446,9 +448,8 @@ static char *save_run(bctx *x, const hr_trial_run *run, hr_trial_outcome o)
 }
 
 /* obj_oracle - relink a mix, and replay it unless its programs are known */
-static int obj_oracle(hr_trial_outcome *res, const unsigned char *bad,
-                      size_t n, hr_bisect_phase phase, const char *what,
-                      void *payload)
+static int obj_oracle(hr_trial_outcome *res, const unsigned char *bad, size_t n,
+                      hr_bisect_phase phase, const char *what, void *payload)
 {
     objctx *o = payload;
     bctx *x = o->x;
@@ -478,14 +479,15 @@ static int obj_oracle(hr_trial_outcome *res, const unsigned char *bad,
             if (strcmp(o->seen[i].digest, digest) == 0) {
                 *res = o->seen[i].outcome;
                 note = hr_sprintf("programs identical to step %d's: not "
-                                  "replayed", o->seen[i].step);
+                                  "replayed",
+                                  o->seen[i].step);
             }
     }
     if (note == NULL) {
         hr_trial_run run;
 
-        if ((error = hr_trial_judge(res, x->trial, hr_mix_build(o->mix),
-                                    &run)) < 0)
+        if ((error =
+                 hr_trial_judge(res, x->trial, hr_mix_build(o->mix), &run)) < 0)
             goto done;
         x->replays++;
         replayed = 1;
@@ -643,7 +645,8 @@ static void record_culprit(bctx *x, objctx *o, const hr_build *bad,
     memset(&c, 0, sizeof(c));
     for (size_t i = 0; i < cul->npartners; i++)
         hr_strv_add(&partners, hr_mix_object(o->mix, cul->partners[i]));
-#define KEY(f) (snprintf(key, sizeof(key), "result.culprits.%zu.%s", ci, f), key)
+#define KEY(f)                                                                 \
+    (snprintf(key, sizeof(key), "result.culprits.%zu.%s", ci, f), key)
     hr_narrow_set_str(x->rec, KEY("object"), object);
     hr_narrow_set_str(x->rec, KEY("source"), source);
     hr_narrow_set_bool(x->rec, KEY("alone"), cul->alone);
@@ -655,8 +658,7 @@ static void record_culprit(bctx *x, objctx *o, const hr_build *bad,
         hr_narrow_set_str(x->rec, KEY("compile.dir"), c.dir);
         hr_narrow_set_str(x->rec, KEY("compile.command"), c.command);
     } else {
-        hr_msg_warn("no compile command for '%s': %s", object,
-                    hr_error_last());
+        hr_msg_warn("no compile command for '%s': %s", object, hr_error_last());
     }
 #undef KEY
     hr_compile_release(&c);
@@ -685,14 +687,16 @@ static int objects(bctx *x, const char *good_v, const char *bad_v,
     out(x, "good: %s, build %s (OPT=%s)", good->variant, good->id, good->opt);
     out(x, "bad: %s, build %s (OPT=%s)", bad->variant, bad->id, bad->opt);
     if (strcmp(good->source_tree, bad->source_tree) != 0) {
-        hr_error_set(HR_EINPUT, "the builds come from different sources "
+        hr_error_set(HR_EINPUT,
+                     "the builds come from different sources "
                      "(trees %.12s and %.12s): mix objects of one source",
                      good->source_tree, bad->source_tree);
         goto trouble;
     }
     if (strcmp(good->cc_path, bad->cc_path) != 0 ||
         strcmp(good->cc_sha256, bad->cc_sha256) != 0) {
-        hr_error_set(HR_EINPUT, "the builds use different compilers (%s and "
+        hr_error_set(HR_EINPUT,
+                     "the builds use different compilers (%s and "
                      "%s): mix objects of one compiler, or bisect flags",
                      good->cc_path, bad->cc_path);
         goto trouble;
@@ -711,8 +715,9 @@ static int objects(bctx *x, const char *good_v, const char *bad_v,
         hr_mix_stage_digest(o.bad_digest, bad->stage) < 0)
         goto trouble;
     n = hr_mix_count(o.mix);
-    out(x, "objects: %zu in each build, %zu byte-identical in both (left "
-           "out: they cannot differ); N = %zu candidates, ceil(log2 N) = %u",
+    out(x,
+        "objects: %zu in each build, %zu byte-identical in both (left "
+        "out: they cannot differ); N = %zu candidates, ceil(log2 N) = %u",
         hr_mix_total(o.mix), hr_mix_identical(o.mix), n,
         hr_bisect_log2_ceil(n));
     hr_narrow_set_int(x->rec, "objects.total", (long long)hr_mix_total(o.mix));
@@ -762,15 +767,17 @@ static int objects(bctx *x, const char *good_v, const char *bad_v,
             hr_strv_add_owned(&sources, src);
             record_culprit(x, &o, bad, cul, i);
             if (cul->alone)
-                out(x, "confirmed alone: the good build plus only %s from "
-                       "the bad one behaves %s",
+                out(x,
+                    "confirmed alone: the good build plus only %s from "
+                    "the bad one behaves %s",
                     hr_mix_object(o.mix, cul->index),
                     cul->alone_outcome == HR_TRIAL_BAD
                         ? "as the bad build"
                         : "differently again (a third behaviour)");
             else
-                out(x, "%s makes the difference only with %zu other "
-                       "object(s) from the bad build",
+                out(x,
+                    "%s makes the difference only with %zu other "
+                    "object(s) from the bad build",
                     hr_mix_object(o.mix, cul->index), cul->npartners);
             if (ub_check(&is_ub, &o, bad, cul, i) < 0) {
                 hr_strv_release(&sources);
@@ -784,12 +791,14 @@ static int objects(bctx *x, const char *good_v, const char *bad_v,
                           : undecided ? "undecided"
                                       : "compiler");
         if (res.others)
-            out(x, "note: some mixes showed a third behaviour (neither side): "
-                   "counted as bad, observations saved in %s",
+            out(x,
+                "note: some mixes showed a third behaviour (neither side): "
+                "counted as bad, observations saved in %s",
                 x->out_dir);
         if (res.more_left)
-            out(x, "note: stopped after %zu culprits; more are left "
-                   "(--max-culprits)",
+            out(x,
+                "note: stopped after %zu culprits; more are left "
+                "(--max-culprits)",
                 res.nculprits);
         {
             char *list = hr_strv_join(&sources, ", ");
@@ -802,9 +811,10 @@ static int objects(bctx *x, const char *good_v, const char *bad_v,
                           "the optimizer only exposed it)"
             : undecided ? "undecided (a cross-check did not reproduce)"
                         : "compiler (no sign of undefined behaviour)");
-        out(x, "steps: %zu trials of the bisection (%zu guards, %zu descent, "
-               "%zu confirmation, %zu check for more); %d relinked and "
-               "replayed; bound ceil(log2 %zu) + 3 = %u",
+        out(x,
+            "steps: %zu trials of the bisection (%zu guards, %zu descent, "
+            "%zu confirmation, %zu check for more); %d relinked and "
+            "replayed; bound ceil(log2 %zu) + 3 = %u",
             steps, hr_bisect_count(&res, HR_STEP_GUARD),
             hr_bisect_count(&res, HR_STEP_DESCENT),
             hr_bisect_count(&res, HR_STEP_CONFIRM),
@@ -812,10 +822,9 @@ static int objects(bctx *x, const char *good_v, const char *bad_v,
             hr_bisect_log2_ceil(n) + 3);
         hr_narrow_set_int(x->rec, "counts.trials", (long long)steps);
         hr_narrow_set_int(x->rec, "counts.relink_replays", o.relink_replays);
-        hr_narrow_set_int(x->rec, "counts.bound",
-                          hr_bisect_log2_ceil(n) + 3);
-        out(x, "wall time: %.1f s (%d relinks, %d replays)",
-            now_s() - x->t0, x->relinks, x->replays);
+        hr_narrow_set_int(x->rec, "counts.bound", hr_bisect_log2_ceil(n) + 3);
+        out(x, "wall time: %.1f s (%d relinks, %d replays)", now_s() - x->t0,
+            x->relinks, x->replays);
         out(x, "record: %s/objects.json", x->out_dir);
         for (size_t i = 0; i < res.nculprits; i++) {
             const hr_bisect_culprit *cul = &res.culprits[i];
@@ -854,7 +863,7 @@ typedef struct flagctx {
     bctx *x;
     const char *variant, *source, *cc, *object;
     const hr_build *bad;
-    hr_mix *mix;            /* --object: a copy of the bad build's tree */
+    hr_mix *mix; /* --object: a copy of the bad build's tree */
     int relink_replays;
 } flagctx;
 
@@ -872,16 +881,16 @@ static int flag_trial(hr_trial_outcome *res, flagctx *f, const char *extra,
 
     if (f->mix) {
         if ((error = hr_mix_set(f->mix, NULL)) < 0 ||
-            (error = hr_mix_recompile(f->mix, f->object, f->bad, extra,
-                                      NULL)) < 0 ||
+            (error = hr_mix_recompile(f->mix, f->object, f->bad, extra, NULL)) <
+                0 ||
             (error = hr_mix_relink(f->mix, NULL)) < 0)
             goto done;
         relinked = (long)hr_mix_relinked(f->mix);
         x->relinks++;
         error = hr_trial_judge(res, x->trial, hr_mix_build(f->mix), &run);
     } else {
-        if ((error = build_variant(&b, f->variant, f->source, f->cc,
-                                   extra)) < 0)
+        if ((error = build_variant(&b, f->variant, f->source, f->cc, extra)) <
+            0)
             goto done;
         error = hr_trial_judge(res, x->trial, b, &run);
     }
@@ -943,8 +952,10 @@ static int enabled_flags(hr_strv *outv, const hr_build *bad)
     so.out_buf = &text;
     so.timeout_ms = 60000;
     if ((error = hr_spawn_run(&status, &so)) == 0 && status != 0)
-        error = hr_error_set(HR_ERROR, "'%s -Q --help=optimizers %s' failed "
-                             "(exit status %d)", bad->cc_path, opt, status);
+        error = hr_error_set(HR_ERROR,
+                             "'%s -Q --help=optimizers %s' failed "
+                             "(exit status %d)",
+                             bad->cc_path, opt, status);
     if (error == 0)
         error = hr_flags_enabled(outv, hr_buf_cstr(&text));
     hr_strv_release(&argv);
@@ -963,8 +974,9 @@ static int flags_gcc(flagctx *f, int *code)
     memset(&r, 0, sizeof(r));
     if ((error = enabled_flags(&enabled, f->bad)) < 0)
         goto done;
-    out(x, "flags: %zu that %s enables (%s -Q --help=optimizers); each trial "
-           "%s",
+    out(x,
+        "flags: %zu that %s enables (%s -Q --help=optimizers); each trial "
+        "%s",
         enabled.n, f->bad->opt, f->bad->cc_kind,
         f->mix ? "recompiles the object and relinks" : "is a whole build");
     hr_narrow_set_strv(x->rec, "flags.enabled", &enabled);
@@ -976,9 +988,10 @@ static int flags_gcc(flagctx *f, int *code)
         *code = HR_EXIT_FINDINGS;
         break;
     case HR_FLAGS_NONE:
-        out(x, "no flag explains the divergence: with all %zu flags that %s "
-               "enables turned off, %s still behaves as the bad build; the "
-               "difference comes from what the level does without a flag",
+        out(x,
+            "no flag explains the divergence: with all %zu flags that %s "
+            "enables turned off, %s still behaves as the bad build; the "
+            "difference comes from what the level does without a flag",
             enabled.n, f->bad->opt, f->object ? f->object : "the build");
         hr_narrow_set_str(x->rec, "result.status", "no-flag");
         *code = HR_EXIT_FINDINGS;
@@ -992,9 +1005,10 @@ static int flags_gcc(flagctx *f, int *code)
         hr_narrow_set_str(x->rec, "result.off", args);
         hr_narrow_set_int(x->rec, "result.verified_step",
                           (long long)r.verified_step);
-        out(x, "minimal: with %s (and nothing else turned off) %s behaves as "
-               "the good build; tried alone at step %zu, and no smaller set "
-               "does",
+        out(x,
+            "minimal: with %s (and nothing else turned off) %s behaves as "
+            "the good build; tried alone at step %zu, and no smaller set "
+            "does",
             args, f->object ? f->object : "the build", r.verified_step);
         out(x, "steps: %zu trials; wall time: %.1f s", r.nsteps,
             now_s() - x->t0);
@@ -1039,14 +1053,16 @@ static int flags_clang(flagctx *f, int *code)
         hardware(x, "a trial");
         *code = HR_EXIT_FINDINGS;
     } else if (r.status == HR_FLAGS_NONE) {
-        out(x, "no pass explains the divergence: with -opt-bisect-limit=0 "
-               "%s still behaves as the bad build",
+        out(x,
+            "no pass explains the divergence: with -opt-bisect-limit=0 "
+            "%s still behaves as the bad build",
             f->object);
         hr_narrow_set_str(x->rec, "result.status", "no-pass");
         *code = HR_EXIT_FINDINGS;
     } else if (r.status != HR_FLAGS_FOUND) {
-        out(x, "guard failed: with every pass running, %s behaves as the "
-               "good build",
+        out(x,
+            "guard failed: with every pass running, %s behaves as the "
+            "good build",
             f->object);
         hr_narrow_set_str(x->rec, "result.status", "bad-guard");
         *code = HR_EXIT_FINDINGS;
@@ -1106,7 +1122,7 @@ static int flags(bctx *x, const char *variant, const char *good_v,
     }
     if (strcmp(bad->cc_kind, "clang") == 0 && object == NULL) {
         hr_error_set(HR_EINPUT, "clang: give --object; pass numbers of "
-                     "-opt-bisect-limit count per translation unit");
+                                "-opt-bisect-limit count per translation unit");
         goto trouble;
     }
     if (object) {
@@ -1201,8 +1217,8 @@ static int commits(bctx *x, const char *git, const char *good_rev,
     if (hr_gitrepo_open(&k.store, hr_sources_repo(), 1) < 0 ||
         hr_source_fetch_git(&bs, k.store, git, bad_rev) < 0 ||
         hr_source_fetch_git(&gs, k.store, git, good_rev) < 0 ||
-        hr_gitrepo_revlist(&ids, k.store, gs.commit, bs.commit,
-                           first_parent) < 0)
+        hr_gitrepo_revlist(&ids, k.store, gs.commit, bs.commit, first_parent) <
+            0)
         goto trouble;
     hr_narrow_set_str(x->rec, "git.path", git);
     hr_narrow_set_str(x->rec, "git.good", gs.commit);
@@ -1210,14 +1226,16 @@ static int commits(bctx *x, const char *git, const char *good_rev,
     hr_narrow_set_bool(x->rec, "git.first_parent", first_parent);
     hr_narrow_set_strv(x->rec, "git.range", &ids);
     if (ids.n == 0) {
-        hr_error_set(HR_EINPUT, "%s: the bad revision %.12s is not after "
-                     "the good one %.12s", git, bs.commit, gs.commit);
+        hr_error_set(HR_EINPUT,
+                     "%s: the bad revision %.12s is not after "
+                     "the good one %.12s",
+                     git, bs.commit, gs.commit);
         goto trouble;
     }
-    out(x, "commits: %zu after the good one %.12s, up to the bad one "
-           "%.12s%s; at most %u to try",
-        ids.n, gs.commit, bs.commit,
-        first_parent ? " (first parents)" : "",
+    out(x,
+        "commits: %zu after the good one %.12s, up to the bad one "
+        "%.12s%s; at most %u to try",
+        ids.n, gs.commit, bs.commit, first_parent ? " (first parents)" : "",
         hr_bisect_log2_ceil(ids.n));
     if (build_variant(&good, variant, gs.commit, cc, NULL) < 0 ||
         build_variant(&bad, variant, bs.commit, cc, NULL) < 0)

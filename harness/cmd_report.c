@@ -91,8 +91,8 @@ int cmd_report(int argc, char **argv)
     for (size_t i = 0; i < NOUTPUTS; i++)
         longopts[i] = (struct option){outputs[i].option, required_argument,
                                       NULL, OPT_OUTPUT + (int)i};
-    longopts[NOUTPUTS] = (struct option){"compiler-bug", required_argument,
-                                         NULL, OPT_BUG};
+    longopts[NOUTPUTS] =
+        (struct option){"compiler-bug", required_argument, NULL, OPT_BUG};
     longopts[NOUTPUTS + 1] = (struct option){"help", no_argument, NULL, 'h'};
     longopts[NOUTPUTS + 2] = (struct option){NULL, 0, NULL, 0};
     /* main() parsed its options with "+" (stop at the verb) and set

@@ -62,8 +62,8 @@ int hr_commits_bisect(hr_commits_result *out, size_t count,
         hr_trial_outcome o;
         hr_commits_step *step;
 
-        out->steps = hr_realloc(out->steps,
-                                (out->nsteps + 1) * sizeof(*out->steps));
+        out->steps =
+            hr_realloc(out->steps, (out->nsteps + 1) * sizeof(*out->steps));
         step = &out->steps[out->nsteps++];
         step->index = (size_t)i;
         step->outcome = HR_TRIAL_FLAKY;
@@ -86,15 +86,14 @@ int hr_commits_bisect(hr_commits_result *out, size_t count,
     for (long k = lo + 1; k < hi; k++) {
         if (skipped[k]) {
             out->status = HR_COMMITS_SKIPPED;
-            out->candidates = hr_realloc(out->candidates,
-                                         (out->ncandidates + 1) *
-                                             sizeof(size_t));
+            out->candidates = hr_realloc(
+                out->candidates, (out->ncandidates + 1) * sizeof(size_t));
             out->candidates[out->ncandidates++] = (size_t)k;
         }
     }
     if (out->status == HR_COMMITS_SKIPPED) {
-        out->candidates = hr_realloc(out->candidates, (out->ncandidates + 1) *
-                                                          sizeof(size_t));
+        out->candidates = hr_realloc(out->candidates,
+                                     (out->ncandidates + 1) * sizeof(size_t));
         out->candidates[out->ncandidates++] = (size_t)hi;
     }
 done:

@@ -10,13 +10,12 @@
  * after the good commit; count-1 is the bad one): GOOD, BAD, OTHER (a
  * third behaviour, counted as bad), FLAKY, or SKIP when it does not
  * build. */
-typedef int (*hr_commit_oracle)(hr_trial_outcome *out, size_t i,
-                                void *payload);
+typedef int (*hr_commit_oracle)(hr_trial_outcome *out, size_t i, void *payload);
 
 typedef enum {
-    HR_COMMITS_FOUND = 0,   /* the first bad commit is named */
-    HR_COMMITS_SKIPPED,     /* it is one of several: skipped ones between */
-    HR_COMMITS_FLAKY,       /* a trial flapped */
+    HR_COMMITS_FOUND = 0, /* the first bad commit is named */
+    HR_COMMITS_SKIPPED,   /* it is one of several: skipped ones between */
+    HR_COMMITS_FLAKY,     /* a trial flapped */
 } hr_commits_status;
 
 typedef struct hr_commits_step {
@@ -26,8 +25,8 @@ typedef struct hr_commits_step {
 
 typedef struct hr_commits_result {
     hr_commits_status status;
-    size_t first_bad;       /* index of the first bad commit */
-    size_t *candidates;     /* HR_COMMITS_SKIPPED: it is one of these */
+    size_t first_bad;   /* index of the first bad commit */
+    size_t *candidates; /* HR_COMMITS_SKIPPED: it is one of these */
     size_t ncandidates;
     hr_commits_step *steps;
     size_t nsteps;

@@ -45,9 +45,9 @@
  *	paired in the order they started, and the first system call at
  *	which a pair's sequences of calls differ (arguments carry pids,
  *	addresses and random bytes) is a note, shown with its arguments
- *	(addresses, long numbers and directories masked); so is the innermost frame of each backtrace. Both sides run
- *	their instances in the same directory, one after the other, so that
- *	paths in traces match.
+ *	(addresses, long numbers and directories masked); so is the innermost
+ *frame of each backtrace. Both sides run their instances in the same directory,
+ *one after the other, so that paths in traces match.
  *
  *	Files are under opts->dir, named relative to opts->run_dir.
  *
@@ -82,7 +82,7 @@ static const char *const not_verbose[] = {
 static const char *const traced[] = {"smtpd", "cleanup", "local", NULL};
 
 #define ATTACH_WAIT                                                            \
-    "for i in $$(seq 200); do grep -q '^TracerPid:[[:space:]]*[1-9]' "        \
+    "for i in $$(seq 200); do grep -q '^TracerPid:[[:space:]]*[1-9]' "         \
     "/proc/$process_id/status && break; sleep 0.05; done"
 
 /* now_s - monotonic seconds */
@@ -132,7 +132,7 @@ static const char *program_of(const char *tag)
 typedef struct line {
     char *tag;
     char *text;
-    size_t group;       /* the tag's first appearance */
+    size_t group; /* the tag's first appearance */
     size_t seq;
 } line;
 
@@ -311,8 +311,8 @@ typedef struct esc {
     hr_escalation *e;
     hr_trial *trial[2];
     const hr_escalate_side *side[2];
-    char *names[2];             /* file names of the sides */
-    hr_strv all_logs;           /* raw logs of every step, both sides */
+    char *names[2];   /* file names of the sides */
+    hr_strv all_logs; /* raw logs of every step, both sides */
 } esc;
 
 /* put - write a file under the case's directory; record it */
@@ -325,11 +325,9 @@ static int put(esc *x, hr_escalation_step *st, const char *rel,
 
     if ((error = hr_mkdir_p(parent, 0755)) == 0 &&
         (error = hr_file_write_atomic(path, text, strlen(text), 0644)) == 0)
-        hr_strv_add_owned(&st->files, hr_sprintf("%s/%s",
-                                                 x->o->dir +
-                                                     strlen(x->o->run_dir) +
-                                                     1,
-                                                 rel));
+        hr_strv_add_owned(
+            &st->files,
+            hr_sprintf("%s/%s", x->o->dir + strlen(x->o->run_dir) + 1, rel));
     hr_free(parent);
     hr_free(path);
     return error;
@@ -523,9 +521,8 @@ static void trace_notes(esc *x, hr_escalation_step *st, const char *sub)
                                          *d, files[0].n, x->side[0]->label,
                                          files[1].n, x->side[1]->label));
         else if (!differ && both)
-            hr_strv_add_owned(&st->notes,
-                              hr_sprintf("trace %s: the same on both sides",
-                                         *d));
+            hr_strv_add_owned(
+                &st->notes, hr_sprintf("trace %s: the same on both sides", *d));
         hr_strv_release(&files[0]);
         hr_strv_release(&files[1]);
         hr_free(prefix);
@@ -551,8 +548,7 @@ static void gdb_notes(esc *x, hr_escalation_step *st, const char *sub)
                 hr_strv_add_owned(&st->notes,
                                   hr_sprintf("backtrace %s %s: %.*s",
                                              x->side[s]->label, names.v[i],
-                                             (int)strcspn(f + 1, "\n"),
-                                             f + 1));
+                                             (int)strcspn(f + 1, "\n"), f + 1));
             hr_buf_release(&b);
             hr_free(path);
         }
@@ -706,8 +702,8 @@ int hr_escalate(hr_escalation **out, const hr_escalate_opts *o)
                                                             : "127.0.0.9");
     st = new_step(&x, 1, "debug_peer_list");
     st->about = hr_sprintf("%s (debug_peer_level = 2)", main_base.v[0]);
-    if ((error = run_step(&x, st, "1-debug_peer_list", NULL, &main_base,
-                          NULL)) < 0)
+    if ((error =
+             run_step(&x, st, "1-debug_peer_list", NULL, &main_base, NULL)) < 0)
         goto done;
 
     /* 2. -v on the daemons the case touched */

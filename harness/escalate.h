@@ -16,13 +16,13 @@ typedef struct hr_divergence {
 } hr_divergence;
 
 typedef struct hr_escalation_step {
-    int number;         /* 1 debug_peer_list, 2 verbose, 3 strace, 4 gdb */
+    int number; /* 1 debug_peer_list, 2 verbose, 3 strace, 4 gdb */
     char *name;
-    char *about;        /* what was turned on */
-    char *skipped;      /* why the step did not run, or NULL */
-    hr_strv files;      /* relative to the run directory */
-    hr_divergence log;  /* of the normalized maillogs */
-    hr_strv notes;      /* "trace smtpd: line 12: ... | ...", backtraces */
+    char *about;       /* what was turned on */
+    char *skipped;     /* why the step did not run, or NULL */
+    hr_strv files;     /* relative to the run directory */
+    hr_divergence log; /* of the normalized maillogs */
+    hr_strv notes;     /* "trace smtpd: line 12: ... | ...", backtraces */
     double seconds;
 } hr_escalation_step;
 
@@ -34,16 +34,16 @@ typedef struct hr_escalation {
 } hr_escalation;
 
 typedef struct hr_escalate_side {
-    const char *label;          /* "O0/plain" */
+    const char *label; /* "O0/plain" */
     const hr_build *build;
-    const hr_strv *libenv;      /* NULL: the plain environment */
+    const hr_strv *libenv; /* NULL: the plain environment */
 } hr_escalate_side;
 
 typedef struct hr_escalate_opts {
     const hr_case *c;
     hr_escalate_side left, right;
-    const char *run_dir;        /* files are named relative to it */
-    const char *dir;            /* where this case's files go */
+    const char *run_dir; /* files are named relative to it */
+    const char *dir;     /* where this case's files go */
 } hr_escalate_opts;
 
 int hr_escalate(hr_escalation **out, const hr_escalate_opts *o);

@@ -161,8 +161,8 @@ static int test_set(hr_trial_outcome *out, ddctx *d, const size_t *set,
         hr_buf_printf(&what, ": %s", args);
         hr_free(args);
     }
-    d->r->steps = hr_realloc(d->r->steps,
-                             (d->r->nsteps + 1) * sizeof(*d->r->steps));
+    d->r->steps =
+        hr_realloc(d->r->steps, (d->r->nsteps + 1) * sizeof(*d->r->steps));
     step = &d->r->steps[d->r->nsteps++];
     step->what = hr_buf_detach(&what);
     step->noff = n;
@@ -267,9 +267,8 @@ int hr_flags_ddmin(hr_flags_result *out, const hr_strv *flags,
         }
         /* Complements: all but one chunk off (with two chunks these are
          * the subsets again). */
-        for (size_t c = 0; c < chunks && !found && chunks > 2 &&
-                           o != HR_TRIAL_FLAKY;
-             c++) {
+        for (size_t c = 0;
+             c < chunks && !found && chunks > 2 && o != HR_TRIAL_FLAKY; c++) {
             size_t a = m * c / chunks, b = m * (c + 1) / chunks, k = 0;
 
             for (size_t i = 0; i < m; i++)

@@ -13,22 +13,22 @@ typedef int (*hr_flags_oracle)(hr_trial_outcome *out, const hr_strv *off,
                                const char *what, void *payload);
 
 typedef enum {
-    HR_FLAGS_FOUND = 0,     /* a minimal set of flags explains it */
-    HR_FLAGS_NONE,          /* every flag off, still bad: no flag does */
-    HR_FLAGS_FLAKY,         /* a trial flapped */
+    HR_FLAGS_FOUND = 0, /* a minimal set of flags explains it */
+    HR_FLAGS_NONE,      /* every flag off, still bad: no flag does */
+    HR_FLAGS_FLAKY,     /* a trial flapped */
 } hr_flags_status;
 
 typedef struct hr_flags_step {
-    char *what;             /* "12 flags off: -fno-a ... -fno-l" */
+    char *what; /* "12 flags off: -fno-a ... -fno-l" */
     size_t noff;
     hr_trial_outcome outcome;
 } hr_flags_step;
 
 typedef struct hr_flags_result {
     hr_flags_status status;
-    hr_strv minimal;        /* the flags whose removal removes the
-                             * divergence, in the order given */
-    size_t verified_step;   /* the step that tried them alone (1-based) */
+    hr_strv minimal;      /* the flags whose removal removes the
+                           * divergence, in the order given */
+    size_t verified_step; /* the step that tried them alone (1-based) */
     hr_flags_step *steps;
     size_t nsteps;
 } hr_flags_result;
@@ -42,20 +42,19 @@ void hr_flags_result_release(hr_flags_result *r);
 
 /* clang: one line of -mllvm -opt-bisect-limit output. */
 typedef struct hr_optpass {
-    int number;             /* 1-based, per translation unit */
-    char *name;             /* "SROAPass" */
-    char *target;           /* "xtext_unquote_append", "[module]" */
+    int number;   /* 1-based, per translation unit */
+    char *name;   /* "SROAPass" */
+    char *target; /* "xtext_unquote_append", "[module]" */
 } hr_optpass;
 
 /* The oracle compiles with -opt-bisect-limit=limit (passes after it do
  * not run); HR_TRIAL_GOOD: the divergence is gone. */
-typedef int (*hr_limit_oracle)(hr_trial_outcome *out, int limit,
-                               void *payload);
+typedef int (*hr_limit_oracle)(hr_trial_outcome *out, int limit, void *payload);
 
 typedef struct hr_limit_result {
-    int status;             /* HR_FLAGS_FOUND, _NONE (limit 0 is bad too),
-                             * _FLAKY, or -1: the full limit is good */
-    int pass;               /* the first limit that is bad: that pass */
+    int status; /* HR_FLAGS_FOUND, _NONE (limit 0 is bad too),
+                 * _FLAKY, or -1: the full limit is good */
+    int pass;   /* the first limit that is bad: that pass */
     int ntrials;
 } hr_limit_result;
 

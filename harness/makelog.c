@@ -63,12 +63,13 @@ int hr_makelog_compile(hr_compile *out, const char *text, const char *object)
 
     memset(out, 0, sizeof(*out));
     if (slash == NULL || olen < 3 || strcmp(object + olen - 2, ".o") != 0)
-        return hr_error_set(HR_EINPUT, "'%s' is not an object of the "
-                            "tree (src/DIR/NAME.o)", object);
+        return hr_error_set(HR_EINPUT,
+                            "'%s' is not an object of the "
+                            "tree (src/DIR/NAME.o)",
+                            object);
     dir = hr_strndup(object, (size_t)(slash - object));
-    source = hr_sprintf("%.*s.c", (int)(olen - 2 - (size_t)(slash + 1 -
-                                                             object)),
-                        slash + 1);
+    source = hr_sprintf(
+        "%.*s.c", (int)(olen - 2 - (size_t)(slash + 1 - object)), slash + 1);
     while (*p) {
         size_t len = strcspn(p, "\n");
 
@@ -90,7 +91,8 @@ int hr_makelog_compile(hr_compile *out, const char *text, const char *object)
     }
     hr_free(section);
     if (found == NULL) {
-        int error = hr_error_set(HR_ENOTFOUND, "make.log has no compile of "
+        int error = hr_error_set(HR_ENOTFOUND,
+                                 "make.log has no compile of "
                                  "'%s' (no '-c %s' in its [%s] section)",
                                  object, source, dir);
 

@@ -5,9 +5,9 @@
 
 /* One compile as make ran it. */
 typedef struct hr_compile {
-    char *dir;          /* "src/global", relative to the tree */
-    char *source;       /* "xtext.c", relative to dir */
-    char *command;      /* the command line as make.log has it */
+    char *dir;     /* "src/global", relative to the tree */
+    char *source;  /* "xtext.c", relative to dir */
+    char *command; /* the command line as make.log has it */
 } hr_compile;
 
 int hr_makelog_compile(hr_compile *out, const char *log_text,

@@ -79,7 +79,7 @@
 struct prog {
     char *stage_path;
     char *src_path;
-    struct timespec mtime;      /* of src_path when last copied */
+    struct timespec mtime; /* of src_path when last copied */
     off_t size;
 };
 
@@ -88,9 +88,9 @@ enum { FROM_BASE = 0, FROM_OTHER = 1, CUSTOM = 2 };
 struct hr_mix {
     char *dir, *src, *stage, *log;
     const hr_build *base, *other;
-    hr_strv objects;            /* differing objects, tree-relative */
-    unsigned char *state;       /* FROM_BASE, FROM_OTHER, CUSTOM */
-    hr_strv custom;             /* recompiled objects outside the list */
+    hr_strv objects;      /* differing objects, tree-relative */
+    unsigned char *state; /* FROM_BASE, FROM_OTHER, CUSTOM */
+    hr_strv custom;       /* recompiled objects outside the list */
     size_t total, identical;
     struct prog *progs;
     size_t nprogs;
@@ -112,8 +112,8 @@ static int copy_tree(const char *from, const char *to)
     err.limit = 4096;
     o.timeout_ms = 600000;
     if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
-        error = hr_error_set(HR_ERROR, "cannot copy '%s' to '%s': %s", from,
-                             to, hr_buf_cstr(&err));
+        error = hr_error_set(HR_ERROR, "cannot copy '%s' to '%s': %s", from, to,
+                             hr_buf_cstr(&err));
     hr_buf_release(&err);
     return error;
 }
@@ -128,8 +128,7 @@ static int put_file(const char *from, const char *to, const struct stat *like)
 
     if ((error = hr_file_read(&b, from, MAX_OBJECT)) < 0)
         goto done;
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
-            0 ||
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
         (b.len && write(fd, b.ptr, b.len) != (ssize_t)b.len) ||
         (like && fchown(fd, like->st_uid, like->st_gid) < 0) ||
         (like && fchmod(fd, like->st_mode & 07777) < 0) || close(fd) < 0) {
@@ -197,7 +196,8 @@ static int compare_objects(hr_mix *m)
         goto done;
     for (size_t i = 0; i < theirs.n; i++)
         if (hr_strv_find(&mine, theirs.v[i]) < 0) {
-            error = hr_error_set(HR_EINPUT, "build %s has '%s' and build %s "
+            error = hr_error_set(HR_EINPUT,
+                                 "build %s has '%s' and build %s "
                                  "does not: they are not built from the "
                                  "same source and configuration",
                                  m->other->id, theirs.v[i], m->base->id);
@@ -209,7 +209,8 @@ static int compare_objects(hr_mix *m)
         int same = 0;
 
         if (!hr_is_file(b))
-            error = hr_error_set(HR_EINPUT, "build %s has '%s' and build %s "
+            error = hr_error_set(HR_EINPUT,
+                                 "build %s has '%s' and build %s "
                                  "does not: they are not built from the "
                                  "same source and configuration",
                                  m->base->id, mine.v[i], m->other->id);
@@ -253,8 +254,7 @@ static void add_prog(hr_mix *m, const char *stage_path, const char *src_path)
  * file it links to */
 static int map_programs(hr_mix *m)
 {
-    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix",
-                                       NULL};
+    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix", NULL};
     static const char *const trees[] = {"bin", "libexec", NULL};
     int error = 0;
 
@@ -290,10 +290,9 @@ static int map_programs(hr_mix *m)
 
                 if (j != i && lstat(other, &st2) == 0 &&
                     st2.st_ino == st.st_ino && st2.st_dev == st.st_dev)
-                    for (const char *const *t = trees; *t && src == NULL;
-                         t++) {
-                        char *cand = hr_sprintf("%s/%s/%s", m->src, *t,
-                                                names.v[j]);
+                    for (const char *const *t = trees; *t && src == NULL; t++) {
+                        char *cand =
+                            hr_sprintf("%s/%s/%s", m->src, *t, names.v[j]);
 
                         if (hr_is_file(cand))
                             src = cand;
@@ -358,9 +357,10 @@ int hr_mix_new(hr_mix **out, const hr_build *base, const hr_build *other,
     m->stage = hr_path_join(m->dir, "stage");
     m->log = hr_path_join(m->dir, "make.log");
     if (base->shared || (other && other->shared)) {
-        error = hr_error_set(HR_EINPUT, "builds with shared libraries cannot "
-                             "be mixed: their objects are linked into "
-                             "libpostfix-*.so; use static variants");
+        error =
+            hr_error_set(HR_EINPUT, "builds with shared libraries cannot "
+                                    "be mixed: their objects are linked into "
+                                    "libpostfix-*.so; use static variants");
         goto fail;
     }
     if ((error = hr_rm_rf(m->dir)) < 0 ||
@@ -417,12 +417,30 @@ void hr_mix_free(hr_mix *m)
     hr_free(m);
 }
 
-size_t hr_mix_count(const hr_mix *m) { return m->objects.n; }
-size_t hr_mix_total(const hr_mix *m) { return m->total; }
-size_t hr_mix_identical(const hr_mix *m) { return m->identical; }
-size_t hr_mix_relinked(const hr_mix *m) { return m->relinked; }
-const hr_build *hr_mix_build(const hr_mix *m) { return &m->build; }
-const char *hr_mix_dir(const hr_mix *m) { return m->dir; }
+size_t hr_mix_count(const hr_mix *m)
+{
+    return m->objects.n;
+}
+size_t hr_mix_total(const hr_mix *m)
+{
+    return m->total;
+}
+size_t hr_mix_identical(const hr_mix *m)
+{
+    return m->identical;
+}
+size_t hr_mix_relinked(const hr_mix *m)
+{
+    return m->relinked;
+}
+const hr_build *hr_mix_build(const hr_mix *m)
+{
+    return &m->build;
+}
+const char *hr_mix_dir(const hr_mix *m)
+{
+    return m->dir;
+}
 
 /* hr_mix_object - the tree-relative path of candidate i */
 const char *hr_mix_object(const hr_mix *m, size_t i)
@@ -512,16 +530,16 @@ int hr_mix_recompile(hr_mix *m, const char *object, const hr_build *from,
         o.err = HR_OUT_STDOUT;
         o.timeout_ms = 600000;
         if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
-            error = hr_error_set(HR_ERROR, "compiling '%s' failed (exit "
-                                 "status %d): %.200s", object, status,
-                                 hr_buf_cstr(diagnostics));
+            error = hr_error_set(HR_ERROR,
+                                 "compiling '%s' failed (exit "
+                                 "status %d): %.200s",
+                                 object, status, hr_buf_cstr(diagnostics));
         hr_strv_release(&env);
     } else {
         error = hr_build_exec(cwd, m->log, m->dir, &argv);
     }
     if (error == 0 && !hr_is_file(obj))
-        error = hr_error_set(HR_ERROR, "compiling '%s' left no object",
-                             object);
+        error = hr_error_set(HR_ERROR, "compiling '%s' left no object", object);
     if (error < 0)
         goto done;
     if ((k = hr_strv_find(&m->objects, object)) >= 0)
@@ -548,8 +566,8 @@ static int sync_stage(hr_mix *m)
         struct stat st, like;
 
         if (stat(p->src_path, &st) < 0) {
-            error = hr_error_set(HR_ERROR, "make left no '%s': %s",
-                                 p->src_path, strerror(errno));
+            error = hr_error_set(HR_ERROR, "make left no '%s': %s", p->src_path,
+                                 strerror(errno));
             break;
         }
         if (st.st_size == p->size && st.st_mtim.tv_sec == p->mtime.tv_sec &&
@@ -596,8 +614,7 @@ int hr_mix_relink(hr_mix *m, const char *link_flags)
 /* hr_mix_stage_digest - one hash over a stage's programs */
 int hr_mix_stage_digest(char out[HR_SHA256_HEX], const char *stage)
 {
-    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix",
-                                       NULL};
+    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix", NULL};
     hr_hash *h;
     int error = 0;
 

@@ -150,8 +150,7 @@ static json_object *walk(json_object *root, const char *path, char **last,
             size_t k = (size_t)strtoul(seg, NULL, 10);
 
             if (!is_index(seg))
-                hr_panic("narrow: '%s' indexes an array with '%s'", path,
-                         seg);
+                hr_panic("narrow: '%s' indexes an array with '%s'", path, seg);
             if (k < json_object_array_length(cur))
                 next = json_object_array_get_idx(cur, k);
             else if (create && k == json_object_array_length(cur)) {
@@ -366,9 +365,8 @@ int hr_narrow_write(hr_narrow *n)
 
     if ((error = hr_mkdir_p(n->dir, 0755)) < 0)
         goto done;
-    text = json_object_to_json_string_ext(n->root,
-                                          JSON_C_TO_STRING_PRETTY |
-                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+    text = json_object_to_json_string_ext(
+        n->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     if ((error = hr_file_write_atomic(json, text, strlen(text), 0644)) < 0 ||
         (error = hr_file_write_atomic(log, n->log.ptr ? n->log.ptr : "",
                                       n->log.len, 0644)) < 0)

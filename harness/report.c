@@ -509,8 +509,8 @@ static int read_esc_step(hr_escalation_step *st, const struct reader *rd,
         (error = get_strv(&st->notes, rd, o, where, "notes")) < 0 ||
         (error = get_strv(&st->files, rd, o, where, "files")) < 0 ||
         (error = get_num(&st->seconds, rd, o, where, "seconds")) < 0 ||
-        (error = field(&d, rd, o, where, "first_divergence",
-                       json_type_object, 0)) < 0)
+        (error = field(&d, rd, o, where, "first_divergence", json_type_object,
+                       0)) < 0)
         goto done;
     if (d && ((error = get_int(&line, rd, d, at, "line")) < 0 ||
               (error = get_str(&st->log.left, rd, d, at, "left", 0)) < 0 ||
@@ -531,8 +531,8 @@ static int read_escalation(hr_report_case *c, const struct reader *rd,
     char *at;
     int error;
 
-    if ((error = field(&eo, rd, o, where, "escalation", json_type_object,
-                       0)) < 0 ||
+    if ((error = field(&eo, rd, o, where, "escalation", json_type_object, 0)) <
+            0 ||
         eo == NULL)
         return error;
     at = hr_sprintf("%s.escalation", where);
@@ -540,8 +540,7 @@ static int read_escalation(hr_report_case *c, const struct reader *rd,
     if ((error = get_str(&e->left, rd, eo, at, "left", 0)) < 0 ||
         (error = get_str(&e->right, rd, eo, at, "right", 0)) < 0 ||
         (error = get_num(&e->seconds, rd, eo, at, "seconds")) < 0 ||
-        (error = field(&steps, rd, eo, at, "steps", json_type_array, 0)) <
-            0 ||
+        (error = field(&steps, rd, eo, at, "steps", json_type_array, 0)) < 0 ||
         steps == NULL)
         goto done;
     e->nsteps = json_object_array_length(steps);

@@ -43,7 +43,7 @@ typedef struct hr_report_case {
     char *expected; /* or NULL */
     char *left_finding, *right_finding;
     hr_strv ub_reports;
-    hr_escalation *escalation;  /* run --escalate, or NULL */
+    hr_escalation *escalation; /* run --escalate, or NULL */
     hr_report_cell *cells;
     size_t ncells;
     double seconds; /* the sum over its reps */

@@ -843,8 +843,9 @@ static void escalation(hr_buf *b, const hr_report_case *c)
             text(b, st->skipped);
             hr_buf_puts(b, "</span>");
         } else if (st->log.line > 0) {
-            hr_buf_printf(b, "<br>logs first differ at normalized line %ld:"
-                             "<br>",
+            hr_buf_printf(b,
+                          "<br>logs first differ at normalized line %ld:"
+                          "<br>",
                           st->log.line);
             elem(b, "strong", or_dash(e->left));
             hr_buf_puts(b, " ");

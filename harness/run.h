@@ -40,7 +40,7 @@ typedef struct hr_run_case {
     char *diff;         /* unified diff of the representative pair */
     char *expected;     /* the expectation, rendered like an observation */
     char *left_finding, *right_finding; /* first log finding, each side */
-    hr_escalation *escalation;  /* run --escalate on a divergence, or NULL */
+    hr_escalation *escalation; /* run --escalate on a divergence, or NULL */
 } hr_run_case;
 
 /* ECC/EDAC counters of one memory controller. */

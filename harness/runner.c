@@ -737,8 +737,7 @@ static int has_ub_check(const hr_run *run)
 }
 
 /* find_cell - the build and libenv of a cell label "VARIANT/LIBENV" */
-static int find_cell(const hr_run *run, const char *label, size_t *b,
-                     size_t *e)
+static int find_cell(const hr_run *run, const char *label, size_t *b, size_t *e)
 {
     for (*b = 0; *b < run->nbuilds; (*b)++)
         for (*e = 0; *e < run->nlibenvs; (*e)++) {
@@ -774,8 +773,7 @@ static int escalate_all(hr_run *run, const hr_runner_opts *o)
             continue;
         if (hr_interrupted())
             return hr_error_set(HR_EINTR, "interrupted");
-        say(o, "escalating %s: %s against %s", rc->c->name, v->left,
-            v->right);
+        say(o, "escalating %s: %s against %s", rc->c->name, v->left, v->right);
         dir = hr_sprintf("%s/escalation/%s", run->out_dir, rc->c->name);
         memset(&eo, 0, sizeof(eo));
         eo.c = rc->c;

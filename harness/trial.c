@@ -62,7 +62,7 @@ struct hr_trial {
     int reps;
     int seq;
     int keep;
-    char *good, *bad;       /* the sides, sanitizer sections stripped */
+    char *good, *bad; /* the sides, sanitizer sections stripped */
 };
 
 static int ns_seq;
@@ -135,8 +135,8 @@ void hr_trial_run_release(hr_trial_run *r)
  * it (max_use = 1). bounce, pickup and qmgr live on, and so does
  * trivial-rewrite while qmgr keeps its connection. */
 static const char *const per_case[] = {
-    "smtpd", "cleanup", "local", "virtual", "smtp", "lmtp", "error",
-    "discard", "pipe", NULL,
+    "smtpd", "cleanup", "local",   "virtual", "smtp",
+    "lmtp",  "error",   "discard", "pipe",    NULL,
 };
 
 /* busy - a per-case daemon (or only smtpd) still runs in the namespace */
@@ -162,8 +162,7 @@ static int busy(const char *ns, int smtpd_only)
                 found = strcmp(comm, *d) == 0 &&
                         (!smtpd_only || strcmp(comm, "smtpd") == 0);
             if (found && hr_verbose > 1)
-                hr_msg_info("trial: waiting for %s, pid %s", comm,
-                            pids.v[i]);
+                hr_msg_info("trial: waiting for %s, pid %s", comm, pids.v[i]);
         }
         fclose(fp);
     }
@@ -193,8 +192,8 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
 
     memset(out, 0, sizeof(*out));
     t->seq++;
-    out->instance_dir = hr_sprintf("%s/%s%d", t->dir,
-                                   x && x->tag ? x->tag : "t", t->seq);
+    out->instance_dir =
+        hr_sprintf("%s/%s%d", t->dir, x && x->tag ? x->tag : "t", t->seq);
     /* One counter for every trial of the process: escalation keeps a
      * trial per side, and namespace names must not repeat. */
     ns = hr_sprintf("pfh-n%lx-%d", (long)getpid() & 0xfffff,
@@ -231,8 +230,8 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
                 break;
         }
         if ((error = hr_caserun(&res, in, t->c)) < 0) {
-            error = hr_error_set(error, "%s on %s: %s", t->c->name,
-                                 b->variant, hr_error_last());
+            error = hr_error_set(error, "%s on %s: %s", t->c->name, b->variant,
+                                 hr_error_last());
             break;
         }
         if (x && x->quiesce) {

@@ -6,13 +6,13 @@
 /* A fake world: groups of culprits; a mix fails when every member of
  * some group is bad. Optionally a trial flaps, or guards misbehave. */
 struct world {
-    size_t groups[3][3];    /* object indexes, +1; 0 ends a group */
+    size_t groups[3][3]; /* object indexes, +1; 0 ends a group */
     size_t ngroups;
     size_t calls;
-    size_t flap_at;         /* this call (1-based) flaps; 0: never */
-    int all_good_fails;     /* the all-good mix behaves as bad */
-    int other;              /* failing mixes other than all-bad show a
-                             * third behaviour */
+    size_t flap_at;     /* this call (1-based) flaps; 0: never */
+    int all_good_fails; /* the all-good mix behaves as bad */
+    int other;          /* failing mixes other than all-bad show a
+                         * third behaviour */
 };
 
 static int oracle(hr_trial_outcome *out, const unsigned char *bad, size_t n,
@@ -39,7 +39,7 @@ static int oracle(hr_trial_outcome *out, const unsigned char *bad, size_t n,
     }
     if (w->all_good_fails)
         fails = 1;
-    *out = !fails                  ? HR_TRIAL_GOOD
+    *out = !fails                 ? HR_TRIAL_GOOD
            : w->other && !all_bad ? HR_TRIAL_OTHER
                                   : HR_TRIAL_BAD;
     return 0;

@@ -7,9 +7,9 @@
  * one may flap. */
 struct history {
     size_t first_bad;
-    const char *broken;     /* 'x' at index i: commit i does not build */
+    const char *broken; /* 'x' at index i: commit i does not build */
     size_t tries[64];
-    size_t flap_index;      /* +1; 0: none */
+    size_t flap_index; /* +1; 0: none */
 };
 
 static int oracle(hr_trial_outcome *out, size_t i, void *payload)
@@ -17,7 +17,7 @@ static int oracle(hr_trial_outcome *out, size_t i, void *payload)
     struct history *h = payload;
 
     h->tries[i]++;
-    assert_int_equal(h->tries[i], 1);   /* never tried twice */
+    assert_int_equal(h->tries[i], 1); /* never tried twice */
     if (h->flap_index && i + 1 == h->flap_index)
         *out = HR_TRIAL_FLAKY;
     else if (h->broken && h->broken[i] == 'x')

@@ -105,19 +105,18 @@ static void test_escalate_killed(void **state)
     (void)state;
     hr_escalate_killed(&v, run_a);
     assert_int_equal(v.n, 0);
-    hr_escalate_killed(&v,
-                       "Nov 24 10:30:01 mx postfix/master[1]: warning: "
-                       "process /b/stage/usr/libexec/postfix/smtpd pid 77 "
-                       "killed by signal 11\n"
-                       "Nov 24 10:30:02 mx postfix/master[1]: warning: "
-                       "/b/stage/usr/libexec/postfix/smtpd: bad command "
-                       "startup -- throttling\n"
-                       "Nov 24 10:30:03 mx postfix/master[1]: warning: "
-                       "process /b/stage/usr/libexec/postfix/local pid 78 "
-                       "killed by signal 6\n"
-                       "Nov 24 10:30:03 mx postfix/master[1]: warning: "
-                       "process /b/stage/usr/libexec/postfix/smtpd pid 79 "
-                       "killed by signal 11\n");
+    hr_escalate_killed(&v, "Nov 24 10:30:01 mx postfix/master[1]: warning: "
+                           "process /b/stage/usr/libexec/postfix/smtpd pid 77 "
+                           "killed by signal 11\n"
+                           "Nov 24 10:30:02 mx postfix/master[1]: warning: "
+                           "/b/stage/usr/libexec/postfix/smtpd: bad command "
+                           "startup -- throttling\n"
+                           "Nov 24 10:30:03 mx postfix/master[1]: warning: "
+                           "process /b/stage/usr/libexec/postfix/local pid 78 "
+                           "killed by signal 6\n"
+                           "Nov 24 10:30:03 mx postfix/master[1]: warning: "
+                           "process /b/stage/usr/libexec/postfix/smtpd pid 79 "
+                           "killed by signal 11\n");
     assert_int_equal(v.n, 2);
     assert_string_equal(v.v[0], "local");
     assert_string_equal(v.v[1], "smtpd");

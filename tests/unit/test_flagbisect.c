@@ -23,8 +23,8 @@ struct fake {
     size_t flap_at;
 };
 
-static int oracle(hr_trial_outcome *out, const hr_strv *off,
-                  const char *what, void *payload)
+static int oracle(hr_trial_outcome *out, const hr_strv *off, const char *what,
+                  void *payload)
 {
     struct fake *f = payload;
     int cured = 0;
@@ -243,8 +243,7 @@ static void test_flagbisect_limit_search(void **state)
     for (int culprit = 1; culprit <= 124; culprit++) {
         hr_limit_result r;
 
-        assert_int_equal(hr_flags_bisect_limit(&r, 124, limit_oracle,
-                                               &culprit),
+        assert_int_equal(hr_flags_bisect_limit(&r, 124, limit_oracle, &culprit),
                          0);
         assert_int_equal(r.status, HR_FLAGS_FOUND);
         assert_int_equal(r.pass, culprit);
@@ -254,12 +253,11 @@ static void test_flagbisect_limit_search(void **state)
 
 static void test_flagbisect_limit_no_pass(void **state)
 {
-    int culprit = 0;    /* bad even with no optional pass */
+    int culprit = 0; /* bad even with no optional pass */
     hr_limit_result r;
 
     (void)state;
-    assert_int_equal(hr_flags_bisect_limit(&r, 124, limit_oracle, &culprit),
-                     0);
+    assert_int_equal(hr_flags_bisect_limit(&r, 124, limit_oracle, &culprit), 0);
     assert_int_equal(r.status, HR_FLAGS_NONE);
     assert_int_equal(r.ntrials, 1);
 }

@@ -25,8 +25,7 @@ static void test_makelog_finds_the_compile(void **state)
     hr_compile c;
 
     (void)state;
-    assert_int_equal(hr_makelog_compile(&c, log_text, "src/global/xtext.o"),
-                     0);
+    assert_int_equal(hr_makelog_compile(&c, log_text, "src/global/xtext.o"), 0);
     assert_string_equal(c.dir, "src/global");
     assert_string_equal(c.source, "xtext.c");
     assert_string_equal(c.command, "/usr/bin/ccache /usr/bin/gcc -I. -g -O2 "

@@ -34,9 +34,8 @@ static void test_narrow_paths_round_trip(void **state)
                         "fault-dsn-xtext");
     assert_string_equal(hr_narrow_get_str(back, "result.culprits.0.object"),
                         "src/global/xtext.o");
-    assert_string_equal(
-        hr_narrow_get_str(back, "result.culprits.0.partners.0"),
-        "src/util/a.o");
+    assert_string_equal(hr_narrow_get_str(back, "result.culprits.0.partners.0"),
+                        "src/util/a.o");
     assert_int_equal(hr_narrow_count(back, "steps"), 2);
     assert_string_equal(hr_narrow_get_str(back, "steps.1.outcome"), "bad");
     assert_int_equal(hr_narrow_get_num(&num, back, "seconds"), 0);
@@ -45,8 +44,7 @@ static void test_narrow_paths_round_trip(void **state)
     assert_true(num == 632);
     assert_null(hr_narrow_get_str(back, "steps.7.outcome"));
     assert_null(hr_narrow_get_str(back, "nothing.here"));
-    assert_int_equal(hr_narrow_get_num(&num, back, "case.name"),
-                     HR_ENOTFOUND);
+    assert_int_equal(hr_narrow_get_num(&num, back, "case.name"), HR_ENOTFOUND);
     hr_narrow_free(n);
     hr_narrow_free(back);
     hr_strv_release(&v);
@@ -62,8 +60,7 @@ static void test_narrow_load_refuses_other_files(void **state)
 
     (void)state;
     assert_int_equal(hr_narrow_load(&n, "flags", dir), HR_ENOTFOUND);
-    assert_int_equal(hr_file_write_atomic(path, "{\"schema\":\"x\"}", 14,
-                                          0644),
+    assert_int_equal(hr_file_write_atomic(path, "{\"schema\":\"x\"}", 14, 0644),
                      0);
     assert_int_equal(hr_narrow_load(&n, "flags", dir), HR_EINPUT);
     assert_null(n);
