@@ -526,6 +526,61 @@ static char *source_of(const char *object)
     return hr_sprintf("%.*s.c", (int)(n > 2 ? n - 2 : n), object);
 }
 
+/* The UBSan runtime reads its options when it first reports. A Postfix
+ * daemon has dropped root by then, and /proc/self/environ (where the
+ * runtime looks) is no longer readable: log_path is lost, and reports go
+ * to stderr, which is /dev/null. Linked into the trial's programs, this
+ * object keeps UBSAN_OPTIONS from the start and hands them over. */
+static const char ubsan_options_c[] =
+    "/* made by pfharness bisect: UBSAN_OPTIONS kept from the start */\n"
+    "#include <stdlib.h>\n"
+    "#include <string.h>\n"
+    "static char options[4096];\n"
+    "__attribute__((constructor)) static void keep(void)\n"
+    "{\n"
+    "    const char *o = getenv(\"UBSAN_OPTIONS\");\n"
+    "\n"
+    "    if (o)\n"
+    "        strncpy(options, o, sizeof(options) - 1);\n"
+    "}\n"
+    "const char *__ubsan_default_options(void);\n"
+    "const char *__ubsan_default_options(void)\n"
+    "{\n"
+    "    return options;\n"
+    "}\n";
+
+/* ubsan_options - compile that object with the bad build's compiler */
+static int ubsan_options(char **out_obj, bctx *x, const hr_build *bad)
+{
+    char *src = hr_path_join(x->work, "ubsan-options.c");
+    char *obj = hr_path_join(x->work, "ubsan-options.o");
+    const char *argv[] = {bad->cc_path, "-c", "-O2", "-fPIC",
+                          "-o",         obj,  src,   NULL};
+    hr_spawn_opts so = HR_SPAWN_OPTS_INIT;
+    hr_buf err = HR_BUF_INIT;
+    int status, error;
+
+    so.argv = argv;
+    so.out = HR_OUT_CAPTURE;
+    so.out_buf = &err;
+    so.err = HR_OUT_STDOUT;
+    so.timeout_ms = 60000;
+    err.limit = 4096;
+    if ((error = hr_file_write_atomic(src, ubsan_options_c,
+                                      strlen(ubsan_options_c), 0644)) == 0 &&
+        (error = hr_spawn_run(&status, &so)) == 0 && status != 0)
+        error = hr_error_set(HR_ERROR, "cannot compile '%s': %s", src,
+                             hr_buf_cstr(&err));
+    hr_buf_release(&err);
+    hr_free(src);
+    if (error < 0) {
+        hr_free(obj);
+        return error;
+    }
+    *out_obj = obj;
+    return 0;
+}
+
 /* ub_trial - the mix with the culprit recompiled from the bad build with
  * extra flags; link_flags for the link (the UBSan runtime) */
 static int ub_trial(hr_trial_outcome *res, hr_strv *reports, objctx *o,
@@ -577,14 +632,17 @@ static int ub_check(int *is_ub, objctx *o, const hr_build *bad,
     const char *object = hr_mix_object(o->mix, cul->index);
     hr_trial_outcome ubsan = HR_TRIAL_BAD, wrapv = HR_TRIAL_BAD;
     hr_strv reports = HR_STRV_INIT, none = HR_STRV_INIT;
-    char key[96];
+    char key[96], *opts = NULL, *link = NULL;
     const char *why;
     int error;
 
     for (size_t i = 0; i < cul->npartners; i++)
         mask[cul->partners[i]] = 1;
+    if ((error = ubsan_options(&opts, x, bad)) < 0)
+        goto done;
+    link = hr_sprintf("%s %s", UBSAN_FLAGS, opts);
     if ((error = ub_trial(&ubsan, &reports, o, bad, mask, object, UBSAN_FLAGS,
-                          UBSAN_FLAGS, "ubsan")) < 0 ||
+                          link, "ubsan")) < 0 ||
         (error = ub_trial(&wrapv, &none, o, bad, mask, object, WRAPV_FLAGS,
                           NULL, NULL)) < 0)
         goto done;
@@ -627,6 +685,8 @@ static int ub_check(int *is_ub, objctx *o, const hr_build *bad,
     out(x, "ub-check: %s: %s", object, why);
 done:
     hr_free(mask);
+    hr_free(opts);
+    hr_free(link);
     hr_strv_release(&reports);
     hr_strv_release(&none);
     return error;

@@ -29,7 +29,7 @@
 #include "mem.h"
 #include "msg.h"
 
-/* last_word - the last blank-separated word of a line, and the word
+/* last_words - the last blank-separated word of a line, and the word
  * before it */
 static void last_words(const char *line, size_t len, const char **w1,
                        size_t *l1, const char **w2, size_t *l2)

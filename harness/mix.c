@@ -417,26 +417,32 @@ void hr_mix_free(hr_mix *m)
     hr_free(m);
 }
 
+/* hr_mix_count - candidates: objects that differ between the builds */
 size_t hr_mix_count(const hr_mix *m)
 {
     return m->objects.n;
 }
+/* hr_mix_total - objects in the base build */
 size_t hr_mix_total(const hr_mix *m)
 {
     return m->total;
 }
+/* hr_mix_identical - objects the same in both builds, left out */
 size_t hr_mix_identical(const hr_mix *m)
 {
     return m->identical;
 }
+/* hr_mix_relinked - stage files the last relink changed */
 size_t hr_mix_relinked(const hr_mix *m)
 {
     return m->relinked;
 }
+/* hr_mix_build - the trial's build record, valid until hr_mix_free() */
 const hr_build *hr_mix_build(const hr_mix *m)
 {
     return &m->build;
 }
+/* hr_mix_dir - the trial tree's directory */
 const char *hr_mix_dir(const hr_mix *m)
 {
     return m->dir;

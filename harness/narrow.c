@@ -216,11 +216,13 @@ static json_object *get(const hr_narrow *n, const char *path)
     return v;
 }
 
+/* hr_narrow_set_str - a string, or null */
 void hr_narrow_set_str(hr_narrow *n, const char *path, const char *value)
 {
     put(n, path, value ? json_object_new_string(value) : NULL);
 }
 
+/* hr_narrow_set_num - a number with three decimals */
 void hr_narrow_set_num(hr_narrow *n, const char *path, double value)
 {
     char buf[32];
@@ -230,11 +232,13 @@ void hr_narrow_set_num(hr_narrow *n, const char *path, double value)
     put(n, path, json_object_new_double_s(value, buf));
 }
 
+/* hr_narrow_set_int - an integer */
 void hr_narrow_set_int(hr_narrow *n, const char *path, long long value)
 {
     put(n, path, json_object_new_int64(value));
 }
 
+/* hr_narrow_set_bool - true or false */
 void hr_narrow_set_bool(hr_narrow *n, const char *path, int value)
 {
     put(n, path, json_object_new_boolean(value));
