@@ -12,6 +12,9 @@
  *	int	hr_build_list(out)
  *	int	hr_build_remove(id)
  *	void	hr_build_free(b)
+ *
+ *	void	hr_build_env(out, dir)
+ *	int	hr_build_exec(cwd, log_path, dir, argv)
  * DESCRIPTION
  *	The build id hashes the source tree id, the compiler identity
  *	(resolved path, SHA-256, --version), every setting of the variant
@@ -34,6 +37,10 @@
  *	ccache is used when installed (and PFHARNESS_NO_CCACHE is not 1),
  *	with its cache in var/ccache and compiler_check=content, so that a
  *	changed wrapper script misses.
+ *
+ *	hr_build_env() is that environment for a build directory, and
+ *	hr_build_exec() runs a command with it (narrowing relinks and
+ *	recompiles copies of build trees), its output appended to a log.
  * DIAGNOSTICS
  *	A failed build returns HR_ERROR naming make.log and the first
  *	compiler error line.
@@ -346,6 +353,23 @@ static void log_line(const char *log_path, const char *fmt, const char *arg)
     }
 }
 
+/* hr_build_env - the environment of make and the compiler in a build
+ * directory (or a bisection's copy of one) */
+void hr_build_env(hr_strv *out, const char *dir)
+{
+    char *ccache_dir = hr_path_join(hr_var_dir(), "ccache");
+
+    hr_strv_addf(out, "CCACHE_DIR=%s", ccache_dir);
+    hr_strv_addf(out, "CCACHE_BASEDIR=%s", dir);
+    hr_strv_add(out, "CCACHE_COMPILERCHECK=content");
+    /* Hits across build directories (replicas, patched trees, bisection
+     * steps): do not hash the working directory into -g compiles. Debug
+     * info may then name another build's directory; file:line stays. */
+    hr_strv_add(out, "CCACHE_NOHASHDIR=1");
+    hr_strv_add(out, "LC_ALL=C");
+    hr_free(ccache_dir);
+}
+
 /* run_logged - run a command in src with output appended to make.log */
 static int run_logged(const char *src, const char *log_path, hr_strv *argv,
                       hr_strv *env)
@@ -376,6 +400,22 @@ static int run_logged(const char *src, const char *log_path, hr_strv *argv,
                              "%s", argv->v[0], status, log_path, line);
         hr_free(line);
     }
+    return error;
+}
+
+/* hr_build_exec - run a command in a tree of build directory dir, as a
+ * build does: its environment, output appended to log_path */
+int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
+                  const hr_strv *argv)
+{
+    hr_strv env = HR_STRV_INIT, args = HR_STRV_INIT;
+    int error;
+
+    hr_build_env(&env, dir);
+    hr_strv_addv(&args, argv);
+    error = run_logged(cwd, log_path, &args, &env);
+    hr_strv_release(&env);
+    hr_strv_release(&args);
     return error;
 }
 
@@ -499,7 +539,7 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
     hr_strv argv = HR_STRV_INIT, env = HR_STRV_INIT;
     char *src = hr_path_join(dir, "src");
     char *log_path = hr_path_join(dir, "make.log");
-    char *ccache = NULL, *ccache_dir = NULL, *opt = NULL;
+    char *ccache = NULL, *opt = NULL;
     int use_ccache = o->use_ccache;
     int error;
 
@@ -516,15 +556,7 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
         goto done;
     }
     *ccache_used = use_ccache;
-    ccache_dir = hr_path_join(hr_var_dir(), "ccache");
-    hr_strv_addf(&env, "CCACHE_DIR=%s", ccache_dir);
-    hr_strv_addf(&env, "CCACHE_BASEDIR=%s", dir);
-    hr_strv_add(&env, "CCACHE_COMPILERCHECK=content");
-    /* Hits across build directories (replicas, patched trees, bisection
-     * steps): do not hash the working directory into -g compiles. Debug
-     * info may then name another build's directory; file:line stays. */
-    hr_strv_add(&env, "CCACHE_NOHASHDIR=1");
-    hr_strv_add(&env, "LC_ALL=C");
+    hr_build_env(&env, dir);
 
     /* make makefiles */
     hr_strv_add(&argv, "make");
@@ -590,7 +622,6 @@ done:
     hr_free(src);
     hr_free(log_path);
     hr_free(ccache);
-    hr_free(ccache_dir);
     return error;
 }
 

@@ -55,5 +55,8 @@ int hr_build_load(hr_build **out, const char *id);
 int hr_build_list(hr_strv *out);
 int hr_build_remove(const char *id);
 void hr_build_free(hr_build *b);
+void hr_build_env(hr_strv *out, const char *dir);
+int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
+                  const hr_strv *argv);
 
 #endif

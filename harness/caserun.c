@@ -15,7 +15,9 @@
  *	session or runs the probe, waits until the instance has no mail in
  *	flight (hr_instance_settle), fences the maillog with a mark, takes
  *	the delivered mail, the sink's record and any sanitizer report,
- *	and turns them into one normalized observation (observe(3)). It
+ *	and turns them into one normalized observation (observe(3)); the
+ *	raw maillog lines of the case are kept too (escalation reads
+ *	them). It
  *	then checks the result against the case's recorded expectation:
  *	the replies of an SMTP case (globs), the per-recipient DSN records
  *	of a probe. Finally the instance is reset, so that no mail of this
@@ -271,6 +273,7 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
         0)
         out->first_finding = NULL;
     double t_obs = now_s();
+    out->log = hr_buf_detach(&slice);
     error = hr_instance_reset(in);
     if (hr_verbose > 1)
         hr_msg_info("timing %s: exec %.3f settle %.3f mark %.3f observe %.3f "
@@ -299,5 +302,6 @@ void hr_caserun_result_release(hr_caserun_result *r)
     hr_free(r->obs);
     hr_free(r->mismatch);
     hr_free(r->first_finding);
+    hr_free(r->log);
     memset(r, 0, sizeof(*r));
 }

@@ -11,6 +11,7 @@ typedef struct hr_caserun_result {
     int expect_ok;          /* it matched the case's recorded expectation */
     char *mismatch;         /* how it did not; "" when it did */
     char *first_finding;    /* the first panic/fatal/error/warning, raw */
+    char *log;              /* the maillog lines the case wrote, raw */
     double seconds;         /* from the first step to the parsed result */
 } hr_caserun_result;
 

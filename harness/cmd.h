@@ -19,6 +19,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 int hr_cmd_fail(void);
 int hr_cmd_usage(const char *usage);

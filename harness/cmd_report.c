@@ -6,12 +6,18 @@
  * SYNOPSIS
  *	pfharness report RUN_DIR [--html FILE] [--junit FILE]
  *		[--bundle DIR [--anonymize]]
+ *	pfharness report BISECT_DIR --compiler-bug DIR
  * DESCRIPTION
  *	Reads RUN_DIR/report.json, the primary output of a run, and
  *	writes report.html and junit.xml from it, by default into
  *	RUN_DIR, each atomically. Prints the path of each file written,
  *	one per line. The files depend on report.json only: the run
  *	writes the same ones.
+ *
+ *	With --compiler-bug DIR, RUN_DIR is the record of an object
+ *	bisection ("bisect objects --out"), and DIR gets what a compiler
+ *	bug report needs (bugreport(3)); report.json is read only when
+ *	--html or --junit asks for it too.
  *
  *	The outputs are rows of one table, each with its option, its
  *	default file name (or none: written only when asked for) and its
@@ -34,6 +40,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bugreport.h"
 #include "cmd.h"
 #include "fsutil.h"
 #include "mem.h"
@@ -46,6 +53,7 @@
 static const char usage[] =
     "usage: pfharness report RUN_DIR [--html FILE] [--junit FILE]\n"
     "                        [--bundle DIR [--anonymize]]\n"
+    "       pfharness report BISECT_DIR --compiler-bug DIR\n"
     "\n"
     "Read RUN_DIR/report.json and write report.html and junit.xml from\n"
     "it again; print the path of each file written.\n"
@@ -60,6 +68,12 @@ static const char usage[] =
     "                 DIR.tar.gz\n"
     "  --anonymize    in the bundle, every letter of an address or host\n"
     "                 name becomes A and every digit D\n"
+    "  --compiler-bug DIR\n"
+    "                 from the record of 'bisect objects' (objects.json),\n"
+    "                 write DIR for a compiler bug report: the compiler's\n"
+    "                 identity and flags, the culprit's preprocessed source\n"
+    "                 and compile command, the case, both observations, the\n"
+    "                 bisection log and the UB cross-check\n"
     "\n"
     "Exit 0 when the files were written, 2 on bad input or a file that\n"
     "cannot be written.\n";
@@ -113,16 +127,18 @@ static const struct output {
 
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
 #define OPT_OUTPUT 256 /* getopt value of outputs[i]: OPT_OUTPUT + i */
+#define OPT_BUG 255    /* --compiler-bug: from a bisection, not a run */
 
 /* cmd_report - load report.json, write the outputs */
 int cmd_report(int argc, char **argv)
 {
-    struct option longopts[NOUTPUTS + 3];
+    struct option longopts[NOUTPUTS + 4];
     const char *paths[NOUTPUTS] = {NULL};
     struct out_opts oo = {0};
+    const char *bug_dir = NULL;
     hr_report *r = NULL;
     char *json = NULL;
-    int ch, code = HR_EXIT_OK;
+    int ch, code = HR_EXIT_OK, asked = 0;
 
     for (size_t i = 0; i < NOUTPUTS; i++)
         longopts[i] = (struct option){outputs[i].option, required_argument,
@@ -130,7 +146,9 @@ int cmd_report(int argc, char **argv)
     longopts[NOUTPUTS] = (struct option){"help", no_argument, NULL, 'h'};
     longopts[NOUTPUTS + 1] =
         (struct option){"anonymize", no_argument, NULL, 'a'};
-    longopts[NOUTPUTS + 2] = (struct option){NULL, 0, NULL, 0};
+    longopts[NOUTPUTS + 2] =
+        (struct option){"compiler-bug", required_argument, NULL, OPT_BUG};
+    longopts[NOUTPUTS + 3] = (struct option){NULL, 0, NULL, 0};
     /* main() parsed its options with "+" (stop at the verb) and set
      * optind to 1, which keeps glibc in that mode; 0 starts afresh, so
      * that options may follow RUN_DIR. */
@@ -142,9 +160,14 @@ int cmd_report(int argc, char **argv)
             oo.anonymize = 1;
             continue;
         }
+        if (ch == OPT_BUG) {
+            bug_dir = optarg;
+            continue;
+        }
         if (ch < OPT_OUTPUT || ch >= OPT_OUTPUT + (int)NOUTPUTS)
             return hr_cmd_usage(usage);
         paths[ch - OPT_OUTPUT] = optarg;
+        asked = 1;
     }
     if (argc - optind != 1)
         return hr_cmd_usage(usage);
@@ -153,6 +176,20 @@ int cmd_report(int argc, char **argv)
             hr_msg_error("report: --anonymize applies to --bundle DIR only");
             return HR_EXIT_TROUBLE;
         }
+    if (bug_dir) {
+        hr_strv files = HR_STRV_INIT;
+
+        if (hr_bugreport_write(&files, argv[optind], bug_dir) < 0) {
+            hr_strv_release(&files);
+            return hr_cmd_fail();
+        }
+        for (size_t i = 0; i < files.n; i++)
+            printf("%s/%s\n", bug_dir, files.v[i]);
+        hr_strv_release(&files);
+        /* A bisection's directory has no report.json to render. */
+        if (!asked)
+            return HR_EXIT_OK;
+    }
     json = hr_path_join(argv[optind], "report.json");
     if (hr_report_load(&r, json) < 0) {
         code = hr_cmd_fail();

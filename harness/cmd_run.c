@@ -7,6 +7,7 @@
  *	pfharness run [--source REV] [--variants A,B,...] [--cc CC] [--reps N]
  *		[--libenv NAME[:VAR=VAL,...]]... [--cases CASE...] [--out DIR]
  *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
+ *		[--escalate]
  * DESCRIPTION
  *	Runs runner(3), writes report.json, junit.xml and report.html into
  *	the run directory (and to --json, --junit, --html when given), and
@@ -36,6 +37,7 @@ static const char usage[] =
     "                     [--reps N] [--libenv NAME[:VAR=VAL,...]]...\n"
     "                     [--cases CASE...] [--out DIR] [--json F]\n"
     "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
+    "                     [--escalate]\n"
     "\n"
     "Build the variants, replay every case on every build under every\n"
     "library environment, compare, and give each case a verdict: pass,\n"
@@ -55,6 +57,9 @@ static const char usage[] =
     "                     also write the reports to these files\n"
     "  --jobs N           instances at once (default: 4 per CPU)\n"
     "  --ub-check         on a divergence, add the ubsan and wrapv builds\n"
+    "  --escalate         on a divergence, rerun both sides with\n"
+    "                     debug_peer_list, -v, strace and gdb (DEBUG_README's\n"
+    "                     ladder) and show where their logs first differ\n"
     "\n"
     "Exit status: 0 all pass, 1 findings, 2 trouble.\n";
 
@@ -162,6 +167,7 @@ int cmd_run(int argc, char **argv)
         {"html", required_argument, NULL, 'H'},
         {"jobs", required_argument, NULL, 'j'},
         {"ub-check", no_argument, NULL, 'u'},
+        {"escalate", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -225,6 +231,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 'u':
             o.ub_check = 1;
+            break;
+        case 'E':
+            o.escalate = 1;
             break;
         case 'h':
             return hr_cmd_help(usage);

@@ -42,6 +42,7 @@ static const struct hr_cmd {
     {"normalize", cmd_normalize, "normalize text, a DSN or an observation"},
     {"report", cmd_report, "make report.html and junit.xml from report.json"},
     {"import", cmd_import, "make cases from packet captures and smtpd logs"},
+    {"bisect", cmd_bisect, "narrow a divergence: objects, flags, commits"},
 };
 
 static const char usage_text[] =

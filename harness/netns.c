@@ -11,6 +11,7 @@
  *	int	hr_netns_socket(out, name, domain, type)
  *	int	hr_netns_list(out)
  *	int	hr_netns_kill_all(name, timeout_ms)
+ *	int	hr_netns_pids(out, name)
  * DESCRIPTION
  *	Every instance runs in a network namespace of its own, named
  *	pfh-<run>-<n>, made with "ip netns add" (so that "ip netns" shows
@@ -217,6 +218,12 @@ static int pids_in(hr_strv *out, const char *name)
     }
     closedir(d);
     return 0;
+}
+
+/* hr_netns_pids - the processes in a namespace, as decimal strings */
+int hr_netns_pids(hr_strv *out, const char *name)
+{
+    return pids_in(out, name);
 }
 
 /* hr_netns_kill_all - stop every process in a namespace */

@@ -493,6 +493,73 @@ static int read_pair(hr_report_case *c, const struct reader *rd, json_object *o,
     return error;
 }
 
+/* read_esc_step - one step of "escalation" */
+static int read_esc_step(hr_escalation_step *st, const struct reader *rd,
+                         json_object *o, const char *where)
+{
+    json_object *d;
+    char *at = hr_sprintf("%s.first_divergence", where);
+    long long line = 0;
+    int error;
+
+    if ((error = get_small(&st->number, rd, o, where, "step")) < 0 ||
+        (error = get_str(&st->name, rd, o, where, "name", 1)) < 0 ||
+        (error = get_str(&st->about, rd, o, where, "about", 0)) < 0 ||
+        (error = get_str(&st->skipped, rd, o, where, "skipped", 0)) < 0 ||
+        (error = get_strv(&st->notes, rd, o, where, "notes")) < 0 ||
+        (error = get_strv(&st->files, rd, o, where, "files")) < 0 ||
+        (error = get_num(&st->seconds, rd, o, where, "seconds")) < 0 ||
+        (error = field(&d, rd, o, where, "first_divergence", json_type_object,
+                       0)) < 0)
+        goto done;
+    if (d && ((error = get_int(&line, rd, d, at, "line")) < 0 ||
+              (error = get_str(&st->log.left, rd, d, at, "left", 0)) < 0 ||
+              (error = get_str(&st->log.right, rd, d, at, "right", 0)) < 0))
+        goto done;
+    st->log.line = (long)line;
+done:
+    hr_free(at);
+    return error;
+}
+
+/* read_escalation - "escalation": null or the ladder's steps */
+static int read_escalation(hr_report_case *c, const struct reader *rd,
+                           json_object *o, const char *where)
+{
+    json_object *eo, *steps;
+    hr_escalation *e;
+    char *at;
+    int error;
+
+    if ((error = field(&eo, rd, o, where, "escalation", json_type_object, 0)) <
+            0 ||
+        eo == NULL)
+        return error;
+    at = hr_sprintf("%s.escalation", where);
+    e = c->escalation = hr_calloc(1, sizeof(*e));
+    if ((error = get_str(&e->left, rd, eo, at, "left", 0)) < 0 ||
+        (error = get_str(&e->right, rd, eo, at, "right", 0)) < 0 ||
+        (error = get_num(&e->seconds, rd, eo, at, "seconds")) < 0 ||
+        (error = field(&steps, rd, eo, at, "steps", json_type_array, 0)) < 0 ||
+        steps == NULL)
+        goto done;
+    e->nsteps = json_object_array_length(steps);
+    e->steps = hr_calloc(e->nsteps + 1, sizeof(*e->steps));
+    for (size_t i = 0; i < e->nsteps && error == 0; i++) {
+        json_object *s = json_object_array_get_idx(steps, i);
+        char *sat = hr_sprintf("%s.steps[%zu]", at, i);
+
+        if (json_object_get_type(s) != json_type_object)
+            error = bad(rd, sat, "", "expected an object");
+        else
+            error = read_esc_step(&e->steps[i], rd, s, sat);
+        hr_free(sat);
+    }
+done:
+    hr_free(at);
+    return error;
+}
+
 /* read_case_text - a case's strings and evidence */
 static int read_case_text(hr_report_case *c, const struct reader *rd,
                           json_object *o, const char *where)
@@ -512,7 +579,8 @@ static int read_case_text(hr_report_case *c, const struct reader *rd,
                             "first_finding")) < 0 ||
         (error = get_strv(&c->ub_reports, rd, o, where, "ub_reports")) < 0 ||
         (error = get_strv(&c->ub_background, rd, o, where,
-                          "ub_background")) < 0)
+                          "ub_background")) < 0 ||
+        (error = read_escalation(c, rd, o, where)) < 0)
         return error;
     return 0;
 }
@@ -719,6 +787,7 @@ static void free_case(hr_report_case *c)
     hr_free(c->right_finding);
     hr_strv_release(&c->ub_reports);
     hr_strv_release(&c->ub_background);
+    hr_escalation_free(c->escalation);
 }
 
 /* hr_report_free - release; NULL is fine */

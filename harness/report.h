@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "build.h"
+#include "escalate.h"
 #include "run.h"
 #include "strv.h"
 #include "verdict.h"
@@ -43,6 +44,7 @@ typedef struct hr_report_case {
     char *left_finding, *right_finding;
     hr_strv ub_reports;
     hr_strv ub_background;      /* findings every case shows */
+    hr_escalation *escalation; /* run --escalate, or NULL */
     hr_report_cell *cells;
     size_t ncells;
     double seconds; /* the sum over its reps */

@@ -826,6 +826,67 @@ static void evidence(hr_buf *b, const hr_report *r, const hr_report_case *c)
     hr_buf_puts(b, "</dl>\n");
 }
 
+/* escalation - run --escalate's steps: what was turned on, the first
+ * diverging normalized log line, notes and files */
+static void escalation(hr_buf *b, const hr_report_case *c)
+{
+    const hr_escalation *e = c->escalation;
+
+    if (e == NULL)
+        return;
+    hr_buf_puts(b, "<details class=\"sub\" open><summary>Escalation: ");
+    text(b, or_dash(e->left));
+    hr_buf_puts(b, " against ");
+    text(b, or_dash(e->right));
+    hr_buf_printf(b, ", %.1f s</summary>\n<dl class=\"evidence\">\n",
+                  e->seconds);
+    for (size_t i = 0; i < e->nsteps; i++) {
+        const hr_escalation_step *st = &e->steps[i];
+
+        hr_buf_printf(b, "<dt>%d. ", st->number);
+        text(b, or_dash(st->name));
+        hr_buf_puts(b, "</dt><dd>");
+        text(b, or_dash(st->about));
+        if (st->skipped) {
+            hr_buf_puts(b, "<br><span class=\"muted\">skipped: ");
+            text(b, st->skipped);
+            hr_buf_puts(b, "</span>");
+        } else if (st->log.line > 0) {
+            hr_buf_printf(b,
+                          "<br>logs first differ at normalized line %ld:"
+                          "<br>",
+                          st->log.line);
+            elem(b, "strong", or_dash(e->left));
+            hr_buf_puts(b, " ");
+            elem(b, "code", or_dash(st->log.left));
+            hr_buf_puts(b, "<br>");
+            elem(b, "strong", or_dash(e->right));
+            hr_buf_puts(b, " ");
+            elem(b, "code", or_dash(st->log.right));
+        } else {
+            hr_buf_puts(b, "<br>the normalized logs agree");
+        }
+        if (st->notes.n) {
+            hr_buf_puts(b, "<ul>");
+            for (size_t k = 0; k < st->notes.n; k++) {
+                hr_buf_puts(b, "<li>");
+                elem(b, "code", st->notes.v[k]);
+                hr_buf_puts(b, "</li>");
+            }
+            hr_buf_puts(b, "</ul>");
+        }
+        if (st->files.n) {
+            hr_buf_puts(b, "<br>");
+            for (size_t k = 0; k < st->files.n; k++) {
+                hr_buf_puts(b, k ? " " : "");
+                file_ref(b, st->files.v[k]);
+            }
+        }
+        hr_buf_puts(b, "</dd>\n");
+    }
+    hr_buf_puts(b, "</dl></details>\n");
+}
+
 /* reps_table - each cell's repetitions */
 static void reps_table(hr_buf *b, const hr_report_case *c)
 {
@@ -906,6 +967,7 @@ static void case_row(hr_buf *b, const hr_report *r, const hr_report_case *c,
         elem(b, "pre", c->expected);
         hr_buf_puts(b, "</details>\n");
     }
+    escalation(b, c);
     reps_table(b, c);
     hr_buf_puts(b, "</div>\n</details>\n");
     hr_free(id);

@@ -80,6 +80,15 @@
  *	      fatal, error or warning log line of each side, or null,
  *	    "ub_reports": [ sanitizer "runtime error" lines ],
  *	    "ub_background": [ sanitizer findings that every case shows ],
+ *	    "escalation": null, or (run --escalate, divergent cases) {
+ *	      "left", "right" (the pair's cell labels), "seconds",
+ *	      "steps": [ { "step" (1 debug_peer_list, 2 verbose,
+ *	        3 strace, 4 gdb), "name", "about" (what was turned on),
+ *	        "skipped" (why it did not run, or null),
+ *	        "first_divergence": null (the normalized maillogs agree)
+ *	          or { "line", "left", "right" },
+ *	        "notes": [ per-daemon trace divergences, backtraces ],
+ *	        "files": [ relative to out_dir ], "seconds" } ] },
  *	    "cells": [ {
  *	      "build" (variant), "build_id", "libenv",
  *	      "skipped" (the case does not apply to this build),
@@ -330,6 +339,43 @@ static json_object *cell_obj(const hr_run *run, const hr_run_cell *cell)
     return o;
 }
 
+/* escalation_obj - run --escalate's steps, or null */
+static json_object *escalation_obj(const hr_escalation *e)
+{
+    json_object *o, *steps;
+
+    if (e == NULL)
+        return NULL;
+    o = json_object_new_object();
+    steps = json_object_new_array();
+    add(o, "left", jstr(e->left));
+    add(o, "right", jstr(e->right));
+    add(o, "seconds", jsecs(e->seconds));
+    for (size_t i = 0; i < e->nsteps; i++) {
+        const hr_escalation_step *st = &e->steps[i];
+        json_object *s = json_object_new_object();
+        json_object *d = NULL;
+
+        if (st->log.line > 0) {
+            d = json_object_new_object();
+            add(d, "line", json_object_new_int64(st->log.line));
+            add(d, "left", jstr(st->log.left));
+            add(d, "right", jstr(st->log.right));
+        }
+        add(s, "step", json_object_new_int(st->number));
+        add(s, "name", jstr(st->name));
+        add(s, "about", jstr(st->about));
+        add(s, "skipped", jstr(st->skipped));
+        add(s, "first_divergence", d);
+        add(s, "notes", jstrv(&st->notes));
+        add(s, "files", jstrv(&st->files));
+        add(s, "seconds", jsecs(st->seconds));
+        json_object_array_add(steps, s);
+    }
+    add(o, "steps", steps);
+    return o;
+}
+
 /* case_obj - one of "cases" */
 static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
 {
@@ -359,6 +405,7 @@ static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
     add(o, "first_finding", finding);
     add(o, "ub_reports", jstrv(&v->ub_reports));
     add(o, "ub_background", jstrv(&v->ub_background));
+    add(o, "escalation", escalation_obj(rc->escalation));
     for (size_t i = 0; i < run->nbuilds * run->nlibenvs; i++)
         json_object_array_add(cells, cell_obj(run, &rc->cells[i]));
     add(o, "cells", cells);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "build.h"
 #include "case.h"
+#include "escalate.h"
 #include "strv.h"
 #include "verdict.h"
 
@@ -39,6 +40,7 @@ typedef struct hr_run_case {
     char *diff;         /* unified diff of the representative pair */
     char *expected;     /* the expectation, rendered like an observation */
     char *left_finding, *right_finding; /* first log finding, each side */
+    hr_escalation *escalation; /* run --escalate on a divergence, or NULL */
 } hr_run_case;
 
 /* ECC/EDAC counters of one memory controller. */

@@ -24,6 +24,12 @@
  *	the divergent cases run on them too, before the verdicts are
  *	final.
  *
+ *	With escalate, every case whose builds or library environments
+ *	disagree (compiler, undefined-behavior and library verdicts) is
+ *	run again on both sides of its representative pair, stepping up
+ *	through DEBUG_README's ladder (escalate(3)); the files go to
+ *	OUT/escalation/CASE.
+ *
  *	The machine's facts and its EDAC counters are read before the run
  *	and again after it.
  * DIAGNOSTICS
@@ -42,6 +48,7 @@
 #include "buildspec.h"
 #include "caserun.h"
 #include "cleanup.h"
+#include "escalate.h"
 #include "fsutil.h"
 #include "gitrepo.h"
 #include "group.h"
@@ -304,6 +311,7 @@ static int run_unit(work *w, struct unit *u)
             rep->mismatch = res.mismatch;
             rep->first_finding = res.first_finding;
             rep->seconds = res.seconds;
+            hr_free(res.log);
             rep->obs_file = obs_file(run, ci, u->build, u->libenv, r);
             path = hr_path_join(run->out_dir, rep->obs_file);
             {
@@ -728,6 +736,63 @@ static int has_ub_check(const hr_run *run)
     return 0;
 }
 
+/* find_cell - the build and libenv of a cell label "VARIANT/LIBENV" */
+static int find_cell(const hr_run *run, const char *label, size_t *b, size_t *e)
+{
+    for (*b = 0; *b < run->nbuilds; (*b)++)
+        for (*e = 0; *e < run->nlibenvs; (*e)++) {
+            char *l = hr_sprintf("%s/%s", run->builds[*b]->variant,
+                                 run->libenvs[*e].name);
+            int same = strcmp(l, label) == 0;
+
+            hr_free(l);
+            if (same)
+                return 0;
+        }
+    return -1;
+}
+
+/* escalate_all - the ladder for every case whose builds or libenvs
+ * disagree: compiler, undefined-behavior and library verdicts */
+static int escalate_all(hr_run *run, const hr_runner_opts *o)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < run->ncases && error == 0; i++) {
+        hr_run_case *rc = &run->cases[i];
+        const hr_verdict *v = rc->verdict;
+        hr_escalate_opts eo;
+        size_t lb, le, rb, re;
+        char *dir;
+
+        if ((v->kind != HR_COMPILER && v->kind != HR_UB &&
+             v->kind != HR_LIBRARY) ||
+            v->left == NULL || v->right == NULL ||
+            find_cell(run, v->left, &lb, &le) < 0 ||
+            find_cell(run, v->right, &rb, &re) < 0)
+            continue;
+        if (hr_interrupted())
+            return hr_error_set(HR_EINTR, "interrupted");
+        say(o, "escalating %s: %s against %s", rc->c->name, v->left, v->right);
+        dir = hr_sprintf("%s/escalation/%s", run->out_dir, rc->c->name);
+        memset(&eo, 0, sizeof(eo));
+        eo.c = rc->c;
+        eo.left.label = v->left;
+        eo.left.build = run->builds[lb];
+        eo.left.libenv = &run->libenvs[le].env;
+        eo.right.label = v->right;
+        eo.right.build = run->builds[rb];
+        eo.right.libenv = &run->libenvs[re].env;
+        eo.run_dir = run->out_dir;
+        eo.dir = dir;
+        if ((error = hr_escalate(&rc->escalation, &eo)) < 0)
+            error = hr_error_set(error, "escalating %s: %s", rc->c->name,
+                                 hr_error_last());
+        hr_free(dir);
+    }
+    return error;
+}
+
 /* hr_runner_run - the main job */
 int hr_runner_run(hr_run **out, const hr_runner_opts *o)
 {
@@ -862,6 +927,10 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
             goto done;
     }
 
+    /* --escalate: DEBUG_README's ladder on both sides of a divergence. */
+    if (o->escalate && (error = escalate_all(run, o)) < 0)
+        goto done;
+
     run->exit_code = 0;
     for (size_t i = 0; i < ncases; i++)
         if (run->cases[i].verdict->kind != HR_PASS)
@@ -907,6 +976,7 @@ void hr_run_free(hr_run *run)
         hr_free(rc->expected);
         hr_free(rc->left_finding);
         hr_free(rc->right_finding);
+        hr_escalation_free(rc->escalation);
         hr_case_free((hr_case *)rc->c);
     }
     hr_free(run->cases);

@@ -19,6 +19,7 @@ typedef struct hr_runner_opts {
     const char *out_dir;        /* NULL: var/runs/<id> */
     int jobs;                   /* instances at once; 0: automatic */
     int ub_check;               /* add ubsan and wrapv on a divergence */
+    int escalate;               /* DEBUG_README's ladder on a divergence */
     const char *command;        /* for the report */
     hr_runner_progress_fn progress;
     void *payload;

@@ -11,6 +11,7 @@
  *	const char *hr_verdict_name(kind)
  *	int	hr_verdict_parse_name(out, name)
  *	void	hr_verdict_sanitizer_lines(out, obs)
+ *	char	*hr_verdict_strip_sanitizer(obs)
  * DESCRIPTION
  *	A case's observations form a matrix O[build][libenv][rep]; each
  *	(build, libenv) is a cell. The rules of ../shared/DESIGN.md apply in
@@ -191,8 +192,9 @@ static int majority(const hr_cell *cells, size_t n, const char *env)
 
 static int judge(hr_verdict *v, const hr_cell *cells, size_t n);
 
-/* strip_sanitizer - an observation without its sanitizer section */
-static char *strip_sanitizer(const char *obs)
+/* hr_verdict_strip_sanitizer - an observation without its sanitizer
+ * section */
+char *hr_verdict_strip_sanitizer(const char *obs)
 {
     const char *sec, *end;
     hr_buf b = HR_BUF_INIT;
@@ -229,7 +231,7 @@ int hr_verdict_compute(hr_verdict **out, const hr_cell *in_cells, size_t n,
         stripped[i] = hr_calloc(in_cells[i].nreps ? in_cells[i].nreps : 1,
                                 sizeof(char *));
         for (size_t r = 0; r < in_cells[i].nreps; r++)
-            stripped[i][r] = strip_sanitizer(in_cells[i].obs[r]);
+            stripped[i][r] = hr_verdict_strip_sanitizer(in_cells[i].obs[r]);
         cells[i].obs = (const char *const *)stripped[i];
         hr_verdict_sanitizer_lines(&v->ub_reports, obs0(&in_cells[i]));
     }

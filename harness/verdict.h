@@ -45,5 +45,6 @@ int hr_verdict_compute(hr_verdict **out, const hr_cell *cells, size_t n,
                        const hr_strv *background);
 void hr_verdict_free(hr_verdict *v);
 void hr_verdict_sanitizer_lines(hr_strv *out, const char *obs);
+char *hr_verdict_strip_sanitizer(const char *obs);
 
 #endif

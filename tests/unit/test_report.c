@@ -528,7 +528,8 @@ static void test_report_json_key_order(void **state)
                 "hardware");
     assert_keys(root, "cases.1",
                 "name,kind,path,about,verdict,summary,suspect,differing,"
-                "pair,diff,expected,first_finding,ub_reports,ub_background,cells");
+                "pair,diff,expected,first_finding,ub_reports,ub_background,"
+                "escalation,cells");
     assert_keys(root, "cases.1.pair", "left,right,left_obs,right_obs");
     assert_keys(root, "cases.1.first_finding", "left,right");
     assert_keys(root, "cases.1.cells.3",
@@ -748,6 +749,68 @@ static void test_report_read_back(void **state)
     assert_null(r->cases[0].left);
     assert_null(r->cases[0].suspect);
     hr_report_free(r);
+    fx_free(run);
+}
+
+/* An escalation, as run --escalate records it. */
+static hr_escalation *fx_escalation(void)
+{
+    hr_escalation *e = hr_calloc(1, sizeof(*e));
+    hr_escalation_step *st;
+
+    e->left = hr_strdup("O0/plain");
+    e->right = hr_strdup("O2/plain");
+    e->seconds = 2.5;
+    e->nsteps = 2;
+    e->steps = hr_calloc(2, sizeof(*e->steps));
+    st = &e->steps[0];
+    st->number = 1;
+    st->name = hr_strdup("debug_peer_list");
+    st->about = hr_strdup("debug_peer_list = 127.0.0.1");
+    st->log.line = 81;
+    st->log.left = hr_strdup("postfix/smtpd[P1]: send attr <request>");
+    st->log.right = hr_strdup("postfix/smtpd[P1]: > 501 5.5.4 Bad ENVID");
+    hr_strv_add(&st->files, "escalation/c/1-debug_peer_list/O0-plain.maillog");
+    st = &e->steps[1];
+    st->number = 4;
+    st->name = hr_strdup("gdb");
+    st->skipped = hr_strdup("master reported no daemon killed by a signal");
+    return e;
+}
+
+static void test_report_escalation_round_trip(void **state)
+{
+    hr_run *run = fx_run(&small_fx);
+    hr_report *r = NULL;
+    const hr_escalation *e;
+    char *html = NULL;
+
+    (void)state;
+    run->cases[1].escalation = fx_escalation();
+    assert_int_equal(hr_report_from_run(&r, run), 0);
+    assert_null(r->cases[0].escalation);
+    e = r->cases[1].escalation;
+    assert_non_null(e);
+    assert_string_equal(e->left, "O0/plain");
+    assert_int_equal(e->nsteps, 2);
+    assert_int_equal(e->steps[0].number, 1);
+    assert_int_equal(e->steps[0].log.line, 81);
+    assert_string_equal(e->steps[0].log.right,
+                        "postfix/smtpd[P1]: > 501 5.5.4 Bad ENVID");
+    assert_string_equal(e->steps[0].files.v[0],
+                        "escalation/c/1-debug_peer_list/O0-plain.maillog");
+    assert_int_equal(e->steps[1].log.line, 0);
+    assert_non_null(e->steps[1].skipped);
+    assert_int_equal(hr_report_html(&html, r), 0);
+    assert_non_null(strstr(html, "Escalation: O0/plain against O2/plain"));
+    assert_non_null(strstr(html, "send attr &lt;request&gt;"));
+    assert_non_null(strstr(html, "href=\"escalation/c/1-debug_peer_list/"
+                                 "O0-plain.maillog\""));
+    assert_non_null(strstr(html, "skipped: master reported"));
+    hr_free(html);
+    hr_report_free(r);
+    hr_escalation_free(run->cases[1].escalation);
+    run->cases[1].escalation = NULL;
     fx_free(run);
 }
 
@@ -1267,6 +1330,7 @@ int main(void)
         cmocka_unit_test(test_report_json_edac_and_skipped),
         cmocka_unit_test(test_report_write_json),
         cmocka_unit_test(test_report_read_back),
+        cmocka_unit_test(test_report_escalation_round_trip),
         cmocka_unit_test(test_report_parse_errors),
         cmocka_unit_test(test_report_parse_minimal),
         cmocka_unit_test(test_report_load_missing),
