@@ -58,6 +58,7 @@
 
 #include "build.h"
 #include "buf.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "gitrepo.h"
 #include "hash.h"
@@ -444,14 +445,6 @@ static int setgid_postdrop(const char *stage)
     return 0;
 }
 
-/* ncpus - online processors */
-static int ncpus(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n > 0 ? (int)n : 1;
-}
-
 /* write_json - build.json, last and atomically */
 static int write_json(const char *dir, const char *id, const hr_buildspec *s,
                       const hr_compiler *cc, const char *commit,
@@ -511,15 +504,6 @@ static int write_json(const char *dir, const char *id, const hr_buildspec *s,
     hr_free(path);
     hr_free(log);
     return error;
-}
-
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* progress - report a step */
@@ -594,7 +578,7 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
     /* make -jN */
     hr_strv_release(&argv);
     hr_strv_add(&argv, "make");
-    hr_strv_addf(&argv, "-j%d", o->jobs > 0 ? o->jobs : ncpus());
+    hr_strv_addf(&argv, "-j%d", o->jobs > 0 ? o->jobs : hr_clock_ncpus());
     progress(o, s->name, "make");
     if ((error = run_logged(src, log_path, &argv, &env)) < 0)
         goto done;
@@ -636,7 +620,7 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     char id[HR_BUILD_ID_LEN + 1];
     char *dir = NULL, *src = NULL, *stage = NULL, *json = NULL;
     char *opt = NULL, *flags = NULL;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     int lockfd = -1, ccache_used = 0, error;
 
     *out = NULL;
@@ -693,7 +677,7 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
         flags = more;
     }
     if ((error = write_json(dir, id, spec, cc, commit, tree, version, opt,
-                            flags, ccache_used, now_s() - t0, &mm_args)) < 0)
+                            flags, ccache_used, hr_clock_s() - t0, &mm_args)) < 0)
         goto done;
     error = load_json(out, id);
 done:

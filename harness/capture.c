@@ -55,6 +55,7 @@
 
 #include "capture.h"
 #include "buf.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "mem.h"
 #include "msg.h"
@@ -81,15 +82,6 @@ static void sleep_ms(int ms)
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
     nanosleep(&ts, NULL);
-}
-
-/* now_ms - monotonic milliseconds */
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /* last_line - tcpdump's last line of stderr, for messages */
@@ -211,7 +203,7 @@ int hr_capture_start(hr_capture **out, const char *netns, const char *path,
             goto done;
     }
     /* tcpdump prints "listening on lo, ..." once its filter is set. */
-    for (deadline = now_ms() + LISTEN_MS;;) {
+    for (deadline = hr_clock_ms() + LISTEN_MS;;) {
         if (stderr_has(c, "listening on"))
             break;
         if (hr_spawn_wait(&status, c->pid, 0) == 0) {
@@ -223,7 +215,7 @@ int hr_capture_start(hr_capture **out, const char *netns, const char *path,
             hr_free(why);
             goto done;
         }
-        if (now_ms() >= deadline) {
+        if (hr_clock_ms() >= deadline) {
             error = hr_error_set(HR_ETIMEOUT,
                                  "tcpdump was not listening "
                                  "after %d ms",
@@ -263,12 +255,12 @@ static int fence(hr_capture *c)
 {
     struct sockaddr_in sa = {0};
     char marker[17];
-    long long deadline = now_ms() + FENCE_MS, next = 0;
+    long long deadline = hr_clock_ms() + FENCE_MS, next = 0;
     int fd = -1, error;
 
     /* 16 bytes: a snapshot length of 60 still keeps all of it. */
     snprintf(marker, sizeof(marker), "pfh-fence%07lx",
-             ((unsigned long)getpid() ^ (unsigned long)now_ms()) & 0xfffffff);
+             ((unsigned long)getpid() ^ (unsigned long)hr_clock_ms()) & 0xfffffff);
     if ((error = hr_netns_socket(&fd, c->netns, AF_INET, SOCK_DGRAM)) < 0)
         return error;
     sa.sin_family = AF_INET;
@@ -276,13 +268,13 @@ static int fence(hr_capture *c)
     sa.sin_addr.s_addr = htonl(0x7f0000fe);
     for (;;) {
         /* Again every half second, in case one was lost. */
-        if (now_ms() >= next) {
+        if (hr_clock_ms() >= next) {
             sendto(fd, marker, 16, 0, (struct sockaddr *)&sa, sizeof(sa));
-            next = now_ms() + 500;
+            next = hr_clock_ms() + 500;
         }
         if (tail_has(c->tmp, marker, 16))
             break;
-        if (now_ms() >= deadline) {
+        if (hr_clock_ms() >= deadline) {
             error = hr_error_set(HR_ETIMEOUT,
                                  "tcpdump did not record the "
                                  "end of the capture '%s' "

@@ -40,6 +40,7 @@
 
 #include "caserun.h"
 #include "buf.h"
+#include "clock.h"
 #include "dsn.h"
 #include "mem.h"
 #include "msg.h"
@@ -49,15 +50,6 @@
 #include "sink.h"
 
 #define PROBE_TIMEOUT_MS 30000
-
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* diag_text - "smtp; 550 ..." without its type */
 static const char *diag_text(const char *d)
@@ -204,7 +196,7 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
     hr_obs_raw raw;
     size_t nmail = 0;
     char *sink = NULL, *probe_out = NULL;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     int error;
 
     memset(out, 0, sizeof(*out));
@@ -223,7 +215,7 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
         probe_out = hr_sprintf("%sexit status %d\n", hr_buf_cstr(&pr.output),
                                pr.status);
     }
-    double t_exec = now_s();
+    double t_exec = hr_clock_s();
     /* Mail that does not settle is Postfix behaviour: observe it. */
     if (hr_instance_settle(in, HR_SETTLE_TIMEOUT_MS) < 0) {
         if (!hr_instance_alive(in)) {
@@ -232,12 +224,12 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
         }
         hr_buf_printf(&transcript, "! %s\n", hr_error_last());
     }
-    double t_settle = now_s();
+    double t_settle = hr_clock_s();
     if ((error = hr_instance_log_mark(in, &slice)) < 0 ||
         (error = hr_instance_take_mail(in, &mail, &nmail)) < 0 ||
         (error = hr_instance_take_sanitizer(in, &san)) < 0)
         goto done;
-    double t_mark = now_s();
+    double t_mark = hr_clock_s();
     sink = hr_sink_take_record(hr_instance_sink(in));
     msgs = hr_calloc(nmail ? nmail : 1, sizeof(*msgs));
     for (size_t i = 0; i < nmail; i++) {
@@ -272,15 +264,15 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
     if (hr_observe_first_finding(&out->first_finding, hr_buf_cstr(&slice)) <
         0)
         out->first_finding = NULL;
-    double t_obs = now_s();
+    double t_obs = hr_clock_s();
     out->log = hr_buf_detach(&slice);
     error = hr_instance_reset(in);
     if (hr_verbose > 1)
         hr_msg_info("timing %s: exec %.3f settle %.3f mark %.3f observe %.3f "
                     "reset %.3f", c->name, t_exec - t0, t_settle - t_exec,
-                    t_mark - t_settle, t_obs - t_mark, now_s() - t_obs);
+                    t_mark - t_settle, t_obs - t_mark, hr_clock_s() - t_obs);
 done:
-    out->seconds = now_s() - t0;
+    out->seconds = hr_clock_s() - t0;
     hr_replay_result_release(&rr);
     hr_probe_result_release(&pr);
     hr_buf_release(&slice);

@@ -58,6 +58,7 @@
 #include "bisect.h"
 #include "build.h"
 #include "case.h"
+#include "clock.h"
 #include "cmd.h"
 #include "commitbisect.h"
 #include "flagbisect.h"
@@ -146,15 +147,6 @@ typedef struct bctx {
     char *good_obs, *bad_obs;
 } bctx;
 
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* make_id - time and randomness, short */
 static char *make_id(void)
 {
@@ -198,7 +190,7 @@ static int ctx_init(bctx *x, const char *kind, const char *case_path,
     int error;
 
     x->kind = kind;
-    x->t0 = now_s();
+    x->t0 = hr_clock_s();
     if (libenv_spec) {
         if ((error = hr_libenv_parse(&x->env, libenv_spec)) < 0)
             return error;
@@ -301,13 +293,13 @@ static int sides(bctx *x, const char *good_label, const hr_build *good,
     for (int side = 0; side < 2; side++) {
         const hr_build *b = side ? bad : good;
         const char *label = side ? bad_label : good_label;
-        double t0 = now_s();
+        double t0 = hr_clock_s();
 
         if ((error = hr_trial_observe(&run, x->trial, b, NULL)) < 0)
             return error;
         x->replays++;
         out(x, "%s side: %s (build %s) observed %d times, %.1f s",
-            side ? "bad" : "good", label, b->id, run.reps, now_s() - t0);
+            side ? "bad" : "good", label, b->id, run.reps, hr_clock_s() - t0);
         if (run.flaky) {
             char *what =
                 hr_sprintf("the %s side (%s)", side ? "bad" : "good", label);
@@ -356,7 +348,7 @@ static int build_variant(hr_build **b, const char *variant, const char *source,
 /* finish - timing, counts, the record; the exit code passes through */
 static int finish(bctx *x, int code)
 {
-    double secs = now_s() - x->t0;
+    double secs = hr_clock_s() - x->t0;
 
     hr_narrow_set_int(x->rec, "counts.replays", x->replays);
     hr_narrow_set_int(x->rec, "counts.relinks", x->relinks);
@@ -453,7 +445,7 @@ static int obj_oracle(hr_trial_outcome *res, const unsigned char *bad, size_t n,
 {
     objctx *o = payload;
     bctx *x = o->x;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     char digest[HR_SHA256_HEX];
     char *desc = describe(o, bad, n, what), *note = NULL, *file = NULL;
     int replayed = 0, error;
@@ -507,7 +499,7 @@ static int obj_oracle(hr_trial_outcome *res, const unsigned char *bad, size_t n,
         char *full = hr_sprintf("%zu program(s) relinked%s%s", relinked,
                                 *note ? "; " : "", note);
 
-        record_step(x, hr_bisect_phase_name(phase), desc, *res, now_s() - t0,
+        record_step(x, hr_bisect_phase_name(phase), desc, *res, hr_clock_s() - t0,
                     (long)relinked, replayed, full);
         hr_free(full);
     }
@@ -590,7 +582,7 @@ static int ub_trial(hr_trial_outcome *res, hr_strv *reports, objctx *o,
 {
     bctx *x = o->x;
     hr_trial_run run;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     char *what = hr_sprintf("%s recompiled with %s", object, flags);
     char *note = NULL, *file = NULL;
     int error;
@@ -611,7 +603,7 @@ static int ub_trial(hr_trial_outcome *res, hr_strv *reports, objctx *o,
     note = run.ub.n ? hr_sprintf("UBSan: %s", run.ub.v[0])
            : file   ? hr_sprintf("observation in %s", file)
                     : hr_strdup(sanitizer ? "no UB reported" : "");
-    record_step(x, "ub-check", what, *res, now_s() - t0,
+    record_step(x, "ub-check", what, *res, hr_clock_s() - t0,
                 (long)hr_mix_relinked(o->mix), 1, note);
     hr_trial_run_release(&run);
 done:
@@ -883,7 +875,7 @@ static int objects(bctx *x, const char *good_v, const char *bad_v,
         hr_narrow_set_int(x->rec, "counts.trials", (long long)steps);
         hr_narrow_set_int(x->rec, "counts.relink_replays", o.relink_replays);
         hr_narrow_set_int(x->rec, "counts.bound", hr_bisect_log2_ceil(n) + 3);
-        out(x, "wall time: %.1f s (%d relinks, %d replays)", now_s() - x->t0,
+        out(x, "wall time: %.1f s (%d relinks, %d replays)", hr_clock_s() - x->t0,
             x->relinks, x->replays);
         out(x, "record: %s/objects.json", x->out_dir);
         for (size_t i = 0; i < res.nculprits; i++) {
@@ -934,7 +926,7 @@ static int flag_trial(hr_trial_outcome *res, flagctx *f, const char *extra,
     bctx *x = f->x;
     hr_build *b = NULL;
     hr_trial_run run;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     char *note = NULL, *file = NULL;
     long relinked = -1;
     int error;
@@ -961,7 +953,7 @@ static int flag_trial(hr_trial_outcome *res, flagctx *f, const char *extra,
     if ((file = save_run(x, &run, *res)) != NULL)
         note = hr_sprintf("observation in %s", file);
     hr_trial_run_release(&run);
-    record_step(x, phase, what, *res, now_s() - t0, relinked, 1, note);
+    record_step(x, phase, what, *res, hr_clock_s() - t0, relinked, 1, note);
 done:
     hr_build_free(b);
     hr_free(note);
@@ -1071,7 +1063,7 @@ static int flags_gcc(flagctx *f, int *code)
             "does",
             args, f->object ? f->object : "the build", r.verified_step);
         out(x, "steps: %zu trials; wall time: %.1f s", r.nsteps,
-            now_s() - x->t0);
+            hr_clock_s() - x->t0);
         out(x, "flags: %s", list);
         hr_free(list);
         hr_free(args);
@@ -1137,7 +1129,7 @@ static int flags_clang(flagctx *f, int *code)
         hr_narrow_set_str(x->rec, "result.pass_name", p ? p->name : "?");
         hr_narrow_set_str(x->rec, "result.target", p ? p->target : "?");
         out(x, "steps: %d trials; wall time: %.1f s", r.ntrials,
-            now_s() - x->t0);
+            hr_clock_s() - x->t0);
         out(x, "pass: %d %s on %s", r.pass, p ? p->name : "?",
             p ? p->target : "?");
         *code = HR_EXIT_OK;
@@ -1222,7 +1214,7 @@ static int commit_oracle(hr_trial_outcome *res, size_t i, void *payload)
     bctx *x = k->x;
     hr_build *b = NULL;
     hr_trial_run run;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     char *summary = NULL, *what, *note = NULL, *file = NULL;
     int error = 0;
 
@@ -1245,7 +1237,7 @@ static int commit_oracle(hr_trial_outcome *res, size_t i, void *payload)
             note = hr_sprintf("observation in %s", file);
         hr_trial_run_release(&run);
     }
-    record_step(x, "commit", what, *res, now_s() - t0, -1, b != NULL, note);
+    record_step(x, "commit", what, *res, hr_clock_s() - t0, -1, b != NULL, note);
 done:
     hr_build_free(b);
     hr_free(summary);
@@ -1316,7 +1308,7 @@ static int commits(bctx *x, const char *git, const char *good_rev,
         goto done;
     }
     out(x, "steps: %zu builds and replays of %zu commits; wall time: %.1f s",
-        res.nsteps, ids.n, now_s() - x->t0);
+        res.nsteps, ids.n, hr_clock_s() - x->t0);
     if (res.status == HR_COMMITS_SKIPPED) {
         hr_narrow_set_str(x->rec, "result.status", "skipped");
         out(x, "only commits that do not build are left; the first bad "

@@ -66,6 +66,7 @@
 
 #include "buf.h"
 #include "escalate.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "mem.h"
 #include "msg.h"
@@ -84,15 +85,6 @@ static const char *const traced[] = {"smtpd", "cleanup", "local", NULL};
 #define ATTACH_WAIT                                                            \
     "for i in $$(seq 200); do grep -q '^TracerPid:[[:space:]]*[1-9]' "         \
     "/proc/$process_id/status && break; sleep 0.05; done"
-
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* tag_of - "postfix/smtpd" of a maillog line, or NULL */
 static char *tag_of(const char *line, size_t len)
@@ -595,7 +587,7 @@ static int run_step(esc *x, hr_escalation_step *st, const char *sub,
                     const char *debug)
 {
     char *norm[2] = {NULL, NULL};
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     int error = 0;
 
     for (int s = 0; s < 2 && error == 0; s++) {
@@ -652,7 +644,7 @@ static int run_step(esc *x, hr_escalation_step *st, const char *sub,
         hr_escalate_diverge(&st->log, norm[0], norm[1]);
     hr_free(norm[0]);
     hr_free(norm[1]);
-    st->seconds = now_s() - t0;
+    st->seconds = hr_clock_s() - t0;
     return error;
 }
 
@@ -664,7 +656,7 @@ int hr_escalate(hr_escalation **out, const hr_escalate_opts *o)
     hr_strv daemons = HR_STRV_INIT, killed = HR_STRV_INIT;
     hr_escalation_step *st;
     char *work = hr_path_join(o->dir, "instances");
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     esc x;
     int error = 0;
 
@@ -766,7 +758,7 @@ int hr_escalate(hr_escalation **out, const hr_escalate_opts *o)
         gdb_notes(&x, st, "4-gdb");
     }
 done:
-    e->seconds = now_s() - t0;
+    e->seconds = hr_clock_s() - t0;
     hr_rm_rf(work);
     for (int s = 0; s < 2; s++) {
         hr_trial_free(x.trial[s]);

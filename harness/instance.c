@@ -70,6 +70,7 @@
 #include <unistd.h>
 
 #include "instance.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "mem.h"
 #include "msg.h"
@@ -106,15 +107,6 @@ struct hr_instance {
     off_t log_offset;       /* where the previous mark ended */
     double start_seconds;
 };
-
-/* now_ms - monotonic milliseconds */
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* put_file - write a configuration file, with an old time stamp */
 static int put_file(const char *path, const char *text, mode_t mode)
@@ -631,7 +623,7 @@ static int greet(hr_instance *in, char *banner, size_t len)
 /* wait_ready - until the greeting arrives, master dies, or time is up */
 static int wait_ready(hr_instance *in, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = hr_clock_ms() + timeout_ms;
     struct timespec ts;
     char banner[512];
     int delay_ms = 1;
@@ -656,7 +648,7 @@ static int wait_ready(hr_instance *in, int timeout_ms)
             hr_free(why);
             return error;
         }
-        if (now_ms() >= deadline) {
+        if (hr_clock_ms() >= deadline) {
             char *why = first_fatal(in);
             int error = hr_error_set(HR_ETIMEOUT, "no SMTP greeting from %s "
                                      "within %d ms: %s", in->dir, timeout_ms,
@@ -690,7 +682,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
 {
     hr_instance *in = hr_calloc(1, sizeof(*in));
     hr_spawn_opts so = HR_SPAWN_OPTS_INIT;
-    long long t0 = now_ms();
+    long long t0 = hr_clock_ms();
     const char *argv[3];
     char *master_path = NULL, *master_out = NULL;
     const char *env[3];
@@ -764,7 +756,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     /* Start every case's log slice after start-up's lines. */
     if ((error = hr_instance_log_mark(in, NULL)) < 0)
         goto fail;
-    in->start_seconds = (now_ms() - t0) / 1000.0;
+    in->start_seconds = (hr_clock_ms() - t0) / 1000.0;
     *out = in;
     in = NULL;
     goto done;
@@ -891,7 +883,7 @@ static int send_mark(hr_instance *in, const char *text)
 int hr_instance_log_mark(hr_instance *in, hr_buf *slice)
 {
     char mark[64];
-    long long deadline = now_ms() + 10000;
+    long long deadline = hr_clock_ms() + 10000;
     hr_buf text = HR_BUF_INIT;
     int ifd, error;
 
@@ -933,7 +925,7 @@ int hr_instance_log_mark(hr_instance *in, hr_buf *slice)
             in->log_offset += (off_t)end;
             break;
         }
-        if (now_ms() >= deadline) {
+        if (hr_clock_ms() >= deadline) {
             error = hr_error_set(HR_ETIMEOUT, "postlogd of %s did not write "
                                  "the log mark within 10 s", in->dir);
             break;
@@ -976,7 +968,7 @@ static const char *queues_busy(hr_instance *in)
 /* hr_instance_settle - wait until no mail is in flight */
 int hr_instance_settle(hr_instance *in, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = hr_clock_ms() + timeout_ms;
     const char *busy;
     int ifd, error = 0;
 
@@ -997,7 +989,7 @@ int hr_instance_settle(hr_instance *in, int timeout_ms)
     while ((busy = queues_busy(in)) != NULL) {
         struct pollfd p = {ifd, POLLIN, 0};
         char evbuf[4096];
-        long long left = deadline - now_ms();
+        long long left = deadline - hr_clock_ms();
 
         if (left <= 0) {
             error = hr_error_set(HR_ETIMEOUT, "mail in %s/%s did not settle "
@@ -1016,8 +1008,8 @@ int hr_instance_settle(hr_instance *in, int timeout_ms)
         while (read(ifd, evbuf, sizeof(evbuf)) > 0)
             ;
     }
-    error = hr_sink_wait_idle(in->sink, (int)(deadline - now_ms() > 0
-                                                  ? deadline - now_ms()
+    error = hr_sink_wait_idle(in->sink, (int)(deadline - hr_clock_ms() > 0
+                                                  ? deadline - hr_clock_ms()
                                                   : 0));
 done:
     close(ifd);

@@ -54,6 +54,7 @@
 #include "maillog_import.h"
 #include "mem.h"
 #include "msg.h"
+#include "transcript.h"
 
 #define MAX_LOG ((size_t)1 << 30) /* bytes of log read */
 /* The largest BDAT chunk made up; the fuzz target builds with a small
@@ -214,32 +215,6 @@ static void synth_chunk(hr_buf *b, size_t n, int first)
     }
 }
 
-/* bdat_size - "BDAT n [LAST]": 1 and the size */
-static int bdat_size(const char *text, unsigned long long *size)
-{
-    char *copy = hr_strdup(text), *w[4], *s = copy;
-    size_t n = 0;
-    int yes = 0;
-
-    while (n < 4) {
-        s += strspn(s, " \t");
-        if (*s == 0)
-            break;
-        w[n++] = s;
-        s += strcspn(s, " \t");
-        if (*s)
-            *s++ = 0;
-    }
-    if ((n == 2 || n == 3) && strcasecmp(w[0], "BDAT") == 0 &&
-        strlen(w[1]) <= 18 && strspn(w[1], "0123456789") == strlen(w[1]) &&
-        (n == 2 || strcasecmp(w[2], "LAST") == 0)) {
-        *size = strtoull(w[1], NULL, 10);
-        yes = 1;
-    }
-    hr_free(copy);
-    return yes;
-}
-
 /* is_verb - the command's first word */
 static int is_verb(const char *text, const char *verb)
 {
@@ -286,7 +261,7 @@ static void replay(hr_transcript *t, const struct sess *s)
             last_data = is_verb(e->text, "DATA");
             if (is_verb(e->text, "MAIL"))
                 first_chunk = 1;
-            if (bdat_size(e->text, &size)) {
+            if (hr_transcript_bdat(e->text, &size)) {
                 if (size <= HR_MAILLOG_MAX_CHUNK) {
                     synth_chunk(&w, (size_t)size, first_chunk);
                     t->synthetic = 1;

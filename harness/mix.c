@@ -66,6 +66,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fsutil.h"
 #include "makelog.h"
 #include "mem.h"
@@ -593,14 +594,6 @@ static int sync_stage(hr_mix *m)
     return error;
 }
 
-/* ncpus - online processors */
-static int ncpus(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n > 0 ? (int)n : 1;
-}
-
 /* hr_mix_relink - rebuild archives, relink programs, update the stage */
 int hr_mix_relink(hr_mix *m, const char *link_flags)
 {
@@ -608,7 +601,7 @@ int hr_mix_relink(hr_mix *m, const char *link_flags)
     int error;
 
     hr_strv_add(&argv, "make");
-    hr_strv_addf(&argv, "-j%d", ncpus());
+    hr_strv_addf(&argv, "-j%d", hr_clock_ncpus());
     if (link_flags)
         hr_strv_addf(&argv, "SHLIB_RPATH=%s", link_flags);
     if ((error = hr_build_exec(m->src, m->log, m->dir, &argv)) == 0)

@@ -28,19 +28,11 @@
 #include <time.h>
 
 #include "probe.h"
+#include "clock.h"
 #include "mem.h"
 #include "msg.h"
 #include "spawn.h"
 #include "strv.h"
-
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* hr_probe_result_init - empty result */
 void hr_probe_result_init(hr_probe_result *r)
@@ -64,7 +56,7 @@ int hr_probe_run(hr_probe_result *out, const hr_case *c, hr_instance *in,
     hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
     hr_strv argv = HR_STRV_INIT;
     char *body = NULL;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     int error;
 
     if (c->kind != HR_CASE_PROBE)
@@ -89,7 +81,7 @@ int hr_probe_run(hr_probe_result *out, const hr_case *c, hr_instance *in,
     o.err = HR_OUT_STDOUT;
     o.timeout_ms = timeout_ms;
     error = hr_spawn_run(&out->status, &o);
-    out->seconds = now_s() - t0;
+    out->seconds = hr_clock_s() - t0;
     hr_strv_release(&argv);
     hr_free(body);
     return error;

@@ -46,20 +46,12 @@
 #include <unistd.h>
 
 #include "replay.h"
+#include "clock.h"
 #include "mem.h"
 #include "msg.h"
 #include "netns.h"
 
 #define MAX_REPLY (1 << 20)
-
-/* now_ms - monotonic milliseconds */
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* hr_replay_result_init - empty result */
 void hr_replay_result_init(hr_replay_result *r)
@@ -92,7 +84,7 @@ static int reply_done(const char *text, size_t len)
 /* hr_reply_read - one complete reply */
 int hr_reply_read(hr_buf *out, int fd, hr_buf *pending, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = hr_clock_ms() + timeout_ms;
 
     for (;;) {
         /* Move whole lines from pending until a reply is complete. */
@@ -114,7 +106,7 @@ int hr_reply_read(hr_buf *out, int fd, hr_buf *pending, int timeout_ms)
                                 MAX_REPLY);
         {
             struct pollfd p = {fd, POLLIN, 0};
-            long long left = deadline - now_ms();
+            long long left = deadline - hr_clock_ms();
             char chunk[8192];
             ssize_t n;
 
@@ -223,12 +215,12 @@ static int connect_client(int *out, const hr_case *c, const char *netns)
 /* wait_eof - 1 when the server closes the connection in time */
 static int wait_eof(int fd, hr_buf *pending, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = hr_clock_ms() + timeout_ms;
     char chunk[4096];
 
     for (;;) {
         struct pollfd p = {fd, POLLIN, 0};
-        long long left = deadline - now_ms();
+        long long left = deadline - hr_clock_ms();
         ssize_t n;
 
         if (left <= 0)
@@ -249,7 +241,7 @@ int hr_replay_run(hr_replay_result *out, const hr_case *c, const char *netns,
 {
     hr_buf pending = HR_BUF_INIT, wire = HR_BUF_INIT;
     hr_buf raw = HR_BUF_INIT, joined = HR_BUF_INIT;
-    long long t0 = now_ms();
+    long long t0 = hr_clock_ms();
     int fd = -1, error = 0;
 
     if (c->kind != HR_CASE_SMTP)
@@ -328,6 +320,6 @@ done:
     hr_buf_release(&wire);
     hr_buf_release(&raw);
     hr_buf_release(&joined);
-    out->seconds = (now_ms() - t0) / 1000.0;
+    out->seconds = (hr_clock_ms() - t0) / 1000.0;
     return error;
 }

@@ -48,6 +48,7 @@
 #include "buildspec.h"
 #include "caserun.h"
 #include "cleanup.h"
+#include "clock.h"
 #include "escalate.h"
 #include "fsutil.h"
 #include "gitrepo.h"
@@ -61,23 +62,6 @@
 #include "paths.h"
 
 #define DIFF_CONTEXT 3
-
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* ncpus - online processors */
-static int ncpus(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n > 0 ? (int)n : 1;
-}
 
 /* Work shared by the threads of one phase. */
 typedef struct work {
@@ -208,15 +192,40 @@ static void *build_worker(void *arg)
     return NULL;
 }
 
+/* work_run - run a phase's workers on threads (1 to 64), wait for them,
+ * add the phase's time to *seconds; the first worker's error, or
+ * HR_EINTR when a signal stopped the phase */
+static int work_run(work *w, int threads, void *(*worker)(void *),
+                    double *seconds, double t0)
+{
+    pthread_t tid[64];
+
+    if (threads < 1)
+        threads = 1;
+    if (threads > 64)
+        threads = 64;
+    for (int t = 0; t < threads; t++)
+        pthread_create(&tid[t], NULL, worker, w);
+    for (int t = 0; t < threads; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&w->lock);
+    *seconds += hr_clock_s() - t0;
+    if (w->failed)
+        return hr_error_set(w->error_code ? w->error_code : HR_ERROR, "%s",
+                            w->error);
+    if (hr_interrupted())
+        return hr_error_set(HR_EINTR, "interrupted");
+    return 0;
+}
+
 /* build_all - build variants [first..] of the run in parallel */
 static int build_all(hr_run *run, const hr_runner_opts *o,
                      const char **variants, size_t n, size_t first)
 {
     work w;
-    int cpus = ncpus();
+    int cpus = hr_clock_ncpus();
     int threads = (int)n < cpus ? (int)n : cpus;
-    pthread_t tid[64];
-    double t0 = now_s();
+    double t0 = hr_clock_s();
 
     memset(&w, 0, sizeof(w));
     pthread_mutex_init(&w.lock, NULL);
@@ -228,23 +237,10 @@ static int build_all(hr_run *run, const hr_runner_opts *o,
     w.total = n;
     if (threads < 1)
         threads = 1;
-    if (threads > 64)
-        threads = 64;
     /* Parallel builds share the cores: two -j1 builds keep two cores
      * busier than one -j2 build with its serial phases. */
     w.jobs = cpus / threads > 0 ? cpus / threads : 1;
-    for (int t = 0; t < threads; t++)
-        pthread_create(&tid[t], NULL, build_worker, &w);
-    for (int t = 0; t < threads; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&w.lock);
-    run->build_seconds += now_s() - t0;
-    if (w.failed)
-        return hr_error_set(w.error_code ? w.error_code : HR_ERROR, "%s",
-                            w.error);
-    if (hr_interrupted())
-        return hr_error_set(HR_EINTR, "interrupted");
-    return 0;
+    return work_run(&w, threads, build_worker, &run->build_seconds, t0);
 }
 
 /* cell_of - the cell of a case for (build, libenv) */
@@ -333,12 +329,12 @@ static int run_unit(work *w, struct unit *u)
         }
     }
     {
-        double t_stop = now_s();
+        double t_stop = hr_clock_s();
         int e = hr_instance_stop(in);
 
         if (hr_verbose > 1)
             hr_msg_info("timing instance %s: start %.3f stop %.3f", ns,
-                        hr_instance_start_seconds(in), now_s() - t_stop);
+                        hr_instance_start_seconds(in), hr_clock_s() - t_stop);
         if (error == 0)
             error = e;
     }
@@ -379,9 +375,8 @@ static int replay_all(hr_run *run, const hr_runner_opts *o, hr_case **cases,
                                   sizeof(size_t));
     hr_group *groups = NULL;
     size_t nsel = 0, ngroups = 0, seq = 0;
-    pthread_t tid[64];
-    int threads;
-    double t0 = now_s();
+    int threads, error;
+    double t0 = hr_clock_s();
     work w;
 
     memset(&w, 0, sizeof(w));
@@ -428,29 +423,17 @@ static int replay_all(hr_run *run, const hr_runner_opts *o, hr_case **cases,
     /* An instance mostly waits for Postfix's processes and sockets:
      * measured on 2 cores, 4 instances per core keep them busy (2 per
      * core left a third of the CPU idle). */
-    threads = o->jobs > 0 ? o->jobs : 4 * ncpus();
+    threads = o->jobs > 0 ? o->jobs : 4 * hr_clock_ncpus();
     if ((size_t)threads > w.nunits)
         threads = (int)w.nunits;
-    if (threads > 64)
-        threads = 64;
-    for (int t = 0; t < threads; t++)
-        pthread_create(&tid[t], NULL, unit_worker, &w);
-    for (int t = 0; t < threads; t++)
-        pthread_join(tid[t], NULL);
+    error = work_run(&w, threads, unit_worker, &run->replay_seconds, t0);
     for (size_t i = 0; i < w.nunits; i++)
         hr_free(w.units[i].cases);
     hr_free(w.units);
     hr_group_free_all(groups, ngroups);
     hr_free(sel);
     hr_free(sel_index);
-    pthread_mutex_destroy(&w.lock);
-    run->replay_seconds += now_s() - t0;
-    if (w.failed)
-        return hr_error_set(w.error_code ? w.error_code : HR_ERROR, "%s",
-                            w.error);
-    if (hr_interrupted())
-        return hr_error_set(HR_EINTR, "interrupted");
-    return 0;
+    return error;
 }
 
 /* section - the text of one "== NAME" section of an observation */
@@ -803,7 +786,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     const char **variants = NULL;
     hr_strv background = HR_STRV_INIT;
     size_t nvariants, ncases = 0;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     int error;
 
     *out = run;
@@ -937,7 +920,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
             run->exit_code = 1;
 done:
     hr_machine_edac_after(&run->machine, HR_EDAC_DIR);
-    run->seconds = now_s() - t0;
+    run->seconds = hr_clock_s() - t0;
     if (error < 0)
         run->exit_code = 2;
     hr_free(variants);

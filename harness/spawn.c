@@ -55,19 +55,11 @@
 
 #include "spawn.h"
 #include "cleanup.h"
+#include "clock.h"
 #include "mem.h"
 #include "fsutil.h"
 
 extern char **environ;
-
-/* now_ms - monotonic milliseconds */
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* hr_spawn_find_program - resolve a command name through PATH */
 int hr_spawn_find_program(char **out, const char *name)
@@ -334,7 +326,7 @@ static int decode(int ws)
 /* supervise - feed stdin, collect output, wait with a deadline */
 static int supervise(int *out_status, struct running *r, const hr_spawn_opts *o)
 {
-    long long deadline = o->timeout_ms ? now_ms() + o->timeout_ms : 0;
+    long long deadline = o->timeout_ms ? hr_clock_ms() + o->timeout_ms : 0;
     long long kill_at = 0;
     int exited = 0, timed_out = 0, ws = 0;
     hr_buf *outb = o->out_buf;
@@ -365,7 +357,7 @@ static int supervise(int *out_status, struct running *r, const hr_spawn_opts *o)
         if (deadline || kill_at) {
             long long t = kill_at ? kill_at : deadline;
 
-            wait_ms = (int)(t - now_ms());
+            wait_ms = (int)(t - hr_clock_ms());
             if (wait_ms < 0)
                 wait_ms = 0;
         }
@@ -392,12 +384,12 @@ static int supervise(int *out_status, struct running *r, const hr_spawn_opts *o)
         if (waitpid(r->pid, &ws, WNOHANG) == r->pid)
             exited = 1;
         (void)i_pid;
-        if (!exited && deadline && now_ms() >= deadline && !kill_at) {
+        if (!exited && deadline && hr_clock_ms() >= deadline && !kill_at) {
             timed_out = 1;
             kill(o->new_session ? -r->pid : r->pid, SIGTERM);
-            kill_at = now_ms() + 2000;
+            kill_at = hr_clock_ms() + 2000;
             deadline = 0;
-        } else if (!exited && kill_at && now_ms() >= kill_at) {
+        } else if (!exited && kill_at && hr_clock_ms() >= kill_at) {
             kill(o->new_session ? -r->pid : r->pid, SIGKILL);
             kill_at = 0;
         }
@@ -453,7 +445,7 @@ int hr_spawn_start(pid_t *out_pid, const hr_spawn_opts *o)
 /* hr_spawn_wait - reap a child from hr_spawn_start, bounded */
 int hr_spawn_wait(int *out_status, pid_t pid, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = hr_clock_ms() + timeout_ms;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     int ws;
 
@@ -469,7 +461,7 @@ int hr_spawn_wait(int *out_status, pid_t pid, int timeout_ms)
             return hr_error_set(HR_ERROR, "waitpid %ld: %s", (long)pid,
                                 strerror(errno));
         }
-        if (timeout_ms >= 0 && now_ms() >= deadline) {
+        if (timeout_ms >= 0 && hr_clock_ms() >= deadline) {
             if (pidfd >= 0)
                 close(pidfd);
             return hr_error_set(HR_ETIMEOUT, "process %ld did not exit in "
@@ -477,7 +469,7 @@ int hr_spawn_wait(int *out_status, pid_t pid, int timeout_ms)
         }
         if (pidfd >= 0) {
             struct pollfd p = {pidfd, POLLIN, 0};
-            long long left = deadline - now_ms();
+            long long left = deadline - hr_clock_ms();
 
             poll(&p, 1, timeout_ms < 0 ? -1 : (int)(left > 0 ? left : 0));
         } else {

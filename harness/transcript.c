@@ -14,6 +14,7 @@
  *	int	hr_transcript_render(out, t)
  *	int	hr_transcript_set_client(t, addr)
  *	char	*hr_transcript_stem(path)
+ *	int	hr_transcript_bdat(text, size)
  * DESCRIPTION
  *	The importers (pcap_import(3), maillog_import(3)) reduce a
  *	recording to what the client sent, in writes, and what the server
@@ -52,6 +53,10 @@
  *	with hr_case_parse(), and the parsed case must send exactly the
  *	recorded client bytes and expect as many replies as were rendered.
  *	A failure of these checks is a bug and panics.
+ *
+ *	hr_transcript_bdat() reads a command as smtpd reads "BDAT n
+ *	[LAST]": 1 and the chunk size, else 0. The maillog importer uses
+ *	it too, so that both importers agree on what is a BDAT command.
  *
  *	hr_transcript_summary() counts the client's commands and returns
  *	the first one, printable, in a new string (NULL if none).
@@ -349,8 +354,8 @@ static int cmd_is(const char *text, const char *verb)
     return yes;
 }
 
-/* smtpd_bdat - "BDAT n [LAST]" as smtpd reads it: 1 and the size */
-static int smtpd_bdat(const char *text, unsigned long long *size)
+/* hr_transcript_bdat - "BDAT n [LAST]" as smtpd reads it: 1 and the size */
+int hr_transcript_bdat(const char *text, unsigned long long *size)
 {
     char *copy = hr_strdup(text), *w[4];
     size_t n = split_words(copy, w, 4);
@@ -439,7 +444,7 @@ static void parse_client(struct an *a)
                 add_unit(a, U_TAIL, pos, a->clen, -1);
                 pos = a->clen;
             }
-        } else if (smtpd_bdat(text, &size)) {
+        } else if (hr_transcript_bdat(text, &size)) {
             size_t take = size < a->clen - pos ? (size_t)size : a->clen - pos;
 
             if (take > 0)

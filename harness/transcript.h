@@ -40,5 +40,6 @@ void hr_transcript_summary(const hr_transcript *t, size_t *ncommands,
 int hr_transcript_render(char **out, const hr_transcript *t);
 int hr_transcript_set_client(hr_transcript *t, const char *addr);
 char *hr_transcript_stem(const char *path);
+int hr_transcript_bdat(const char *text, unsigned long long *size);
 
 #endif

@@ -47,6 +47,7 @@
 
 #include "caserun.h"
 #include "cleanup.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "instance.h"
 #include "mem.h"
@@ -66,15 +67,6 @@ struct hr_trial {
 };
 
 static int ns_seq;
-
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* hr_trial_new - a case and where its instances go */
 int hr_trial_new(hr_trial **out, const hr_trial_opts *o)
@@ -187,7 +179,7 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
     hr_instance_opts io = HR_INSTANCE_OPTS_INIT;
     hr_instance *in = NULL;
     char *ns;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     int error, e;
 
     memset(out, 0, sizeof(*out));
@@ -274,7 +266,7 @@ done:
     hr_instance_free(in);
     if (!t->keep)
         hr_rm_rf(out->instance_dir);
-    out->seconds = now_s() - t0;
+    out->seconds = hr_clock_s() - t0;
     hr_free(ns);
     return error;
 }
