@@ -49,6 +49,7 @@
 #include "case.h"
 #include "caserun.h"
 #include "cleanup.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "gitrepo.h"
 #include "instance.h"
@@ -70,15 +71,6 @@ typedef struct series {
 static series all[32];
 static int nall;
 static json_object *raw;    /* extra per-measure data */
-
-/* now_s - monotonic seconds */
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* add_series - a new figure */
 static series *add_series(const char *name, const char *unit,
@@ -126,7 +118,7 @@ static int run_cmd(double *secs, const char *const *argv,
                    const char *const *env, const char *log)
 {
     hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
-    double t0 = now_s();
+    double t0 = hr_clock_s();
     int status;
 
     o.argv = argv;
@@ -139,7 +131,7 @@ static int run_cmd(double *secs, const char *const *argv,
     unlink(log);
     if (hr_spawn_run(&status, &o) < 0)
         return -1;
-    *secs = now_s() - t0;
+    *secs = hr_clock_s() - t0;
     return status;
 }
 
@@ -269,7 +261,7 @@ static int bench_replay(hr_instance *in, const hr_build *b, int reps,
         return -1;
     snprintf(count, sizeof(count), "%d", sessions);
     for (int i = 0; i < reps; i++) {
-        double t0 = now_s(), t_ph, t_ss, t_sw;
+        double t0 = hr_clock_s(), t_ph, t_ss, t_sw;
 
         for (int k = 0; k < sessions; k++) {
             hr_caserun_result res;
@@ -283,7 +275,7 @@ static int bench_replay(hr_instance *in, const hr_build *b, int reps,
             }
             hr_caserun_result_release(&res);
         }
-        t_ph = now_s() - t0;
+        t_ph = hr_clock_s() - t0;
         {
             const char *argv[] = {
                 source, "-s", "1", "-m", count, "-l", "200",
@@ -291,16 +283,16 @@ static int bench_replay(hr_instance *in, const hr_build *b, int reps,
                 "-f", "load-test@load-generators.example-benchmarks.net",
                 "-t", "pfuser@example.test", "127.0.0.1:25", NULL};
 
-            t0 = now_s();
+            t0 = hr_clock_s();
             if (spawn_in(in, argv, &status) < 0 || status != 0) {
                 hr_msg_error("smtp-source failed (status %d)", status);
                 return -1;
             }
-            t_ss = now_s() - t0;
+            t_ss = hr_clock_s() - t0;
             if (drain(in) < 0)
                 return -1;
         }
-        t0 = now_s();
+        t0 = hr_clock_s();
         for (int k = 0; k < swaks_sessions; k++) {
             const char *argv[] = {
                 "swaks", "--silent", "2", "--server", "127.0.0.1",
@@ -314,7 +306,7 @@ static int bench_replay(hr_instance *in, const hr_build *b, int reps,
                 return -1;
             }
         }
-        t_sw = now_s() - t0;
+        t_sw = hr_clock_s() - t0;
         if (drain(in) < 0)
             return -1;
         push(ph, sessions / t_ph);
@@ -378,7 +370,7 @@ static int bench_bisect(int reps)
         "--cc", "tests/faults/cc-miscompile.sh", "--case",
         "tests/faults/cases/fault-dsn-xtext.case", NULL};
     char *log = hr_path_join(hr_var_dir(), "bench/bisect.log");
-    series *wall, *steps;
+    series *wall, *bisect, *steps;
     double secs;
 
     if (run_cmd(&secs, help, NULL, log) != 0) {
@@ -386,8 +378,9 @@ static int bench_bisect(int reps)
         hr_free(log);
         return 0;
     }
-    wall = add_series("bisect objects, wall", "s", "<= 120");
-    steps = add_series("bisect objects, steps", "steps", NULL);
+    wall = add_series("bisect objects, wall", "s", NULL);
+    bisect = add_series("bisect objects, w/o ub-check", "s", "<= 120");
+    steps = add_series("bisect objects, relinks", "steps", "<= log2+3");
     for (int i = 0; i < reps; i++) {
         hr_buf b = HR_BUF_INIT;
         const char *p;
@@ -398,9 +391,29 @@ static int bench_bisect(int reps)
             return -1;
         }
         push(wall, secs);
-        if (hr_file_read(&b, log, 16 << 20) == 0 &&
-            (p = strstr(hr_buf_cstr(&b), "steps: ")) != NULL)
-            push(steps, atof(p + 7));
+        if (hr_file_read(&b, log, 16 << 20) == 0) {
+            double ub = 0, t;
+            char kind[32], outcome[32];
+            int n;
+
+            /* "steps: 14 trials ...; 13 relinked and replayed; bound ..." */
+            if ((p = strstr(hr_buf_cstr(&b), " relinked and replayed")) !=
+                NULL) {
+                while (p > hr_buf_cstr(&b) && p[-1] >= '0' && p[-1] <= '9')
+                    p--;
+                push(steps, atof(p));
+            }
+            /* the step lines "15  ub-check  bad  8.9 s ..." */
+            for (p = hr_buf_cstr(&b); p != NULL;) {
+                if (sscanf(p, "%d %31s %31s %lf s", &n, kind, outcome, &t) ==
+                        4 &&
+                    strcmp(kind, "ub-check") == 0)
+                    ub += t;
+                if ((p = strchr(p, '\n')) != NULL)
+                    p++;
+            }
+            push(bisect, secs - ub);
+        }
         hr_buf_release(&b);
         hr_msg_info("bisect %d/%d: %.1f s", i + 1, reps, secs);
     }
