@@ -69,14 +69,16 @@ has_deb_src() {
     apt-cache showsrc postfix 2>/dev/null | grep -q '^Package: postfix'
 }
 
+# One dpkg-query for all of them: "make run" calls this every time.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
+    awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }')
 missing=""
 for p in $PKGS; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    echo "$installed" | grep -qx "$p" || missing="$missing $p"
 done
 
 if ! has_deb_src; then
     enable_deb_src
-    updated=no
 else
     need_src=no
 fi
@@ -88,7 +90,7 @@ if [ -n "$missing" ] || [ "$need_src" = yes ]; then
         apt-get install -y -q --no-install-recommends $missing >/dev/null
     fi
 fi
-if ! has_deb_src; then
+if [ "$need_src" = yes ] && ! has_deb_src; then
     echo "deps: apt has no source package for postfix after enabling deb-src" >&2
     exit 2
 fi

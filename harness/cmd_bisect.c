@@ -147,21 +147,6 @@ typedef struct bctx {
     char *good_obs, *bad_obs;
 } bctx;
 
-/* make_id - time and randomness, short */
-static char *make_id(void)
-{
-    char stamp[32], seed[64], hex[HR_SHA256_HEX];
-    struct timespec ts;
-    time_t now = time(NULL);
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&now));
-    snprintf(seed, sizeof(seed), "%ld.%ld.%ld", (long)ts.tv_sec, ts.tv_nsec,
-             (long)getpid());
-    hr_sha256_buf(hex, seed, strlen(seed));
-    return hr_sprintf("%s-%.6s", stamp, hex);
-}
-
 /* out - one line of results, also into the record's log */
 static void out(bctx *x, const char *fmt, ...) HR_PRINTF(2, 3);
 static void out(bctx *x, const char *fmt, ...)
@@ -204,7 +189,7 @@ static int ctx_init(bctx *x, const char *kind, const char *case_path,
                             "bisection follows one",
                             case_path, x->ncases);
     x->c = x->cases[0];
-    x->id = make_id();
+    x->id = hr_clock_id();
     x->out_dir = out_dir ? hr_path_abs(out_dir)
                          : hr_sprintf("%s/bisect-%s", hr_runs_root(), x->id);
     x->work = hr_sprintf("%s/bisect/%s", hr_var_dir(), x->id);

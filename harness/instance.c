@@ -414,7 +414,10 @@ static const char *const services[][8] = {
     {"lmtp", "unix", "-", "-", "-", "1", "lmtp", ""},
     {"anvil", "unix", "-", "-", "-", "1", "anvil", ""},
     {"scache", "unix", "-", "-", "-", "1", "scache", ""},
-    {"postlog", "unix-dgram", "n", "-", "-", "1", "postlogd", ""},
+    /* postlogd counts each datagram as a use: with max_use = 1 master
+     * spawned a new one for every log record. It keeps no state that a
+     * case can observe; it lives as long as the instance. */
+    {"postlog", "unix-dgram", "n", "-", "-", "1", "postlogd", "-o max_use=0"},
 };
 
 /* write_master_cf - master.cf from scratch */

@@ -685,21 +685,6 @@ static void grow_builds(hr_run *run, size_t more)
     run->nbuilds = nb;
 }
 
-/* run_id - time and randomness, short enough for namespace names */
-static char *run_id(void)
-{
-    char stamp[32], seed[64], hex[HR_SHA256_HEX];
-    struct timespec ts;
-    time_t now = time(NULL);
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&now));
-    snprintf(seed, sizeof(seed), "%ld.%ld.%ld", (long)ts.tv_sec,
-             ts.tv_nsec, (long)getpid());
-    hr_sha256_buf(hex, seed, strlen(seed));
-    return hr_sprintf("%s-%.6s", stamp, hex);
-}
-
 /* iso_now - the start time for the report */
 static char *iso_now(void)
 {
@@ -790,7 +775,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     int error;
 
     *out = run;
-    run->id = run_id();
+    run->id = hr_clock_id();
     run->started = iso_now();
     run->command = hr_strdup(o->command ? o->command : "pfharness run");
     run->reps = o->reps > 0 ? o->reps : 3;
