@@ -416,8 +416,9 @@ static const char *const services[][8] = {
     {"scache", "unix", "-", "-", "-", "1", "scache", ""},
     /* postlogd counts each datagram as a use: with max_use = 1 master
      * spawned a new one for every log record. It keeps no state that a
-     * case can observe; it lives as long as the instance. */
-    {"postlog", "unix-dgram", "n", "-", "-", "1", "postlogd", "-o max_use=0"},
+     * case can observe. (max_use must be 1 or more: a million.) */
+    {"postlog", "unix-dgram", "n", "-", "-", "1", "postlogd",
+     "-o max_use=1000000"},
 };
 
 /* write_master_cf - master.cf from scratch */
