@@ -428,6 +428,18 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
         (error = apt_dsc_name(&dsc, pkg, download_dir)) < 0)
         goto done;
     dsc_path = hr_path_join(download_dir, dsc);
+    /* The .dsc apt names and its tarball, as checked on an earlier
+     * fetch: apt-get would download nothing, and take a second to say
+     * so. */
+    if (hr_is_file(dsc_path) &&
+        dsc_orig(&orig, &orig_sha, dsc_path) == 0 &&
+        (orig_path = hr_path_join(download_dir, orig)) != NULL &&
+        hr_sha256_file(sha, orig_path) == 0 && strcmp(sha, orig_sha) == 0)
+        goto import;
+    hr_free(orig);
+    hr_free(orig_sha);
+    hr_free(orig_path);
+    orig = orig_sha = orig_path = NULL;
     {
         const char *argv[] = {"apt-get", "source", "--download-only", "-q",
                               pkg, NULL};
@@ -457,6 +469,7 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
                              "'%s'", orig_path, dsc);
         goto done;
     }
+import:
     if ((error = hr_source_import_tarball(out, store, orig_path)) < 0)
         goto done;
     if (debian_version == NULL)
