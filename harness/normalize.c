@@ -198,8 +198,50 @@ struct hr_norm {
     hr_strv lit_to;
 };
 
+/* Literal text that every match of a rule contains (case-insensitively
+ * for REG_ICASE rules): a text without it skips the regex, which glibc
+ * would otherwise try at every position. The regexes stay the truth;
+ * this only saves them a scan that cannot match. */
+static const struct needle {
+    const char *rule;
+    const char *text;
+} needles[] = {
+    {"boundary-quoted", "boundary=\""},
+    {"boundary-bare", "boundary="},
+    {"message-id-log", "message-id=<"},
+    {"qid-queued-as", "queued as "},
+    {"qid-log", "]: "},
+    {"qid-received", "id "},
+    {"qid-header", "X-Postfix-Queue-ID:"},
+    {"qid-orig-id", "orig_id="},
+    {"qid-notification", "notification: "},
+    {"qid-boundary", "boundary="},
+    {"qid-queue-file", "/"},
+    {"pid-maildir", ".P"},
+    {"maildir-file", "."},
+    {"pid-log", "]:"},
+    {"rfc5322-date", ":"},
+    {"ctime-date", ":"},
+    {"iso-time", ":"},
+    {"syslog-host", ":"},
+    {"syslog-time", ":"},
+    {"delay", "delay="},
+    {"delays", "delays="},
+    {"hex-address", "0x"},
+};
+
 static regex_t compiled[NRULES];
+static const char *needle[NRULES]; /* from needles[], or NULL */
 static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
+
+/* absent - the rule's needle is not in text: no match is possible */
+static int absent(size_t r, const char *text)
+{
+    if (needle[r] == NULL)
+        return 0;
+    return (rules[r].cflags & REG_ICASE ? strcasestr(text, needle[r])
+                                        : strstr(text, needle[r])) == NULL;
+}
 
 /* ephemeral - Linux's default ip_local_port_range starts at 32768 */
 static int ephemeral(const char *s, size_t n)
@@ -228,6 +270,16 @@ static void compile(void)
             regerror(rc, &compiled[i], err, sizeof(err));
             hr_panic("normalize: rule '%s': %s", rules[i].name, err);
         }
+    }
+    for (size_t k = 0; k < sizeof(needles) / sizeof(needles[0]); k++) {
+        size_t i = 0;
+
+        while (i < NRULES && strcmp(rules[i].name, needles[k].rule) != 0)
+            i++;
+        if (i == NRULES || rules[i].pattern == NULL)
+            hr_panic("normalize: needle for unknown rule '%s'",
+                     needles[k].rule);
+        needle[i] = needles[k].text;
     }
 }
 
@@ -353,7 +405,7 @@ static void learn(hr_norm *n, const char *text)
         const struct rule *rule = &rules[r];
         size_t pos = 0;
 
-        if (rule->act != LEARN && rule->act != RENUMBER)
+        if ((rule->act != LEARN && rule->act != RENUMBER) || absent(r, text))
             continue;
         while (pos < len) {
             m[0].rm_so = pos;
@@ -421,6 +473,9 @@ static char *rewrite(hr_norm *n, size_t r, const char *text)
     size_t pos = 0, done = 0, len = strlen(text);
     regmatch_t m[10];
 
+    /* Nothing to find, or (KNOWN) nothing learned to rewrite. */
+    if (absent(r, text) || (rule->act == KNOWN && n->raw[rule->cls].n == 0))
+        pos = len;
     while (pos < len) {
         const char *repl = NULL;
         regoff_t so, eo;

@@ -29,6 +29,9 @@
  *	that pristine upstream tarball, not Debian's patches. Without a
  *	version it fetches what the running release has and points
  *	refs/pfharness/default at it: the --source that builds default to.
+ *	Which .dsc apt chooses is remembered in the download directory
+ *	until apt's lists or configuration change, and a .dsc whose
+ *	tarball is already there and checks out is not downloaded again.
  *
  *	hr_source_fetch_git() copies a revision and its history from a
  *	repository on disk with libgit2's fetch; the commit id stays the
@@ -44,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -410,6 +414,58 @@ done:
     return error;
 }
 
+/* What apt's choice of a source package depends on: its lists and its
+ * configuration. apt-get update and edits change these directories'
+ * and files' time stamps. */
+static const char *const apt_state[] = {
+    "/var/lib/apt/lists",  "/etc/apt/sources.list", "/etc/apt/sources.list.d",
+    "/etc/apt/preferences", "/etc/apt/preferences.d", NULL};
+
+/* apt_dsc_cached - apt_dsc_name(), remembered in DIR/apt-dsc.cache for as
+ * long as apt's lists and configuration are unchanged: asking apt-get
+ * takes most of a second of every "make run" */
+static int apt_dsc_cached(char **out, const char *pkg, const char *dir)
+{
+    char *cache = hr_path_join(dir, "apt-dsc.cache");
+    hr_buf key = HR_BUF_INIT, old = HR_BUF_INIT;
+    const char *nl;
+    int error = 0;
+
+    hr_buf_printf(&key, "%s\n", pkg);
+    for (const char *const *p = apt_state; *p; p++) {
+        struct stat st;
+
+        if (stat(*p, &st) == 0)
+            hr_buf_printf(&key, "%s %lld.%09ld\n", *p, (long long)st.st_mtime,
+                          st.st_mtim.tv_nsec);
+    }
+    if (hr_file_read(&old, cache, 1 << 16) == 0 &&
+        strncmp(hr_buf_cstr(&old), hr_buf_cstr(&key), key.len) == 0 &&
+        (nl = strchr(hr_buf_cstr(&old) + key.len, '\n')) != NULL) {
+        const char *name = hr_buf_cstr(&old) + key.len;
+        char *dsc = hr_strndup(name, (size_t)(nl - name));
+        char *path = hr_path_join(dir, dsc);
+
+        if (*dsc && strchr(dsc, '/') == NULL && hr_is_file(path)) {
+            hr_free(path);
+            *out = dsc;
+            goto done;
+        }
+        hr_free(path);
+        hr_free(dsc);
+    }
+    if ((error = apt_dsc_name(out, pkg, dir)) == 0) {
+        hr_buf_printf(&key, "%s\n", *out);
+        /* A cache that cannot be written costs only time. */
+        (void)hr_file_write_atomic(cache, key.ptr, key.len, 0644);
+    }
+done:
+    hr_buf_release(&key);
+    hr_buf_release(&old);
+    hr_free(cache);
+    return error;
+}
+
 /* hr_source_fetch_apt - the Debian source package's upstream tarball */
 int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
                         const char *debian_version, const char *download_dir)
@@ -425,7 +481,7 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
     pkg = debian_version ? hr_sprintf("postfix=%s", debian_version)
                          : hr_strdup("postfix");
     if ((error = hr_mkdir_p(download_dir, 0755)) < 0 ||
-        (error = apt_dsc_name(&dsc, pkg, download_dir)) < 0)
+        (error = apt_dsc_cached(&dsc, pkg, download_dir)) < 0)
         goto done;
     dsc_path = hr_path_join(download_dir, dsc);
     /* The .dsc apt names and its tarball, as checked on an earlier
