@@ -343,6 +343,17 @@ static size_t host_arg(const char *s, size_t len)
     return n;
 }
 
+/* host_after - n bytes of s as they are, then the host name argument
+ * that follows them masked; the length of both */
+static size_t host_after(hr_buf *out, const char *s, size_t len, size_t n)
+{
+    size_t h = host_arg(s + n, len - n);
+
+    hr_buf_put(out, s, n);
+    mask(out, s + n, h);
+    return n + h;
+}
+
 /* hr_anonymize - mask addresses, host names and IPv4 addresses */
 void hr_anonymize(hr_buf *out, const char *text, size_t len)
 {
@@ -354,27 +365,16 @@ void hr_anonymize(hr_buf *out, const char *text, size_t len)
 
         /* host names by their place: a syslog line's host field, the
          * argument of EHLO and HELO */
-        if ((i == 0 || text[i - 1] == '\n') &&
-            (n = syslog_time(text + i, len - i)) > 0) {
-            hr_buf_put(out, text + i, n);
-            i += n;
-            n = host_arg(text + i, len - i);
-            mask(out, text + i, n);
-            i += n;
+        if (((i == 0 || text[i - 1] == '\n') &&
+             (n = syslog_time(text + i, len - i)) > 0) ||
+            (n = named_host(text, i, len)) > 0) {
+            i += host_after(out, text + i, len - i, n);
             continue;
         }
         if ((n = helo_rejected(text, i, len)) > 0) {
             hr_buf_putc(out, '<');
             mask(out, text + i + 1, n);
             i += n + 1;
-            continue;
-        }
-        if ((n = named_host(text, i, len)) > 0) {
-            hr_buf_put(out, text + i, n);
-            i += n;
-            n = host_arg(text + i, len - i);
-            mask(out, text + i, n);
-            i += n;
             continue;
         }
 

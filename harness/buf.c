@@ -106,8 +106,7 @@ void hr_buf_printf(hr_buf *b, const char *fmt, ...)
     char *s;
 
     va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        hr_panic("hr_buf_printf: out of memory");
+    s = hr_vsprintf(fmt, ap);
     va_end(ap);
     hr_buf_puts(b, s);
     hr_free(s);

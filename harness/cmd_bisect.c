@@ -155,14 +155,13 @@ static void out(bctx *x, const char *fmt, ...)
     char *line;
 
     va_start(ap, fmt);
-    if (vasprintf(&line, fmt, ap) < 0)
-        hr_panic("out of memory");
+    line = hr_vsprintf(fmt, ap);
     va_end(ap);
     printf("%s\n", line);
     fflush(stdout);
     if (x->rec)
         hr_narrow_log(x->rec, "%s", line);
-    free(line);
+    hr_free(line);
 }
 
 /* ctx_init - the case, the directories, the record, the trial */

@@ -8,6 +8,7 @@
  *
  *	void	*hr_malloc(len), *hr_calloc(n, len), *hr_realloc(ptr, len)
  *	char	*hr_strdup(s), *hr_strndup(s, len), *hr_sprintf(fmt, ...)
+ *	char	*hr_vsprintf(fmt, ap)
  *	void	hr_free(ptr)
  * DESCRIPTION
  *	These never return NULL: running out of memory terminates the
@@ -74,18 +75,25 @@ char *hr_strndup(const char *s, size_t len)
     return p;
 }
 
+/* hr_vsprintf - format a va_list into a new string */
+char *hr_vsprintf(const char *fmt, va_list ap)
+{
+    char *p;
+
+    if (vasprintf(&p, fmt, ap) < 0)
+        nomem(strlen(fmt));
+    return p;
+}
+
 /* hr_sprintf - format into a new string */
 char *hr_sprintf(const char *fmt, ...)
 {
     va_list ap;
     char *p;
-    int n;
 
     va_start(ap, fmt);
-    n = vasprintf(&p, fmt, ap);
+    p = hr_vsprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        nomem(strlen(fmt));
     return p;
 }
 

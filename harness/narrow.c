@@ -346,11 +346,10 @@ void hr_narrow_log(hr_narrow *n, const char *fmt, ...)
     char *line;
 
     va_start(ap, fmt);
-    if (vasprintf(&line, fmt, ap) < 0)
-        hr_panic("out of memory");
+    line = hr_vsprintf(fmt, ap);
     va_end(ap);
     hr_buf_printf(&n->log, "%s\n", line);
-    free(line);
+    hr_free(line);
 }
 
 /* hr_narrow_dir - where the record goes */

@@ -91,12 +91,11 @@ static int bad(const struct reader *rd, const char *where, const char *key,
     int error;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        hr_panic("out of memory");
+    msg = hr_vsprintf(fmt, ap);
     va_end(ap);
     error = hr_error_set(HR_EINPUT, "'%s': %s%s%s: %s", rd->path, where,
                          *where && *key ? "." : "", key, msg);
-    free(msg);
+    hr_free(msg);
     return error;
 }
 

@@ -56,8 +56,7 @@ void hr_strv_addf(hr_strv *sv, const char *fmt, ...)
     char *s;
 
     va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        hr_panic("hr_strv_addf: out of memory");
+    s = hr_vsprintf(fmt, ap);
     va_end(ap);
     hr_strv_add_owned(sv, s);
 }
