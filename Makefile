@@ -12,7 +12,7 @@
 
 PREFIX   ?= /usr/local
 CC       ?= gcc
-PKGS     := libgit2 libffi json-c gmime-3.0 libarchive libcrypto libpcap
+PKGS     := libgit2 json-c gmime-3.0 libarchive libcrypto libpcap
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -22,12 +22,14 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread \
              -DHR_SHARE_DIR='"$(PREFIX)/share/pfharness"' $(PKG_CFLAGS)
-LIBS     := $(PKG_LIBS) -lutil -ldl -pthread
+LIBS     := $(PKG_LIBS) -lutil -pthread
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-SRCS     := $(sort $(wildcard harness/*.c))
-CMD_SRCS := harness/main.c $(filter harness/cmd_%.c,$(SRCS))
+# One folder per layer (harness/README.md); obj/ mirrors the folders.
+SRCS     := harness/main.c $(sort $(wildcard harness/*/*.c))
+HDRS     := $(sort $(wildcard harness/*/*.h))
+CMD_SRCS := harness/main.c $(filter harness/cmd/%.c,$(SRCS))
 LIB_SRCS := $(filter-out $(CMD_SRCS),$(SRCS))
 OBJS     := $(SRCS:harness/%.c=obj/%.o)
 LIB_OBJS := $(LIB_SRCS:harness/%.c=obj/%.o)
@@ -60,15 +62,20 @@ pfharness: $(OBJS)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
 
-obj/%.o: harness/%.c $(wildcard harness/*.h) | obj
+# -MMD -MP: an object depends on the headers it includes, no more.
+obj/%.o: harness/%.c
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) -Iharness -MMD -MP -c -o $@ $<
 
-obj/san/%.o: harness/%.c $(wildcard harness/*.h) | obj/san
+obj/san/%.o: harness/%.c
+	@mkdir -p $(@D)
 	@echo "  CC san  $<"
-	@$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(SAN) -Iharness -MMD -MP -c -o $@ $<
 
-obj obj/san tests/unit/bin tests/unit/bin/san tests/fuzz/bin:
+-include $(OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
+
+tests/unit/bin tests/unit/bin/san tests/fuzz/bin:
 	mkdir -p $@
 
 obj/libharness.a: $(LIB_OBJS)
@@ -87,7 +94,7 @@ tests/unit/bin/san/%: tests/unit/%.c tests/unit/unit.h obj/san/libharness.a | te
 	@$(CC) $(ALL_CFLAGS) $(SAN) -Iharness -o $@ $< obj/san/libharness.a \
 	    $(CMOCKA_LIBS) $(LIBS) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
 
-tests/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard harness/*.h) | tests/fuzz/bin
+tests/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS) | tests/fuzz/bin
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -pthread $(FUZZ_CFLAGS) \
 	    $(FUZZ_DEFS_fuzz_$*) -DHR_SHARE_DIR='"$(PREFIX)/share/pfharness"' \
@@ -128,6 +135,7 @@ cli: pfharness
 	@sh tests/run-cli.sh
 
 test: deps
+	sh ci/check-layers.sh
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) cli

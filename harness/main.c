@@ -21,11 +21,11 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "cleanup.h"
-#include "gitrepo.h"
-#include "msg.h"
-#include "paths.h"
+#include "cmd/cmd.h"
+#include "util/cleanup.h"
+#include "source/gitrepo.h"
+#include "util/msg.h"
+#include "util/paths.h"
 
 static const struct hr_cmd {
     const char *name;

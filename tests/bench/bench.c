@@ -45,18 +45,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "case.h"
-#include "caserun.h"
-#include "cleanup.h"
-#include "clock.h"
-#include "fsutil.h"
-#include "gitrepo.h"
-#include "instance.h"
-#include "mem.h"
-#include "msg.h"
-#include "paths.h"
-#include "spawn.h"
+#include "build/build.h"
+#include "case/case.h"
+#include "replay/caserun.h"
+#include "util/cleanup.h"
+#include "util/clock.h"
+#include "util/fsutil.h"
+#include "source/gitrepo.h"
+#include "instance/instance.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "util/paths.h"
+#include "util/spawn.h"
 
 #define MAX_SAMPLES 64
 

@@ -16,12 +16,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "case.h"
-#include "caserun.h"
-#include "mem.h"
-#include "msg.h"
-#include "replay.h"
+#include "util/buf.h"
+#include "case/case.h"
+#include "replay/caserun.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "replay/smtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

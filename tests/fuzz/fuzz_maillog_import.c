@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "maillog_import.h"
-#include "mem.h"
-#include "msg.h"
-#include "transcript.h"
+#include "import/maillog.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "import/session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *text = NULL;
 
         /* Too large for a case file is the one refusal allowed. */
-        if (hr_transcript_render(&text, hr_maillog_session(m, i)) < 0 &&
+        if (hr_session_render(&text, hr_maillog_session(m, i)) < 0 &&
             strstr(hr_error_last(), "MiB a case file may have") == NULL)
             hr_panic("a session does not render: %s", hr_error_last());
         hr_free(text);

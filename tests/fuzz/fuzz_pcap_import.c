@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mem.h"
-#include "msg.h"
-#include "pcap_import.h"
-#include "transcript.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "import/pcap.h"
+#include "import/session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,10 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n;
 
         /* Too large for a case file is the one refusal allowed. */
-        if (hr_transcript_render(&text, hr_pcap_flow(p, i)) < 0 &&
+        if (hr_session_render(&text, hr_pcap_flow(p, i)) < 0 &&
             strstr(hr_error_last(), "MiB a case file may have") == NULL)
             hr_panic("a selected session does not render: %s", hr_error_last());
-        hr_transcript_summary(hr_pcap_flow(p, i), &n, &first);
+        hr_session_summary(hr_pcap_flow(p, i), &n, &first);
         hr_free(first);
         hr_free(text);
     }

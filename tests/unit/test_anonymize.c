@@ -2,8 +2,8 @@
 #include <stdio.h> /* before unit.h, which uses snprintf() */
 #include "unit.h"
 
-#include "anonymize.h"
-#include "buf.h"
+#include "report/anonymize.h"
+#include "util/buf.h"
 
 static const struct {
     const char *in, *want;

@@ -23,11 +23,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "build.h"
-#include "buildspec.h"
-#include "compiler.h"
-#include "mem.h"
-#include "msg.h"
+#include "build/build.h"
+#include "build/buildspec.h"
+#include "build/compiler.h"
+#include "util/mem.h"
+#include "util/msg.h"
 
 #define TREE "89ef066e2d4428688b42ec1d2f23dd28d51253b2"
 

@@ -23,10 +23,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "buildspec.h"
-#include "fsutil.h"
-#include "mem.h"
-#include "msg.h"
+#include "build/buildspec.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+#include "util/msg.h"
 
 static char *tmp;   /* include files of the error table */
 static char *specs; /* the shipped builds/ directory */

@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "caserun.h"
-#include "fsutil.h"
-#include "mem.h"
-#include "msg.h"
+#include "case/case.h"
+#include "replay/caserun.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+#include "util/msg.h"
 
 /* Headers that make a case valid up to its steps. */
 #define S "name t\nkind smtp\n" /* 2 lines */

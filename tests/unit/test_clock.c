@@ -5,8 +5,8 @@
 #include <ctype.h>
 #include <time.h>
 
-#include "clock.h"
-#include "mem.h"
+#include "util/clock.h"
+#include "util/mem.h"
 
 /* test_clock_monotonic - never goes back; seconds and milliseconds agree */
 static void test_clock_monotonic(void **state)

@@ -1,7 +1,7 @@
 /* test_commitbisect - first bad commit, with commits that do not build */
 #include "unit.h"
-#include "commitbisect.h"
-#include "mem.h"
+#include "narrow/commitbisect.h"
+#include "util/mem.h"
 
 /* A fake history: commits from first_bad on are bad; some do not build;
  * one may flap. */
@@ -12,18 +12,18 @@ struct history {
     size_t flap_index; /* +1; 0: none */
 };
 
-static int oracle(hr_trial_outcome *out, size_t i, void *payload)
+static int oracle(hr_outcome *out, size_t i, void *payload)
 {
     struct history *h = payload;
 
     h->tries[i]++;
     assert_int_equal(h->tries[i], 1); /* never tried twice */
     if (h->flap_index && i + 1 == h->flap_index)
-        *out = HR_TRIAL_FLAKY;
+        *out = HR_OUTCOME_FLAKY;
     else if (h->broken && h->broken[i] == 'x')
-        *out = HR_TRIAL_SKIP;
+        *out = HR_OUTCOME_SKIP;
     else
-        *out = i >= h->first_bad ? HR_TRIAL_BAD : HR_TRIAL_GOOD;
+        *out = i >= h->first_bad ? HR_OUTCOME_BAD : HR_OUTCOME_GOOD;
     return 0;
 }
 
@@ -60,7 +60,7 @@ static void test_commitbisect_skips_what_does_not_build(void **state)
     assert_int_equal(r.first_bad, 3);
     assert_int_equal(h.tries[1], 1);
     assert_int_equal(r.steps[0].index, 1);
-    assert_int_equal(r.steps[0].outcome, HR_TRIAL_SKIP);
+    assert_int_equal(r.steps[0].outcome, HR_OUTCOME_SKIP);
     hr_commits_result_release(&r);
 }
 
@@ -90,7 +90,7 @@ static void test_commitbisect_flapping_stops(void **state)
     (void)state;
     assert_int_equal(hr_commits_bisect(&r, 10, oracle, &h), 0);
     assert_int_equal(r.status, HR_COMMITS_FLAKY);
-    assert_int_equal(r.steps[r.nsteps - 1].outcome, HR_TRIAL_FLAKY);
+    assert_int_equal(r.steps[r.nsteps - 1].outcome, HR_OUTCOME_FLAKY);
     hr_commits_result_release(&r);
 }
 

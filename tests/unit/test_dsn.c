@@ -10,11 +10,11 @@
 
 #include <pthread.h>
 
-#include "buf.h"
-#include "dsn.h"
-#include "fsutil.h"
-#include "mem.h"
-#include "msg.h"
+#include "util/buf.h"
+#include "observe/dsn.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+#include "util/msg.h"
 
 /* load - a test message from tests/data/dsn */
 static char *load(const char *name, size_t *len)

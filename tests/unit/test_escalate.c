@@ -1,7 +1,7 @@
 /* test_escalate - the pure parts of the escalation ladder */
 #include "unit.h"
-#include "escalate.h"
-#include "mem.h"
+#include "narrow/escalate.h"
+#include "util/mem.h"
 
 /* Two runs of one case: the same lines, daemons interleaved differently,
  * other pids, queue ids and times. */

@@ -1,7 +1,7 @@
 /* test_flagbisect - flag subtraction (ddmin) and clang's pass limit */
 #include "unit.h"
-#include "flagbisect.h"
-#include "mem.h"
+#include "narrow/flagbisect.h"
+#include "util/mem.h"
 
 static const char help_o2[] =
     "The following options control optimizations:\n"
@@ -23,7 +23,7 @@ struct fake {
     size_t flap_at;
 };
 
-static int oracle(hr_trial_outcome *out, const hr_strv *off, const char *what,
+static int oracle(hr_outcome *out, const hr_strv *off, const char *what,
                   void *payload)
 {
     struct fake *f = payload;
@@ -32,7 +32,7 @@ static int oracle(hr_trial_outcome *out, const hr_strv *off, const char *what,
     assert_non_null(what);
     f->calls++;
     if (f->flap_at && f->calls == f->flap_at) {
-        *out = HR_TRIAL_FLAKY;
+        *out = HR_OUTCOME_FLAKY;
         return 0;
     }
     for (size_t c = 0; c < f->ncures; c++) {
@@ -42,7 +42,7 @@ static int oracle(hr_trial_outcome *out, const hr_strv *off, const char *what,
             all &= hr_strv_find(off, f->cures[c][k]) >= 0;
         cured |= all;
     }
-    *out = cured ? HR_TRIAL_GOOD : HR_TRIAL_BAD;
+    *out = cured ? HR_OUTCOME_GOOD : HR_OUTCOME_BAD;
     return 0;
 }
 
@@ -110,7 +110,7 @@ static void test_flagbisect_one_flag(void **state)
     /* The minimal set was tried by itself, and cured it. */
     assert_true(r.verified_step >= 1 && r.verified_step <= r.nsteps);
     assert_int_equal(r.steps[r.verified_step - 1].noff, 1);
-    assert_int_equal(r.steps[r.verified_step - 1].outcome, HR_TRIAL_GOOD);
+    assert_int_equal(r.steps[r.verified_step - 1].outcome, HR_OUTCOME_GOOD);
     /* All off, ceil(log2 130) halvings, the last flag alone; never a
      * set twice. */
     assert_true(r.nsteps <= 1 + 8 + 1);
@@ -229,11 +229,11 @@ static void test_flagbisect_parse_opt_bisect(void **state)
 }
 
 /* A fake clang: passes up to culprit-1 are harmless. */
-static int limit_oracle(hr_trial_outcome *out, int limit, void *payload)
+static int limit_oracle(hr_outcome *out, int limit, void *payload)
 {
     int culprit = *(int *)payload;
 
-    *out = limit >= culprit ? HR_TRIAL_BAD : HR_TRIAL_GOOD;
+    *out = limit >= culprit ? HR_OUTCOME_BAD : HR_OUTCOME_GOOD;
     return 0;
 }
 

@@ -1,8 +1,8 @@
 /* test_makelog - compile commands read back from make.log */
 #include "unit.h"
-#include "makelog.h"
-#include "mem.h"
-#include "msg.h"
+#include "build/makelog.h"
+#include "util/mem.h"
+#include "util/msg.h"
 
 static const char log_text[] =
     "+ make makefiles CC=/usr/bin/ccache /usr/bin/gcc OPT=-O2\n"

@@ -7,10 +7,10 @@
 
 #include "unit.h"
 
-#include "buf.h"
-#include "fsutil.h"
-#include "mem.h"
-#include "normalize.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+#include "observe/normalize.h"
 
 struct example {
     const char *rule; /* the row this example is for */

@@ -7,11 +7,11 @@
 
 #include "unit.h"
 
-#include "buf.h"
-#include "fsutil.h"
-#include "mem.h"
-#include "obsdir.h"
-#include "observe.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+#include "observe/obsdir.h"
+#include "observe/observe.h"
 
 /* data - a path under tests/data/observe */
 static char *data(const char *name)

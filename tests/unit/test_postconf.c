@@ -2,9 +2,9 @@
 #include <stdio.h> /* before unit.h, which uses snprintf() */
 #include "unit.h"
 
-#include "mem.h"
-#include "msg.h"
-#include "postconf.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "import/postconf.h"
 
 /* test_postconf_split - allowed settings and the reasons for the rest */
 static void test_postconf_split(void **state)

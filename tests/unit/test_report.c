@@ -12,15 +12,15 @@
 
 #include <json-c/json.h>
 
-#include "fsutil.h"
-#include "hash.h"
-#include "markup.h"
-#include "mem.h"
-#include "report.h"
-#include "report_html.h"
-#include "report_json.h"
-#include "report_junit.h"
-#include "run.h"
+#include "util/fsutil.h"
+#include "util/hash.h"
+#include "util/markup.h"
+#include "util/mem.h"
+#include "report/report.h"
+#include "report/html.h"
+#include "report/json.h"
+#include "report/junit.h"
+#include "run/run.h"
 
 /* clang-format off */
 #define NREPS 3

@@ -7,8 +7,8 @@
 
 #include "unit.h"
 
-#include "mem.h"
-#include "sanitizer.h"
+#include "util/mem.h"
+#include "observe/sanitizer.h"
 
 static const char asan[] =
     "=================================================================\n"

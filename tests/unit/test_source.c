@@ -36,12 +36,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "fsutil.h"
-#include "gitrepo.h"
-#include "mem.h"
-#include "msg.h"
-#include "source.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "source/gitrepo.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "source/source.h"
 
 #define TOP "postfix-9.9.9/"
 #define VERSION_H                                                              \

@@ -1,8 +1,8 @@
 /* test_verdict - the verdict rules, from tables of observation matrices */
 #include <stdio.h>
 #include "unit.h"
-#include "mem.h"
-#include "verdict.h"
+#include "util/mem.h"
+#include "verdict/verdict.h"
 
 #define MAXC 6
 #define MAXR 3

@@ -1,0 +1,722 @@
+/*
+ * NAME
+ *	build/build 3
+ * SUMMARY
+ *	build Postfix at a revision, cached by build id
+ * SYNOPSIS
+ *	#include "build/build.h"
+ *
+ *	int	hr_build_compute_id(out, tree, cc, spec, extra_opt)
+ *	int	hr_build_run(out, opts)
+ *	int	hr_build_load(out, id)
+ *	int	hr_build_list(out)
+ *	int	hr_build_remove(id)
+ *	void	hr_build_free(b)
+ *
+ *	void	hr_build_env(out, dir)
+ *	int	hr_build_exec(cwd, log_path, dir, argv)
+ * DESCRIPTION
+ *	The build id hashes the source tree id, the compiler identity
+ *	(resolved path, SHA-256, --version), every setting of the variant
+ *	that reaches make or the daemons, the replica label, and the
+ *	harness's build recipe version. Equal ids mean equal inputs.
+ *
+ *	hr_build_run() resolves the revision, loads the variant, and
+ *	returns at once when var/builds/<id>/build.json exists: the build
+ *	is cached. Otherwise it checks the tree out with libgit2 into
+ *	var/builds/<id>/src, runs "make makefiles" with the variant's CC,
+ *	OPT, DEBUG, CCARGS, AUXLIBS and shared settings and then "make -jN"
+ *	(output in make.log), installs privately with "postfix-install
+ *	-non-interactive install_root=var/builds/<id>/stage", and makes
+ *	postdrop and postqueue setgid postdrop, as sendmail needs.
+ *
+ *	build.json is written last and atomically: a directory without it
+ *	is a half-finished build and is removed, never reused. A lock file
+ *	beside the directory serializes two runs that build the same id.
+ *
+ *	ccache is used when installed (and PFHARNESS_NO_CCACHE is not 1),
+ *	with its cache in var/ccache and compiler_check=content, so that a
+ *	changed wrapper script misses.
+ *
+ *	hr_build_env() is that environment for a build directory, and
+ *	hr_build_exec() runs a command with it (narrowing relinks and
+ *	recompiles copies of build trees), its output appended to a log.
+ * DIAGNOSTICS
+ *	A failed build returns HR_ERROR naming make.log and the first
+ *	compiler error line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "build/build.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/fsutil.h"
+#include "source/gitrepo.h"
+#include "util/hash.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "util/paths.h"
+#include "source/source.h"
+#include "util/spawn.h"
+
+#define MAKE_TIMEOUT_MS (60 * 60 * 1000)
+
+/* hr_build_compute_id - hash every input of a build */
+int hr_build_compute_id(char out[HR_BUILD_ID_LEN + 1], const char *tree,
+                        const hr_compiler *cc, const hr_buildspec *s,
+                        const char *extra_opt)
+{
+    char hex[HR_SHA256_HEX];
+    hr_hash *h;
+
+    hr_hash_new(&h);
+    hr_hash_field(h, "recipe", HR_BUILD_RECIPE);
+    hr_hash_field(h, "tree", tree);
+    hr_hash_field(h, "cc.path", cc->path);
+    hr_hash_field(h, "cc.sha256", cc->sha256);
+    hr_hash_field(h, "cc.version", cc->version);
+    hr_hash_field(h, "variant", s->variant);
+    hr_hash_field(h, "replica", s->replica);
+    hr_hash_field(h, "opt", s->opt_set ? s->opt : NULL);
+    hr_hash_field(h, "opt.set", s->opt_set ? "1" : "0");
+    hr_hash_field(h, "extra_opt", extra_opt);
+    hr_hash_field(h, "debug", s->debug_set ? s->debug : NULL);
+    hr_hash_field(h, "debug.set", s->debug_set ? "1" : "0");
+    hr_hash_field(h, "ccargs", s->ccargs);
+    hr_hash_field(h, "auxlibs", s->auxlibs);
+    for (size_t i = 0; i < s->makevars.n; i++)
+        hr_hash_field(h, "makevar", s->makevars.v[i]);
+    hr_hash_field(h, "shared", s->shared ? "1" : "0");
+    hr_hash_field(h, "dynamicmaps", s->dynamicmaps ? "1" : "0");
+    hr_hash_field(h, "pie", s->pie ? "1" : "0");
+    hr_hash_field(h, "sanitizer", s->sanitizer);
+    hr_hash_field(h, "ub_check", s->ub_check ? "1" : "0");
+    for (size_t i = 0; i < s->env.n; i++)
+        hr_hash_field(h, "env", s->env.v[i]);
+    hr_hash_final(hex, h);
+    hr_hash_free(h);
+    memcpy(out, hex, HR_BUILD_ID_LEN);
+    out[HR_BUILD_ID_LEN] = 0;
+    return 0;
+}
+
+/* jstr - a string member, or NULL */
+static char *jstr(json_object *o, const char *key)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(o, key, &v) ||
+        json_object_get_type(v) != json_type_string)
+        return NULL;
+    return hr_strdup(json_object_get_string(v));
+}
+
+/* jsub - a nested object member */
+static json_object *jsub(json_object *o, const char *key)
+{
+    json_object *v;
+
+    return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* build_dir - var/builds/<id> */
+static char *build_dir(const char *id)
+{
+    return hr_path_join(hr_builds_root(), id);
+}
+
+/* load_json - read build.json of a build directory */
+static int load_json(hr_build **out, const char *id)
+{
+    char *dir = build_dir(id);
+    char *path = hr_path_join(dir, "build.json");
+    hr_buf text = HR_BUF_INIT;
+    json_object *root = NULL, *cc, *src, *env, *v;
+    hr_build *b;
+    int error;
+
+    *out = NULL;
+    if ((error = hr_file_read(&text, path, 1 << 20)) < 0)
+        goto done;
+    if ((root = json_tokener_parse(hr_buf_cstr(&text))) == NULL ||
+        json_object_get_type(root) != json_type_object) {
+        error = hr_error_set(HR_ERROR, "'%s' is not valid JSON", path);
+        goto done;
+    }
+    b = hr_calloc(1, sizeof(*b));
+    snprintf(b->id, sizeof(b->id), "%s", id);
+    b->dir = hr_strdup(dir);
+    b->src = hr_path_join(dir, "src");
+    b->stage = hr_path_join(dir, "stage");
+    b->make_log = hr_path_join(dir, "make.log");
+    b->variant = jstr(root, "variant");
+    b->flags = jstr(root, "flags");
+    b->opt = jstr(root, "opt");
+    b->sanitizer = jstr(root, "sanitizer");
+    if ((cc = jsub(root, "compiler")) != NULL) {
+        b->cc = jstr(cc, "given");
+        b->cc_path = jstr(cc, "path");
+        b->cc_sha256 = jstr(cc, "sha256");
+        b->cc_version = jstr(cc, "version");
+        b->cc_kind = jstr(cc, "kind");
+    }
+    if ((src = jsub(root, "source")) != NULL) {
+        b->source_commit = jstr(src, "commit");
+        b->source_tree = jstr(src, "tree");
+        b->source_version = jstr(src, "version");
+    }
+    if ((env = jsub(root, "env")) != NULL &&
+        json_object_get_type(env) == json_type_array)
+        for (size_t i = 0; i < json_object_array_length(env); i++)
+            hr_strv_add(&b->env, json_object_get_string(
+                                     json_object_array_get_idx(env, i)));
+    if ((v = jsub(root, "ub_check")) != NULL)
+        b->ub_check = json_object_get_boolean(v);
+    if ((v = jsub(root, "shared")) != NULL)
+        b->shared = json_object_get_boolean(v);
+    if ((v = jsub(root, "ccache")) != NULL)
+        b->ccache = json_object_get_boolean(v);
+    if ((v = jsub(root, "seconds")) != NULL)
+        b->seconds = json_object_get_double(v);
+    if ((v = jsub(root, "created")) != NULL)
+        b->created = json_object_get_int64(v);
+    if (b->variant == NULL || b->cc_path == NULL || b->source_tree == NULL) {
+        hr_build_free(b);
+        error = hr_error_set(HR_ERROR, "'%s' lacks required fields", path);
+        goto done;
+    }
+    *out = b;
+done:
+    json_object_put(root);
+    hr_buf_release(&text);
+    hr_free(path);
+    hr_free(dir);
+    return error;
+}
+
+/* hr_build_load - a finished build by id or unique id prefix */
+int hr_build_load(hr_build **out, const char *id)
+{
+    hr_strv ids = HR_STRV_INIT;
+    const char *match = NULL;
+    int error, n = 0;
+
+    *out = NULL;
+    if ((error = hr_build_list(&ids)) < 0)
+        return error;
+    for (size_t i = 0; i < ids.n; i++) {
+        if (strcmp(ids.v[i], id) == 0) {
+            match = ids.v[i];
+            n = 1;
+            break;
+        }
+        if (*id && strncmp(ids.v[i], id, strlen(id)) == 0) {
+            match = ids.v[i];
+            n++;
+        }
+    }
+    if (n == 1)
+        error = load_json(out, match);
+    else if (n == 0)
+        error = hr_error_set(HR_EINPUT, "no finished build '%s' in %s; "
+                             "'pfharness builds' lists them", id,
+                             hr_builds_root());
+    else
+        error = hr_error_set(HR_EINPUT, "build id prefix '%s' is ambiguous",
+                             id);
+    hr_strv_release(&ids);
+    return error;
+}
+
+/* hr_build_list - ids of finished builds, sorted */
+int hr_build_list(hr_strv *out)
+{
+    hr_strv names = HR_STRV_INIT;
+    int error = hr_dir_list(&names, hr_builds_root());
+
+    if (error == HR_ENOTFOUND)
+        return 0;
+    if (error < 0)
+        return error;
+    for (size_t i = 0; i < names.n; i++) {
+        char *dir = build_dir(names.v[i]);
+        char *json = hr_path_join(dir, "build.json");
+
+        if (strlen(names.v[i]) == HR_BUILD_ID_LEN && hr_is_file(json))
+            hr_strv_add(out, names.v[i]);
+        hr_free(json);
+        hr_free(dir);
+    }
+    hr_strv_release(&names);
+    return 0;
+}
+
+/* lock_id - exclusive lock on var/builds/<id>.lock */
+static int lock_id(int *out_fd, const char *id)
+{
+    char *path = hr_sprintf("%s/%s.lock", hr_builds_root(), id);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int error = 0;
+
+    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+        error = hr_error_set(HR_ERROR, "cannot lock '%s': %s", path,
+                             strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    hr_free(path);
+    *out_fd = fd;
+    return error;
+}
+
+/* hr_build_remove - delete a build directory */
+int hr_build_remove(const char *id)
+{
+    hr_build *b = NULL;
+    char *dir = NULL, *lockpath = NULL;
+    int fd = -1, error;
+
+    if ((error = hr_build_load(&b, id)) < 0)
+        return error;
+    if ((error = lock_id(&fd, b->id)) < 0)
+        goto done;
+    dir = build_dir(b->id);
+    error = hr_rm_rf(dir);
+    lockpath = hr_sprintf("%s.lock", dir);
+    unlink(lockpath);
+done:
+    if (fd >= 0)
+        close(fd);
+    hr_build_free(b);
+    hr_free(dir);
+    hr_free(lockpath);
+    return error;
+}
+
+/* first_error - the first compiler error line of a make log */
+static char *first_error(const char *log_path)
+{
+    hr_buf b = HR_BUF_INIT;
+    const char *text, *p, *best = NULL;
+
+    if (hr_file_read(&b, log_path, 256 << 20) < 0) {
+        hr_buf_release(&b);
+        return hr_strdup("(make.log unreadable)");
+    }
+    text = hr_buf_cstr(&b);
+    if ((p = strstr(text, ": error:")) != NULL ||
+        (p = strstr(text, ": fatal error:")) != NULL ||
+        (p = strstr(text, "undefined reference")) != NULL ||
+        (p = strstr(text, "error while loading")) != NULL ||
+        (p = strstr(text, ": Error: ")) != NULL ||
+        (p = strstr(text, "*** ")) != NULL)
+        best = p;
+    else if (b.len > 1) {
+        /* Nothing we know: the last line says most. */
+        best = text + b.len - 1;
+        while (best > text && best[-1] == '\n')
+            best--;
+        if (best > text)
+            best--;
+    }
+    if (best) {
+        const char *start = best, *end = strchr(best, '\n');
+        char *line;
+
+        while (start > text && start[-1] != '\n')
+            start--;
+        line = hr_strndup(start, end ? (size_t)(end - start) : strlen(start));
+        hr_buf_release(&b);
+        return line;
+    }
+    hr_buf_release(&b);
+    return hr_strdup("(no error line found)");
+}
+
+/* log_line - append a line to make.log */
+static void log_line(const char *log_path, const char *fmt, const char *arg)
+{
+    FILE *fp = fopen(log_path, "a");
+
+    if (fp) {
+        fprintf(fp, fmt, arg);
+        fclose(fp);
+    }
+}
+
+/* hr_build_env - the environment of make and the compiler in a build
+ * directory (or a bisection's copy of one) */
+void hr_build_env(hr_strv *out, const char *dir)
+{
+    char *ccache_dir = hr_path_join(hr_var_dir(), "ccache");
+
+    hr_strv_addf(out, "CCACHE_DIR=%s", ccache_dir);
+    hr_strv_addf(out, "CCACHE_BASEDIR=%s", dir);
+    hr_strv_add(out, "CCACHE_COMPILERCHECK=content");
+    /* Hits across build directories (replicas, patched trees, bisection
+     * steps): do not hash the working directory into -g compiles. Debug
+     * info may then name another build's directory; file:line stays. */
+    hr_strv_add(out, "CCACHE_NOHASHDIR=1");
+    hr_strv_add(out, "LC_ALL=C");
+    hr_free(ccache_dir);
+}
+
+/* run_logged - run a command in src with output appended to make.log */
+static int run_logged(const char *src, const char *log_path, hr_strv *argv,
+                      hr_strv *env)
+{
+    static const char *const unset[] = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL",
+                                        "MAKEOVERRIDES", NULL};
+    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
+    char *cmdline = hr_strv_join(argv, " ");
+    int status, error;
+
+    log_line(log_path, "+ %s\n", cmdline);
+    hr_free(cmdline);
+    o.argv = (const char *const *)hr_strv_argv(argv);
+    o.setenv = (const char *const *)hr_strv_argv(env);
+    o.unsetenv = unset;
+    o.cwd = src;
+    o.out = HR_OUT_FILE;
+    o.out_path = log_path;
+    o.err = HR_OUT_STDOUT;
+    o.timeout_ms = MAKE_TIMEOUT_MS;
+    o.new_session = 1;
+    if ((error = hr_spawn_run(&status, &o)) < 0)
+        return error;
+    if (status != 0) {
+        char *line = first_error(log_path);
+
+        error = hr_error_set(HR_ERROR, "'%s' failed (exit status %d); see %s: "
+                             "%s", argv->v[0], status, log_path, line);
+        hr_free(line);
+    }
+    return error;
+}
+
+/* hr_build_exec - run a command in a tree of build directory dir, as a
+ * build does: its environment, output appended to log_path */
+int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
+                  const hr_strv *argv)
+{
+    hr_strv env = HR_STRV_INIT, args = HR_STRV_INIT;
+    int error;
+
+    hr_build_env(&env, dir);
+    hr_strv_addv(&args, argv);
+    error = run_logged(cwd, log_path, &args, &env);
+    hr_strv_release(&env);
+    hr_strv_release(&args);
+    return error;
+}
+
+/* setgid_postdrop - what a private install leaves to root */
+static int setgid_postdrop(const char *stage)
+{
+    static const char *const progs[] = {"postdrop", "postqueue", NULL};
+    gid_t gid;
+    int error;
+
+    /* Builds run in parallel threads: the reentrant lookup. */
+    if ((error = hr_lookup_gid(&gid, "postdrop")) < 0)
+        return error;
+    for (const char *const *p = progs; *p; p++) {
+        char *path = hr_sprintf("%s/usr/sbin/%s", stage, *p);
+        int bad = chown(path, 0, gid) < 0 || chmod(path, 02755) < 0;
+
+        if (bad) {
+            error = hr_error_set(HR_ERROR, "cannot make '%s' setgid "
+                                 "postdrop: %s", path, strerror(errno));
+            hr_free(path);
+            return error;
+        }
+        hr_free(path);
+    }
+    return 0;
+}
+
+/* write_json - build.json, last and atomically */
+static int write_json(const char *dir, const char *id, const hr_buildspec *s,
+                      const hr_compiler *cc, const char *commit,
+                      const char *tree, const char *version, const char *opt,
+                      const char *flags, int ccache, double seconds,
+                      const hr_strv *make_args)
+{
+    json_object *root = json_object_new_object();
+    json_object *jcc = json_object_new_object();
+    json_object *jsrc = json_object_new_object();
+    json_object *jenv = json_object_new_array();
+    json_object *jargs = json_object_new_array();
+    char *path = hr_path_join(dir, "build.json");
+    char *log = hr_path_join(dir, "make.log");
+    const char *text;
+    int error;
+
+    json_object_object_add(root, "id", json_object_new_string(id));
+    json_object_object_add(root, "variant", json_object_new_string(s->name));
+    json_object_object_add(root, "spec", json_object_new_string(s->path));
+    json_object_object_add(root, "about", json_object_new_string(s->about));
+    json_object_object_add(root, "opt", json_object_new_string(opt));
+    json_object_object_add(root, "flags", json_object_new_string(flags));
+    json_object_object_add(root, "recipe",
+                           json_object_new_string(HR_BUILD_RECIPE));
+    json_object_object_add(jcc, "given", json_object_new_string(cc->given));
+    json_object_object_add(jcc, "path", json_object_new_string(cc->path));
+    json_object_object_add(jcc, "sha256", json_object_new_string(cc->sha256));
+    json_object_object_add(jcc, "version", json_object_new_string(cc->version));
+    json_object_object_add(jcc, "kind", json_object_new_string(cc->kind));
+    json_object_object_add(root, "compiler", jcc);
+    json_object_object_add(jsrc, "commit", json_object_new_string(commit));
+    json_object_object_add(jsrc, "tree", json_object_new_string(tree));
+    json_object_object_add(jsrc, "version", json_object_new_string(version));
+    json_object_object_add(root, "source", jsrc);
+    for (size_t i = 0; i < s->env.n; i++)
+        json_object_array_add(jenv, json_object_new_string(s->env.v[i]));
+    json_object_object_add(root, "env", jenv);
+    for (size_t i = 0; i < make_args->n; i++)
+        json_object_array_add(jargs, json_object_new_string(make_args->v[i]));
+    json_object_object_add(root, "make_makefiles", jargs);
+    if (s->sanitizer)
+        json_object_object_add(root, "sanitizer",
+                               json_object_new_string(s->sanitizer));
+    json_object_object_add(root, "ub_check",
+                           json_object_new_boolean(s->ub_check));
+    json_object_object_add(root, "shared", json_object_new_boolean(s->shared));
+    json_object_object_add(root, "ccache", json_object_new_boolean(ccache));
+    json_object_object_add(root, "seconds", json_object_new_double(seconds));
+    json_object_object_add(root, "created",
+                           json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(root, "make_log", json_object_new_string(log));
+    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+    error = hr_file_write_atomic(path, text, strlen(text), 0644);
+    json_object_put(root);
+    hr_free(path);
+    hr_free(log);
+    return error;
+}
+
+/* progress - report a step */
+static void progress(const hr_build_opts *o, const char *name,
+                     const char *step)
+{
+    if (o->progress)
+        o->progress(name, step, o->payload);
+}
+
+/* make_and_install - the slow part, in an empty build directory */
+static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
+                            const hr_compiler *cc, const char *dir,
+                            const char *stage, int *ccache_used,
+                            hr_strv *mm_args, char **opt_out)
+{
+    hr_strv argv = HR_STRV_INIT, env = HR_STRV_INIT;
+    char *src = hr_path_join(dir, "src");
+    char *log_path = hr_path_join(dir, "make.log");
+    char *ccache = NULL, *opt = NULL;
+    int use_ccache = o->use_ccache;
+    int error;
+
+    /* PFHARNESS_NO_CCACHE=1: a really cold build, for benchmarks. */
+    if (use_ccache == -1 && getenv("PFHARNESS_NO_CCACHE") &&
+        strcmp(getenv("PFHARNESS_NO_CCACHE"), "1") == 0)
+        use_ccache = 0;
+    if (use_ccache != 0)
+        use_ccache = hr_spawn_find_program(&ccache, "ccache") == 0;
+    else
+        hr_error_clear();
+    if (o->use_ccache == 1 && !use_ccache) {
+        error = hr_error_set(HR_ERROR, "ccache is not installed");
+        goto done;
+    }
+    *ccache_used = use_ccache;
+    hr_build_env(&env, dir);
+
+    /* make makefiles */
+    hr_strv_add(&argv, "make");
+    hr_strv_add(&argv, "makefiles");
+    if (use_ccache)
+        hr_strv_addf(mm_args, "CC=%s %s", ccache, cc->path);
+    else
+        hr_strv_addf(mm_args, "CC=%s", cc->path);
+    /* Without an opt line, extra flags go after makedefs' own -O, with a
+     * space: "-O-fno-foo" is not an option gcc knows. */
+    if (s->opt_set || o->extra_opt)
+        opt = hr_sprintf("%s%s%s", s->opt_set ? s->opt : "-O",
+                         o->extra_opt && (!s->opt_set || *s->opt) ? " " : "",
+                         o->extra_opt ? o->extra_opt : "");
+    if (opt)
+        hr_strv_addf(mm_args, "OPT=%s", opt);
+    if (s->debug_set)
+        hr_strv_addf(mm_args, "DEBUG=%s", s->debug);
+    hr_strv_addf(mm_args, "CCARGS=%s", s->ccargs);
+    hr_strv_addf(mm_args, "AUXLIBS=%s", s->auxlibs);
+    hr_strv_addv(mm_args, &s->makevars);
+    if (s->shared) {
+        hr_strv_add(mm_args, "shared=yes");
+        hr_strv_addf(mm_args, "shlib_directory=%s/usr/lib/postfix", stage);
+    }
+    if (s->dynamicmaps)
+        hr_strv_add(mm_args, "dynamicmaps=yes");
+    if (s->pie)
+        hr_strv_add(mm_args, "pie=yes");
+    hr_strv_addv(&argv, mm_args);
+    progress(o, s->name, "make makefiles");
+    if ((error = run_logged(src, log_path, &argv, &env)) < 0)
+        goto done;
+
+    /* make -jN */
+    hr_strv_release(&argv);
+    hr_strv_add(&argv, "make");
+    hr_strv_addf(&argv, "-j%d", o->jobs > 0 ? o->jobs : hr_clock_ncpus());
+    progress(o, s->name, "make");
+    if ((error = run_logged(src, log_path, &argv, &env)) < 0)
+        goto done;
+
+    /* private install */
+    hr_strv_release(&argv);
+    hr_strv_add(&argv, "sh");
+    hr_strv_add(&argv, "postfix-install");
+    hr_strv_add(&argv, "-non-interactive");
+    hr_strv_addf(&argv, "install_root=%s", stage);
+    if (s->shared) {
+        hr_strv_add(&argv, "shlib_directory=/usr/lib/postfix");
+        /* postfix-install runs the new bin/postconf, whose rpath names the
+         * stage, where the libraries are not installed yet. */
+        hr_strv_addf(&env, "LD_LIBRARY_PATH=%s/lib", src);
+    }
+    progress(o, s->name, "install");
+    if ((error = run_logged(src, log_path, &argv, &env)) < 0)
+        goto done;
+    error = setgid_postdrop(stage);
+done:
+    *opt_out = opt ? opt : hr_strdup("(postfix default)");
+    hr_strv_release(&argv);
+    hr_strv_release(&env);
+    hr_free(src);
+    hr_free(log_path);
+    hr_free(ccache);
+    return error;
+}
+
+/* hr_build_run - build a variant, or find it cached */
+int hr_build_run(hr_build **out, const hr_build_opts *o)
+{
+    hr_gitrepo *store = NULL;
+    hr_buildspec *spec = NULL;
+    hr_compiler *cc = NULL;
+    hr_strv mm_args = HR_STRV_INIT;
+    char commit[HR_OID_HEX], tree[HR_OID_HEX], version[64];
+    char id[HR_BUILD_ID_LEN + 1];
+    char *dir = NULL, *src = NULL, *stage = NULL, *json = NULL;
+    char *opt = NULL, *flags = NULL;
+    double t0 = hr_clock_s();
+    int lockfd = -1, ccache_used = 0, error;
+
+    *out = NULL;
+    if ((error = hr_buildspec_load(&spec, hr_specs_dir(), o->variant)) < 0)
+        goto done;
+    if ((error = hr_gitrepo_open(&store, hr_sources_repo(), 0)) < 0) {
+        error = hr_error_set(HR_EINPUT, "no source store at %s: run "
+                             "'pfharness fetch' first", hr_sources_repo());
+        goto done;
+    }
+    if (o->source)
+        error = hr_gitrepo_resolve(commit, tree, store, o->source);
+    else if ((error = hr_source_default_rev(commit, store)) == 0)
+        error = hr_gitrepo_resolve(commit, tree, store, commit);
+    if (error < 0) {
+        error = hr_error_set(HR_EINPUT, "%s", hr_error_last());
+        goto done;
+    }
+    if ((error = hr_source_version(version, sizeof(version), store, commit)) <
+        0)
+        goto done;
+    if ((error = hr_compiler_identify(&cc, o->cc ? o->cc
+                                           : spec->cc ? spec->cc
+                                                      : "gcc")) < 0)
+        goto done;
+    hr_build_compute_id(id, tree, cc, spec, o->extra_opt);
+    if ((error = hr_mkdir_p(hr_builds_root(), 0755)) < 0 ||
+        (error = lock_id(&lockfd, id)) < 0)
+        goto done;
+    dir = build_dir(id);
+    json = hr_path_join(dir, "build.json");
+    if (hr_is_file(json) && load_json(out, id) == 0) {
+        (*out)->cached = 1;
+        goto done;
+    }
+    /* A directory without build.json is a build that did not finish. */
+    progress(o, spec->name, "checkout");
+    src = hr_path_join(dir, "src");
+    stage = hr_path_join(dir, "stage");
+    if ((error = hr_rm_rf(dir)) < 0 || (error = hr_mkdir_p(src, 0755)) < 0 ||
+        (error = hr_gitrepo_checkout(store, commit, src)) < 0)
+        goto done;
+    if ((error = make_and_install(o, spec, cc, dir, stage, &ccache_used,
+                                  &mm_args, &opt)) < 0) {
+        error = hr_error_set(HR_ERROR, "build of %s failed: %s", spec->name,
+                             hr_error_last());
+        goto done;
+    }
+    flags = hr_buildspec_flags(spec);
+    if (o->extra_opt) {
+        char *more = hr_sprintf("%s EXTRA=%s", flags, o->extra_opt);
+
+        hr_free(flags);
+        flags = more;
+    }
+    if ((error = write_json(dir, id, spec, cc, commit, tree, version, opt,
+                            flags, ccache_used, hr_clock_s() - t0, &mm_args)) < 0)
+        goto done;
+    error = load_json(out, id);
+done:
+    if (lockfd >= 0)
+        close(lockfd);
+    hr_gitrepo_free(store);
+    hr_buildspec_free(spec);
+    hr_compiler_free(cc);
+    hr_strv_release(&mm_args);
+    hr_free(dir);
+    hr_free(src);
+    hr_free(stage);
+    hr_free(json);
+    hr_free(opt);
+    hr_free(flags);
+    return error;
+}
+
+/* hr_build_free - release; NULL is fine */
+void hr_build_free(hr_build *b)
+{
+    if (b == NULL)
+        return;
+    hr_free(b->dir);
+    hr_free(b->src);
+    hr_free(b->stage);
+    hr_free(b->make_log);
+    hr_free(b->variant);
+    hr_free(b->flags);
+    hr_free(b->opt);
+    hr_free(b->cc);
+    hr_free(b->cc_path);
+    hr_free(b->cc_sha256);
+    hr_free(b->cc_version);
+    hr_free(b->cc_kind);
+    hr_free(b->source_commit);
+    hr_free(b->source_tree);
+    hr_free(b->source_version);
+    hr_free(b->sanitizer);
+    hr_strv_release(&b->env);
+    hr_free(b);
+}

@@ -1,0 +1,62 @@
+#ifndef HR_BUILD_BUILD_H
+#define HR_BUILD_BUILD_H
+
+/* build/build.h - build Postfix at a revision, cached by build id */
+
+#include "build/buildspec.h"
+#include "build/compiler.h"
+#include "util/strv.h"
+
+#define HR_BUILD_ID_LEN 16
+#define HR_BUILD_RECIPE "pfharness-build-3"
+
+typedef void (*hr_build_progress_fn)(const char *variant, const char *step,
+                                     void *payload);
+
+typedef struct hr_build_opts {
+    const char *variant;        /* NAME or NAME@LABEL */
+    const char *source;         /* revision in the store; NULL: default */
+    const char *cc;             /* overrides the spec's cc */
+    int jobs;                   /* make -j; 0: number of CPUs */
+    int use_ccache;             /* -1: when installed, 0: never, 1: always */
+    const char *extra_opt;      /* appended to OPT (narrowing) */
+    hr_build_progress_fn progress;
+    void *payload;
+} hr_build_opts;
+
+#define HR_BUILD_OPTS_INIT {NULL, NULL, NULL, 0, -1, NULL, NULL, NULL}
+
+typedef struct hr_build {
+    char id[HR_BUILD_ID_LEN + 1];
+    char *dir;          /* var/builds/<id> */
+    char *src;          /* var/builds/<id>/src */
+    char *stage;        /* var/builds/<id>/stage */
+    char *make_log;
+    char *variant;      /* spec name, with @LABEL for replicas */
+    char *flags;        /* one line: OPT=... CCARGS=... */
+    char *opt;          /* OPT as passed, or "(postfix default)" */
+    char *cc, *cc_path, *cc_sha256, *cc_version, *cc_kind;
+    char *source_commit, *source_tree, *source_version;
+    char *sanitizer;    /* NULL, "ubsan", "asan" */
+    int ub_check;
+    int shared;
+    hr_strv env;        /* NAME=VALUE for the daemons */
+    int ccache;         /* ccache was used */
+    int cached;         /* this call found the build ready */
+    double seconds;     /* how long the build took when it was made */
+    long long created;  /* unix time */
+} hr_build;
+
+int hr_build_compute_id(char out[HR_BUILD_ID_LEN + 1], const char *tree,
+                        const hr_compiler *cc, const hr_buildspec *spec,
+                        const char *extra_opt);
+int hr_build_run(hr_build **out, const hr_build_opts *o);
+int hr_build_load(hr_build **out, const char *id);
+int hr_build_list(hr_strv *out);
+int hr_build_remove(const char *id);
+void hr_build_free(hr_build *b);
+void hr_build_env(hr_strv *out, const char *dir);
+int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
+                  const hr_strv *argv);
+
+#endif

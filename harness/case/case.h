@@ -1,0 +1,119 @@
+#ifndef HR_CASE_CASE_H
+#define HR_CASE_CASE_H
+
+/* case/case.h - recorded sessions and probes: cases/ files, parsed */
+
+#include <stddef.h>
+#include "util/buf.h"
+#include "util/strv.h"
+
+typedef enum {
+    HR_CASE_SMTP = 1,   /* an SMTP session replayed against smtpd */
+    HR_CASE_PROBE,      /* sendmail -bv or -v */
+} hr_case_kind;
+
+typedef enum {
+    HR_PROBE_BV = 1,    /* sendmail -bv: what would happen */
+    HR_PROBE_V,         /* sendmail -v: what happened */
+} hr_probe_mode;
+
+/* What an item is; cases/README.md describes each. */
+typedef enum {
+    HR_ITEM_COMMAND = 1,    /* '>': a command line, CRLF appended */
+    HR_ITEM_DATA,           /* '|' after DATA: dot-stuffed, ends CRLF.CRLF */
+    HR_ITEM_CHUNK,          /* '|' after BDAT: the chunk, no stuffing */
+    HR_ITEM_RAW,            /* '~': bytes as written, escapes decoded */
+} hr_case_item_kind;
+
+/* One thing the client sends: a command line, DATA content, BDAT bytes
+ * or raw bytes. */
+typedef struct hr_case_item {
+    char *display;      /* for transcripts: "MAIL FROM:<a@b>", "| (3 lines)" */
+    char *bytes;        /* exactly what goes on the wire */
+    size_t len;
+    int line;           /* line in the case file */
+    hr_case_item_kind kind;
+} hr_case_item;
+
+/* An exchange: items sent in one write (a pipelined group is one
+ * exchange), then nreplies complete replies read and checked. The
+ * greeting is an exchange that sends nothing. */
+typedef struct hr_case_exchange {
+    int line;
+    hr_case_item *items;
+    size_t nitems;
+    size_t nreplies;
+    char **expect;      /* nreplies texts; reply lines joined with '\n';
+                         * glob: '*' any run (also across lines), '?' one */
+    int pause_ms;       /* a pause step: no items, no replies */
+    int expect_eof;     /* the server closes the connection here */
+} hr_case_exchange;
+
+/* The sink's answer at a stage, or for one recipient. */
+typedef struct hr_sink_rule {
+    char *stage;        /* "connect" "helo" "mail" "rcpt" "data" */
+    char *rcpt;         /* for stage "rcpt": an address, or "*" */
+    int code;
+    char *text;         /* "5.1.1 no such user" */
+    int line;
+} hr_sink_rule;
+
+/* An expected DSN record of a probe. */
+typedef struct hr_probe_expect {
+    char *rcpt;         /* Final-Recipient address */
+    char *action;       /* deliverable, undeliverable, delivered, failed... */
+    char *status;       /* 2.0.0, glob allowed */
+    char *diag;         /* Diagnostic-Code glob, or NULL */
+    int line;
+} hr_probe_expect;
+
+/* A lookup table the case defines, written as a texthash file. */
+typedef struct hr_case_table {
+    char *name;         /* a *_maps parameter, or a table name */
+    int is_param;       /* "map PARAM": sets PARAM = texthash:FILE */
+    hr_strv entries;    /* "KEY VALUE", in file order */
+    int line;           /* where the table is first defined */
+} hr_case_table;
+
+typedef struct hr_case {
+    char *path;
+    char *name;
+    hr_case_kind kind;
+    char *about;
+    hr_strv marks;          /* "incomplete", "synthetic-data" */
+    hr_strv config;         /* "param = value", allowlisted, file order */
+    hr_case_table *tables;
+    size_t ntables;
+    hr_sink_rule *sink;
+    size_t nsink;
+
+    /* smtp */
+    char *client;           /* source address: 127.0.0.1 .. 127.255.255.254 */
+    hr_case_exchange *xs;
+    size_t nxs;
+
+    /* probe */
+    hr_probe_mode mode;
+    char *sender;
+    hr_strv rcpts;
+    hr_buf body;            /* message given to sendmail on stdin */
+    hr_probe_expect *expects;
+    size_t nexpects;
+
+    int name_line;          /* line of the "name" directive */
+} hr_case;
+
+int hr_case_parse(hr_case **out, const char *path, const char *text,
+                  size_t len);
+int hr_case_load(hr_case **out, const char *path);
+int hr_case_load_all(hr_case ***out, size_t *count, const char *const *args,
+                     size_t nargs);
+void hr_case_free(hr_case *c);
+void hr_case_free_all(hr_case **cases, size_t count);
+const char *hr_case_kind_name(hr_case_kind kind);
+char *hr_case_config_key(const hr_case *c);
+int hr_case_has_mark(const hr_case *c, const char *mark);
+int hr_glob_match(const char *pattern, const char *text);
+char *hr_case_config_render(const char *value, const char *table_dir);
+
+#endif

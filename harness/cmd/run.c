@@ -1,0 +1,282 @@
+/*
+ * NAME
+ *	cmd_run 1
+ * SUMMARY
+ *	the main job: build, replay, compare, judge, report
+ * SYNOPSIS
+ *	pfharness run [--source REV] [--variants A,B,...] [--cc CC] [--reps N]
+ *		[--libenv NAME[:VAR=VAL,...]]... [--cases CASE...] [--out DIR]
+ *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
+ *		[--escalate]
+ * DESCRIPTION
+ *	Runs runner(3), writes report.json, junit.xml and report.html into
+ *	the run directory (and to --json, --junit, --html when given), and
+ *	prints the verdict table, which fits 80 columns. On a terminal a
+ *	progress line shows what is being built and replayed.
+ *
+ *	Exit status: 0 every case passes, 1 findings, 2 trouble.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "util/fsutil.h"
+#include "instance/libenv.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "report/report.h"
+#include "report/html.h"
+#include "report/json.h"
+#include "report/junit.h"
+#include "run/runner.h"
+
+static const char usage[] =
+    "usage: pfharness run [--source REV] [--variants A,B,...] [--cc CC]\n"
+    "                     [--reps N] [--libenv NAME[:VAR=VAL,...]]...\n"
+    "                     [--cases CASE...] [--out DIR] [--json F]\n"
+    "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
+    "                     [--escalate]\n"
+    "\n"
+    "Build the variants, replay every case on every build under every\n"
+    "library environment, compare, and give each case a verdict: pass,\n"
+    "real-bug, compiler, undefined-behavior, library or hardware.\n"
+    "\n"
+    "  --source REV       stored revision (default: what 'fetch' imported)\n"
+    "  --variants LIST    builds/NAME.build names (default O0,default,O2);\n"
+    "                     NAME@LABEL is a replica in its own directory\n"
+    "  --cc CC            compiler or wrapper for every variant\n"
+    "  --reps N           runs of each case per build and libenv (default 3)\n"
+    "  --libenv SPEC      a library environment besides the plain one, such\n"
+    "                     as shim:LD_PRELOAD=/path/shim.so (repeatable)\n"
+    "  --cases CASE...    case files or directories (default: cases/); the\n"
+    "                     arguments after --cases up to the next option\n"
+    "  --out DIR          run directory (default: var/runs/<id>)\n"
+    "  --json F, --junit F, --html F\n"
+    "                     also write the reports to these files\n"
+    "  --jobs N           instances at once (default: 4 per CPU)\n"
+    "  --ub-check         on a divergence, add the ubsan and wrapv builds\n"
+    "  --escalate         on a divergence, rerun both sides with\n"
+    "                     debug_peer_list, -v, strace and gdb (DEBUG_README's\n"
+    "                     ladder) and show where their logs first differ\n"
+    "\n"
+    "Exit status: 0 all pass, 1 findings, 2 trouble.\n";
+
+/* progress - one line on a terminal */
+static void progress(const char *line, void *payload)
+{
+    (void)payload;
+    fprintf(stderr, "\r\033[K%.78s", line);
+    fflush(stderr);
+}
+
+/* detail - the table's third column */
+static void detail(char *buf, size_t len, const hr_run_case *rc)
+{
+    const hr_verdict *v = rc->verdict;
+    char *cells = hr_strv_join(&v->differing, ",");
+
+    switch (v->kind) {
+    case HR_PASS:
+        snprintf(buf, len, "%s", "");
+        break;
+    case HR_COMPILER:
+        if (v->suspect && strcmp(v->suspect, "undecided") != 0)
+            snprintf(buf, len, "suspect %s", v->suspect);
+        else
+            snprintf(buf, len, "undecided: %s", cells);
+        break;
+    case HR_UB:
+        snprintf(buf, len, "%s", v->ub_reports.n ? v->ub_reports.v[0] : cells);
+        break;
+    case HR_REAL_BUG:
+        snprintf(buf, len, "differs from the expectation");
+        break;
+    default:
+        snprintf(buf, len, "%s", cells);
+        break;
+    }
+    hr_free(cells);
+}
+
+/* print_table - the verdicts, 80 columns */
+static void print_table(const hr_run *run)
+{
+    size_t count[HR_HARDWARE + 1] = {0};
+
+    printf("%-34s %-18s %s\n", "CASE", "VERDICT", "EVIDENCE");
+    for (size_t i = 0; i < run->ncases; i++) {
+        const hr_run_case *rc = &run->cases[i];
+        char d[256];
+
+        detail(d, sizeof(d), rc);
+        count[rc->verdict->kind]++;
+        printf("%-34.34s %-18s %.26s\n", rc->c->name,
+               hr_verdict_name(rc->verdict->kind), d);
+    }
+    printf("\n%zu cases on %zu builds x %zu libenvs x %d reps:", run->ncases,
+           run->nbuilds, run->nlibenvs, run->reps);
+    for (int k = HR_PASS; k <= HR_HARDWARE; k++)
+        if (count[k])
+            printf(" %zu %s", count[k], hr_verdict_name(k));
+    printf("\n");
+}
+
+/* write_reports - report.json, junit.xml and report.html, and copies */
+static int write_reports(const hr_run *run, const char *json,
+                         const char *junit, const char *html, char **html_out)
+{
+    char *pj = hr_path_join(run->out_dir, "report.json");
+    char *pu = hr_path_join(run->out_dir, "junit.xml");
+    char *ph = hr_path_join(run->out_dir, "report.html");
+    hr_report *rep = NULL;
+    int error;
+
+    if ((error = hr_report_write_json(run, pj)) < 0 ||
+        (error = hr_report_from_run(&rep, run)) < 0 ||
+        (error = hr_report_write_junit(rep, pu)) < 0 ||
+        (error = hr_report_write_html(rep, ph)) < 0)
+        goto done;
+    if ((json && (error = hr_file_copy(pj, json, 0644)) < 0) ||
+        (junit && (error = hr_file_copy(pu, junit, 0644)) < 0) ||
+        (html && (error = hr_file_copy(ph, html, 0644)) < 0))
+        goto done;
+    *html_out = ph;
+    ph = NULL;
+done:
+    hr_report_free(rep);
+    hr_free(pj);
+    hr_free(pu);
+    hr_free(ph);
+    return error;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"source", required_argument, NULL, 's'},
+        {"variants", required_argument, NULL, 'V'},
+        {"cc", required_argument, NULL, 'c'},
+        {"reps", required_argument, NULL, 'r'},
+        {"libenv", required_argument, NULL, 'l'},
+        {"cases", required_argument, NULL, 'C'},
+        {"out", required_argument, NULL, 'o'},
+        {"json", required_argument, NULL, 'J'},
+        {"junit", required_argument, NULL, 'U'},
+        {"html", required_argument, NULL, 'H'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"ub-check", no_argument, NULL, 'u'},
+        {"escalate", no_argument, NULL, 'E'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    hr_runner_opts o;
+    hr_libenv *envs = NULL;
+    size_t nenvs = 0;
+    const char *json = NULL, *junit = NULL, *html = NULL;
+    hr_run *run = NULL;
+    hr_strv cmdline = HR_STRV_INIT;
+    char *path = NULL;
+    int ch, code;
+
+    memset(&o, 0, sizeof(o));
+    for (int i = 0; i < argc; i++)
+        hr_strv_add(&cmdline, i == 0 ? "pfharness run" : argv[i]);
+    while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 's':
+            o.source = optarg;
+            break;
+        case 'V':
+            if (hr_strv_split(&o.variants, optarg, ",") == 0) {
+                hr_msg_error("--variants: no variant named");
+                return hr_cmd_usage(usage);
+            }
+            break;
+        case 'c':
+            o.cc = optarg;
+            break;
+        case 'r':
+            if (hr_cmd_parse_int(&o.reps, "--reps", optarg, 1, 100) < 0)
+                return hr_cmd_usage(usage);
+            break;
+        case 'l':
+            envs = hr_realloc(envs, (nenvs + 1) * sizeof(*envs));
+            if (hr_libenv_parse(&envs[nenvs], optarg) < 0)
+                return hr_cmd_fail();
+            nenvs++;
+            break;
+        case 'C':
+            /* --cases takes every argument up to the next option. */
+            hr_strv_add(&o.case_args, optarg);
+            while (optind < argc && argv[optind][0] != '-')
+                hr_strv_add(&o.case_args, argv[optind++]);
+            break;
+        case 'o':
+            o.out_dir = optarg;
+            break;
+        case 'J':
+            json = optarg;
+            break;
+        case 'U':
+            junit = optarg;
+            break;
+        case 'H':
+            html = optarg;
+            break;
+        case 'j':
+            if (hr_cmd_parse_int(&o.jobs, "--jobs", optarg, 1, 64) < 0)
+                return hr_cmd_usage(usage);
+            break;
+        case 'u':
+            o.ub_check = 1;
+            break;
+        case 'E':
+            o.escalate = 1;
+            break;
+        case 'h':
+            return hr_cmd_help(usage);
+        default:
+            return hr_cmd_usage(usage);
+        }
+    }
+    if (optind < argc) {
+        hr_msg_error("run: unexpected argument '%s' (cases go after --cases)",
+                     argv[optind]);
+        return hr_cmd_usage(usage);
+    }
+    if (hr_cmd_need_root("run") < 0)
+        return HR_EXIT_TROUBLE;
+    o.libenvs = envs;
+    o.nlibenvs = nenvs;
+    o.command = path = hr_strv_join(&cmdline, " ");
+    if (isatty(2))
+        o.progress = progress;
+    code = hr_runner_run(&run, &o) < 0 ? HR_EXIT_TROUBLE : HR_EXIT_OK;
+    if (isatty(2))
+        fputs("\r\033[K", stderr);
+    if (code == HR_EXIT_TROUBLE) {
+        hr_msg_error("%s", hr_error_last());
+    } else {
+        char *where = NULL;
+
+        if (write_reports(run, json, junit, html, &where) < 0) {
+            code = hr_cmd_fail();
+        } else {
+            print_table(run);
+            printf("report: %s\n", where);
+            code = run->exit_code;
+        }
+        hr_free(where);
+    }
+    hr_run_free(run);
+    for (size_t i = 0; i < nenvs; i++)
+        hr_libenv_release(&envs[i]);
+    hr_free(envs);
+    hr_free(path);
+    hr_strv_release(&o.variants);
+    hr_strv_release(&o.case_args);
+    hr_strv_release(&cmdline);
+    return code;
+}

@@ -1,0 +1,82 @@
+/*
+ * NAME
+ *	instance/libenv 3
+ * SUMMARY
+ *	named library environments
+ * SYNOPSIS
+ *	#include "instance/libenv.h"
+ *
+ *	int	hr_libenv_parse(out, spec)
+ *	void	hr_libenv_release(e)
+ * DESCRIPTION
+ *	A library environment is a name and a list of NAME=VALUE settings
+ *	that reach every daemon of an instance (through main.cf's
+ *	import_environment) and the commands run against it, such as
+ *	LD_PRELOAD=/path/shim.so. The plain environment is "plain" with
+ *	no settings.
+ *
+ *	The syntax is NAME[:VAR=VALUE,VAR=VALUE...]. Values may not hold
+ *	whitespace or commas, which import_environment cannot carry.
+ * DIAGNOSTICS
+ *	HR_EINPUT with a message that quotes the bad part.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "instance/libenv.h"
+#include "util/mem.h"
+#include "util/msg.h"
+
+/* valid_var - an environment variable name */
+static int valid_var(const char *s, size_t n)
+{
+    if (n == 0 || isdigit((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+            return 0;
+    return 1;
+}
+
+/* hr_libenv_parse - NAME[:VAR=VAL,...] */
+int hr_libenv_parse(hr_libenv *out, const char *spec)
+{
+    size_t nlen = strcspn(spec, ":");
+    const char *p;
+
+    memset(out, 0, sizeof(*out));
+    if (nlen == 0 || nlen > 32)
+        return hr_error_set(HR_EINPUT, "libenv '%s': the name must have 1 "
+                            "to 32 characters", spec);
+    for (size_t i = 0; i < nlen; i++)
+        if (!isalnum((unsigned char)spec[i]) && spec[i] != '-' &&
+            spec[i] != '_')
+            return hr_error_set(HR_EINPUT, "libenv '%s': the name may hold "
+                                "letters, digits, '-' and '_' only", spec);
+    out->name = hr_strndup(spec, nlen);
+    for (p = spec[nlen] ? spec + nlen + 1 : spec + nlen; *p;) {
+        size_t n = strcspn(p, ",");
+        const char *eq = memchr(p, '=', n);
+
+        if (eq == NULL || !valid_var(p, (size_t)(eq - p)) ||
+            memchr(p, ' ', n) || memchr(p, '\t', n)) {
+            int error = hr_error_set(HR_EINPUT, "libenv '%s': '%.*s' is not "
+                                     "VAR=VALUE without spaces", spec,
+                                     (int)n, p);
+
+            hr_libenv_release(out);
+            return error;
+        }
+        hr_strv_add_owned(&out->env, hr_strndup(p, n));
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+/* hr_libenv_release - free */
+void hr_libenv_release(hr_libenv *e)
+{
+    hr_free(e->name);
+    hr_strv_release(&e->env);
+    memset(e, 0, sizeof(*e));
+}

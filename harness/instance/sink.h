@@ -1,0 +1,18 @@
+#ifndef HR_INSTANCE_SINK_H
+#define HR_INSTANCE_SINK_H
+
+/* instance/sink.h - the remote SMTP peer inside an instance's namespace */
+
+#include <stddef.h>
+#include "case/case.h"
+
+typedef struct hr_sink hr_sink;
+
+int hr_sink_start(hr_sink **out, const char *netns, const char *addr,
+                  int port);
+void hr_sink_set_rules(hr_sink *s, const hr_sink_rule *rules, size_t n);
+int hr_sink_wait_idle(hr_sink *s, int timeout_ms);
+char *hr_sink_take_record(hr_sink *s);
+void hr_sink_stop(hr_sink *s);
+
+#endif

@@ -1,0 +1,650 @@
+/*
+ * NAME
+ *	narrow/mixtree 3
+ * SUMMARY
+ *	a trial tree: one build's tree with objects of another, relinked
+ * SYNOPSIS
+ *	#include "narrow/mixtree.h"
+ *
+ *	int	hr_mixtree_new(out, base, other, dir)
+ *	void	hr_mixtree_free(m)
+ *
+ *	size_t	hr_mixtree_count(m), hr_mixtree_total(m), hr_mixtree_identical(m)
+ *	const char *hr_mixtree_object(m, i)
+ *
+ *	int	hr_mixtree_set(m, from_other)
+ *	int	hr_mixtree_recompile(m, object, from, extra_flags, diagnostics)
+ *	int	hr_mixtree_relink(m, link_flags)
+ *
+ *	const hr_build *hr_mixtree_build(m)
+ *	void	hr_mixtree_set_sanitizer(m, sanitizer)
+ *	int	hr_mixtree_digest(out, m), hr_mixtree_stage_digest(out, stage)
+ *	size_t	hr_mixtree_relinked(m)
+ * DESCRIPTION
+ *	hr_mixtree_new() copies the base build's tree and stage into DIR/src
+ *	and DIR/stage (cp -a: time stamps, modes and hard links stay, so
+ *	make finds everything up to date) and compares every object file
+ *	(src/DIR/NAME.o) with the other build's, when there is one. Objects
+ *	that are byte for byte the same in both cannot make a difference
+ *	and are left out; hr_mixtree_count() is what is left, in path order.
+ *
+ *	hr_mixtree_set() puts object i of the other build into the tree when
+ *	from_other[i] is set, else the base build's; an object that is
+ *	already right is not touched. Every object written gets the current
+ *	time, newer than its source and than the archive it belongs to, so
+ *	that make replaces it in the archive and relinks the programs that
+ *	use it, but never compiles it again with other flags.
+ *
+ *	hr_mixtree_recompile() compiles one object again in the tree, with the
+ *	command that built it in "from" (from its make.log) plus
+ *	extra_flags; the next hr_mixtree_set() puts the base's object back.
+ *
+ *	hr_mixtree_relink() runs Postfix's top-level make, which rebuilds the
+ *	lib/ archives and relinks every program whose inputs changed;
+ *	link_flags, when given, reach the link commands only (as
+ *	SHLIB_RPATH, which static builds leave empty): -fsanitize=undefined
+ *	needs its runtime at link time. The programs that changed are then
+ *	copied into DIR/stage with the owner and mode of the file they
+ *	replace (postdrop and postqueue stay setgid postdrop), including
+ *	names that the install made as hard links (lmtp, nqmgr).
+ *	hr_mixtree_relinked() tells how many stage files that changed.
+ *
+ *	hr_mixtree_build() is a build record for the trial: the base build's,
+ *	with DIR as its directory and DIR/stage as its stage, for
+ *	hr_instance_start(). hr_mixtree_digest() hashes the stage's programs
+ *	(usr/sbin and usr/libexec/postfix), as hr_mixtree_stage_digest() does
+ *	for any stage: equal digests, equal binaries.
+ * DIAGNOSTICS
+ *	Functions return 0 or a negative code with hr_error_set(): a copy,
+ *	compile or make that failed names its log, DIR/make.log.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+#include "util/fsutil.h"
+#include "build/makelog.h"
+#include "util/mem.h"
+#include "narrow/mixtree.h"
+#include "util/msg.h"
+#include "util/spawn.h"
+
+#define MAX_OBJECT (256 << 20)
+
+/* A program in the stage and the file in the tree it comes from. */
+struct prog {
+    char *stage_path;
+    char *src_path;
+    struct timespec mtime; /* of src_path when last copied */
+    off_t size;
+};
+
+enum { FROM_BASE = 0, FROM_OTHER = 1, CUSTOM = 2 };
+
+struct hr_mixtree {
+    char *dir, *src, *stage, *log;
+    const hr_build *base, *other;
+    hr_strv objects;      /* differing objects, tree-relative */
+    unsigned char *state; /* FROM_BASE, FROM_OTHER, CUSTOM */
+    hr_strv custom;       /* recompiled objects outside the list */
+    size_t total, identical;
+    struct prog *progs;
+    size_t nprogs;
+    size_t relinked;
+    hr_build build;
+};
+
+/* copy_tree - cp -a from to */
+static int copy_tree(const char *from, const char *to)
+{
+    const char *argv[] = {"cp", "-a", "--", from, to, NULL};
+    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
+    hr_buf err = HR_BUF_INIT;
+    int status, error;
+
+    o.argv = argv;
+    o.err = HR_OUT_CAPTURE;
+    o.err_buf = &err;
+    err.limit = 4096;
+    o.timeout_ms = 600000;
+    if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
+        error = hr_error_set(HR_ERROR, "cannot copy '%s' to '%s': %s", from, to,
+                             hr_buf_cstr(&err));
+    hr_buf_release(&err);
+    return error;
+}
+
+/* put_object - copy a file over another, with the current time; no
+ * fsync: a trial tree is scratch */
+static int put_file(const char *from, const char *to, const struct stat *like)
+{
+    hr_buf b = HR_BUF_INIT;
+    char *tmp = hr_sprintf("%s.pfh-tmp", to);
+    int fd = -1, error;
+
+    if ((error = hr_file_read(&b, from, MAX_OBJECT)) < 0)
+        goto done;
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+        (b.len && write(fd, b.ptr, b.len) != (ssize_t)b.len) ||
+        (like && fchown(fd, like->st_uid, like->st_gid) < 0) ||
+        (like && fchmod(fd, like->st_mode & 07777) < 0) || close(fd) < 0) {
+        error = hr_error_set(HR_ERROR, "cannot write '%s': %s", tmp,
+                             strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+        goto done;
+    }
+    if (rename(tmp, to) < 0) {
+        error = hr_error_set(HR_ERROR, "cannot rename '%s': %s", tmp,
+                             strerror(errno));
+        unlink(tmp);
+    }
+done:
+    hr_buf_release(&b);
+    hr_free(tmp);
+    return error;
+}
+
+/* same_file - two files have the same bytes */
+static int same_file(int *out, const char *a, const char *b)
+{
+    hr_buf x = HR_BUF_INIT, y = HR_BUF_INIT;
+    int error;
+
+    if ((error = hr_file_read(&x, a, MAX_OBJECT)) == 0 &&
+        (error = hr_file_read(&y, b, MAX_OBJECT)) == 0)
+        *out = x.len == y.len && memcmp(x.ptr, y.ptr, x.len) == 0;
+    hr_buf_release(&x);
+    hr_buf_release(&y);
+    return error;
+}
+
+/* list_objects - every object of a tree, relative to it, in path order */
+static int list_objects(hr_strv *out, const char *tree)
+{
+    char *root = hr_path_join(tree, "src");
+    hr_strv found = HR_STRV_INIT;
+    size_t skip = strlen(tree) + 1;
+    int error;
+
+    if ((error = hr_dir_find(&found, root, ".o")) == 0)
+        for (size_t i = 0; i < found.n; i++)
+            hr_strv_add(out, found.v[i] + skip);
+    hr_strv_sort(out);
+    hr_strv_release(&found);
+    hr_free(root);
+    return error;
+}
+
+/* compare_objects - the objects that differ between the builds */
+static int compare_objects(hr_mixtree *m)
+{
+    hr_strv mine = HR_STRV_INIT, theirs = HR_STRV_INIT;
+    int error;
+
+    if ((error = list_objects(&mine, m->base->src)) < 0)
+        goto done;
+    m->total = mine.n;
+    if (m->other == NULL)
+        goto done;
+    if ((error = list_objects(&theirs, m->other->src)) < 0)
+        goto done;
+    for (size_t i = 0; i < theirs.n; i++)
+        if (hr_strv_find(&mine, theirs.v[i]) < 0) {
+            error = hr_error_set(HR_EINPUT,
+                                 "build %s has '%s' and build %s "
+                                 "does not: they are not built from the "
+                                 "same source and configuration",
+                                 m->other->id, theirs.v[i], m->base->id);
+            goto done;
+        }
+    for (size_t i = 0; i < mine.n; i++) {
+        char *a = hr_path_join(m->base->src, mine.v[i]);
+        char *b = hr_path_join(m->other->src, mine.v[i]);
+        int same = 0;
+
+        if (!hr_is_file(b))
+            error = hr_error_set(HR_EINPUT,
+                                 "build %s has '%s' and build %s "
+                                 "does not: they are not built from the "
+                                 "same source and configuration",
+                                 m->base->id, mine.v[i], m->other->id);
+        else if ((error = same_file(&same, a, b)) == 0) {
+            if (same)
+                m->identical++;
+            else
+                hr_strv_add(&m->objects, mine.v[i]);
+        }
+        hr_free(a);
+        hr_free(b);
+        if (error < 0)
+            goto done;
+    }
+done:
+    hr_strv_release(&mine);
+    hr_strv_release(&theirs);
+    return error;
+}
+
+/* add_prog - a stage file and the tree file it is installed from */
+static void add_prog(hr_mixtree *m, const char *stage_path, const char *src_path)
+{
+    struct prog *p;
+    struct stat st;
+
+    m->progs = hr_realloc(m->progs, (m->nprogs + 1) * sizeof(*m->progs));
+    p = &m->progs[m->nprogs++];
+    p->stage_path = hr_strdup(stage_path);
+    p->src_path = hr_strdup(src_path);
+    memset(&p->mtime, 0, sizeof(p->mtime));
+    p->size = -1;
+    if (stat(src_path, &st) == 0) {
+        p->mtime = st.st_mtim;
+        p->size = st.st_size;
+    }
+}
+
+/* map_programs - which stage file comes from which program of the tree;
+ * a name the install made as a hard link (lmtp for smtp) follows the
+ * file it links to */
+static int map_programs(hr_mixtree *m)
+{
+    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix", NULL};
+    static const char *const trees[] = {"bin", "libexec", NULL};
+    int error = 0;
+
+    for (const char *const *d = dirs; *d && error == 0; d++) {
+        char *sdir = hr_path_join(m->stage, *d);
+        hr_strv names = HR_STRV_INIT;
+
+        if ((error = hr_dir_list(&names, sdir)) < 0) {
+            hr_free(sdir);
+            break;
+        }
+        for (size_t i = 0; i < names.n; i++) {
+            char *path = hr_path_join(sdir, names.v[i]);
+            char *src = NULL;
+            struct stat st, st2;
+
+            if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+                hr_free(path);
+                continue;
+            }
+            for (const char *const *t = trees; *t && src == NULL; t++) {
+                char *cand = hr_sprintf("%s/%s/%s", m->src, *t, names.v[i]);
+
+                if (hr_is_file(cand))
+                    src = cand;
+                else
+                    hr_free(cand);
+            }
+            /* A hard link: another name in this directory, same inode. */
+            for (size_t j = 0; j < names.n && src == NULL && st.st_nlink > 1;
+                 j++) {
+                char *other = hr_path_join(sdir, names.v[j]);
+
+                if (j != i && lstat(other, &st2) == 0 &&
+                    st2.st_ino == st.st_ino && st2.st_dev == st.st_dev)
+                    for (const char *const *t = trees; *t && src == NULL; t++) {
+                        char *cand =
+                            hr_sprintf("%s/%s/%s", m->src, *t, names.v[j]);
+
+                        if (hr_is_file(cand))
+                            src = cand;
+                        else
+                            hr_free(cand);
+                    }
+                hr_free(other);
+            }
+            if (src)
+                add_prog(m, path, src);
+            hr_free(src);
+            hr_free(path);
+        }
+        hr_strv_release(&names);
+        hr_free(sdir);
+    }
+    return error;
+}
+
+/* init_build - the trial's build record: the base's, moved to dir */
+static void init_build(hr_mixtree *m)
+{
+    const hr_build *b = m->base;
+    hr_build *t = &m->build;
+
+    memset(t, 0, sizeof(*t));
+    snprintf(t->id, sizeof(t->id), "%s", "mix");
+    t->dir = hr_strdup(m->dir);
+    t->src = hr_strdup(m->src);
+    t->stage = hr_strdup(m->stage);
+    t->make_log = hr_strdup(m->log);
+    t->variant = hr_sprintf("%s+%s", b->variant,
+                            m->other ? m->other->variant : "recompiled");
+#define DUP(f) t->f = b->f ? hr_strdup(b->f) : NULL
+    DUP(flags);
+    DUP(opt);
+    DUP(cc);
+    DUP(cc_path);
+    DUP(cc_sha256);
+    DUP(cc_version);
+    DUP(cc_kind);
+    DUP(source_commit);
+    DUP(source_tree);
+    DUP(source_version);
+#undef DUP
+    t->shared = b->shared;
+    hr_strv_addv(&t->env, &b->env);
+}
+
+/* hr_mixtree_new - copy the base build's tree and stage, find the objects */
+int hr_mixtree_new(hr_mixtree **out, const hr_build *base, const hr_build *other,
+               const char *dir)
+{
+    hr_mixtree *m = hr_calloc(1, sizeof(*m));
+    int error;
+
+    *out = NULL;
+    m->base = base;
+    m->other = other;
+    m->dir = hr_path_abs(dir);
+    m->src = hr_path_join(m->dir, "src");
+    m->stage = hr_path_join(m->dir, "stage");
+    m->log = hr_path_join(m->dir, "make.log");
+    if (base->shared || (other && other->shared)) {
+        error =
+            hr_error_set(HR_EINPUT, "builds with shared libraries cannot "
+                                    "be mixed: their objects are linked into "
+                                    "libpostfix-*.so; use static variants");
+        goto fail;
+    }
+    if ((error = hr_rm_rf(m->dir)) < 0 ||
+        (error = hr_mkdir_p(m->dir, 0755)) < 0 ||
+        (error = copy_tree(base->src, m->src)) < 0 ||
+        (error = copy_tree(base->stage, m->stage)) < 0 ||
+        (error = compare_objects(m)) < 0 || (error = map_programs(m)) < 0)
+        goto fail;
+    m->state = hr_calloc(m->objects.n ? m->objects.n : 1, 1);
+    init_build(m);
+    *out = m;
+    return 0;
+fail:
+    hr_mixtree_free(m);
+    return error;
+}
+
+/* hr_mixtree_free - release; the tree stays on disk; NULL is fine */
+void hr_mixtree_free(hr_mixtree *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->nprogs; i++) {
+        hr_free(m->progs[i].stage_path);
+        hr_free(m->progs[i].src_path);
+    }
+    hr_free(m->progs);
+    hr_strv_release(&m->objects);
+    hr_strv_release(&m->custom);
+    hr_free(m->state);
+    if (m->build.dir) {
+        hr_free(m->build.dir);
+        hr_free(m->build.src);
+        hr_free(m->build.stage);
+        hr_free(m->build.make_log);
+        hr_free(m->build.variant);
+        hr_free(m->build.flags);
+        hr_free(m->build.opt);
+        hr_free(m->build.cc);
+        hr_free(m->build.cc_path);
+        hr_free(m->build.cc_sha256);
+        hr_free(m->build.cc_version);
+        hr_free(m->build.cc_kind);
+        hr_free(m->build.source_commit);
+        hr_free(m->build.source_tree);
+        hr_free(m->build.source_version);
+        hr_free(m->build.sanitizer);
+        hr_strv_release(&m->build.env);
+    }
+    hr_free(m->dir);
+    hr_free(m->src);
+    hr_free(m->stage);
+    hr_free(m->log);
+    hr_free(m);
+}
+
+/* hr_mixtree_count - candidates: objects that differ between the builds */
+size_t hr_mixtree_count(const hr_mixtree *m)
+{
+    return m->objects.n;
+}
+/* hr_mixtree_total - objects in the base build */
+size_t hr_mixtree_total(const hr_mixtree *m)
+{
+    return m->total;
+}
+/* hr_mixtree_identical - objects the same in both builds, left out */
+size_t hr_mixtree_identical(const hr_mixtree *m)
+{
+    return m->identical;
+}
+/* hr_mixtree_relinked - stage files the last relink changed */
+size_t hr_mixtree_relinked(const hr_mixtree *m)
+{
+    return m->relinked;
+}
+/* hr_mixtree_build - the trial's build record, valid until hr_mixtree_free() */
+const hr_build *hr_mixtree_build(const hr_mixtree *m)
+{
+    return &m->build;
+}
+/* hr_mixtree_dir - the trial tree's directory */
+const char *hr_mixtree_dir(const hr_mixtree *m)
+{
+    return m->dir;
+}
+
+/* hr_mixtree_object - the tree-relative path of candidate i */
+const char *hr_mixtree_object(const hr_mixtree *m, size_t i)
+{
+    if (i >= m->objects.n)
+        hr_panic("hr_mixtree_object: %zu of %zu", i, m->objects.n);
+    return m->objects.v[i];
+}
+
+/* hr_mixtree_set_sanitizer - what the trial's daemons report (NULL, "ubsan") */
+void hr_mixtree_set_sanitizer(hr_mixtree *m, const char *sanitizer)
+{
+    hr_free(m->build.sanitizer);
+    m->build.sanitizer = sanitizer ? hr_strdup(sanitizer) : NULL;
+}
+
+/* put_object - object rel from build b into the tree, dated now */
+static int put_object(hr_mixtree *m, const char *rel, const hr_build *b)
+{
+    char *from = hr_path_join(b->src, rel);
+    char *to = hr_path_join(m->src, rel);
+    int error = put_file(from, to, NULL);
+
+    hr_free(from);
+    hr_free(to);
+    return error;
+}
+
+/* hr_mixtree_set - each candidate from the other build or the base */
+int hr_mixtree_set(hr_mixtree *m, const unsigned char *from_other)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < m->objects.n && error == 0; i++) {
+        int want = from_other && from_other[i] ? FROM_OTHER : FROM_BASE;
+
+        if (m->state[i] == want)
+            continue;
+        if (want == FROM_OTHER && m->other == NULL)
+            hr_panic("hr_mixtree_set: no other build");
+        error = put_object(m, m->objects.v[i],
+                           want == FROM_OTHER ? m->other : m->base);
+        if (error == 0)
+            m->state[i] = (unsigned char)want;
+    }
+    for (size_t i = 0; i < m->custom.n && error == 0; i++)
+        error = put_object(m, m->custom.v[i], m->base);
+    if (error == 0)
+        hr_strv_release(&m->custom);
+    return error;
+}
+
+/* hr_mixtree_recompile - compile one object again with the command "from"
+ * used, plus extra flags */
+int hr_mixtree_recompile(hr_mixtree *m, const char *object, const hr_build *from,
+                     const char *extra_flags, hr_buf *diagnostics)
+{
+    hr_buf log = HR_BUF_INIT;
+    hr_compile c;
+    hr_strv argv = HR_STRV_INIT;
+    char *cwd = NULL, *obj = NULL;
+    int error;
+    ssize_t k;
+
+    memset(&c, 0, sizeof(c));
+    if ((error = hr_file_read(&log, from->make_log, 256 << 20)) < 0 ||
+        (error = hr_makelog_compile(&c, hr_buf_cstr(&log), object)) < 0)
+        goto done;
+    cwd = hr_path_join(m->src, c.dir);
+    obj = hr_path_join(m->src, object);
+    hr_strv_add(&argv, "sh");
+    hr_strv_add(&argv, "-c");
+    hr_strv_addf(&argv, "%s%s%s", c.command, extra_flags ? " " : "",
+                 extra_flags ? extra_flags : "");
+    unlink(obj);
+    if (diagnostics) {
+        hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
+        hr_strv env = HR_STRV_INIT;
+        int status;
+
+        hr_build_env(&env, m->dir);
+        o.argv = (const char *const *)hr_strv_argv(&argv);
+        o.setenv = (const char *const *)hr_strv_argv(&env);
+        o.cwd = cwd;
+        o.out = HR_OUT_CAPTURE;
+        o.out_buf = diagnostics;
+        o.err = HR_OUT_STDOUT;
+        o.timeout_ms = 600000;
+        if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
+            error = hr_error_set(HR_ERROR,
+                                 "compiling '%s' failed (exit "
+                                 "status %d): %.200s",
+                                 object, status, hr_buf_cstr(diagnostics));
+        hr_strv_release(&env);
+    } else {
+        error = hr_build_exec(cwd, m->log, m->dir, &argv);
+    }
+    if (error == 0 && !hr_is_file(obj))
+        error = hr_error_set(HR_ERROR, "compiling '%s' left no object", object);
+    if (error < 0)
+        goto done;
+    if ((k = hr_strv_find(&m->objects, object)) >= 0)
+        m->state[k] = CUSTOM;
+    else if (hr_strv_find(&m->custom, object) < 0)
+        hr_strv_add(&m->custom, object);
+done:
+    hr_compile_release(&c);
+    hr_buf_release(&log);
+    hr_strv_release(&argv);
+    hr_free(cwd);
+    hr_free(obj);
+    return error;
+}
+
+/* sync_stage - copy the programs that make changed into the stage */
+static int sync_stage(hr_mixtree *m)
+{
+    int error = 0;
+
+    m->relinked = 0;
+    for (size_t i = 0; i < m->nprogs && error == 0; i++) {
+        struct prog *p = &m->progs[i];
+        struct stat st, like;
+
+        if (stat(p->src_path, &st) < 0) {
+            error = hr_error_set(HR_ERROR, "make left no '%s': %s", p->src_path,
+                                 strerror(errno));
+            break;
+        }
+        if (st.st_size == p->size && st.st_mtim.tv_sec == p->mtime.tv_sec &&
+            st.st_mtim.tv_nsec == p->mtime.tv_nsec)
+            continue;
+        if (stat(p->stage_path, &like) < 0) {
+            error = hr_error_set(HR_ERROR, "no '%s' in the trial stage: %s",
+                                 p->stage_path, strerror(errno));
+            break;
+        }
+        if ((error = put_file(p->src_path, p->stage_path, &like)) < 0)
+            break;
+        p->mtime = st.st_mtim;
+        p->size = st.st_size;
+        m->relinked++;
+    }
+    return error;
+}
+
+/* hr_mixtree_relink - rebuild archives, relink programs, update the stage */
+int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
+{
+    hr_strv argv = HR_STRV_INIT;
+    int error;
+
+    hr_strv_add(&argv, "make");
+    hr_strv_addf(&argv, "-j%d", hr_clock_ncpus());
+    if (link_flags)
+        hr_strv_addf(&argv, "SHLIB_RPATH=%s", link_flags);
+    if ((error = hr_build_exec(m->src, m->log, m->dir, &argv)) == 0)
+        error = sync_stage(m);
+    hr_strv_release(&argv);
+    return error;
+}
+
+/* hr_mixtree_stage_digest - one hash over a stage's programs */
+int hr_mixtree_stage_digest(char out[HR_SHA256_HEX], const char *stage)
+{
+    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix", NULL};
+    hr_hash *h;
+    int error = 0;
+
+    hr_hash_new(&h);
+    for (const char *const *d = dirs; *d && error == 0; d++) {
+        char *sdir = hr_path_join(stage, *d);
+        hr_strv names = HR_STRV_INIT;
+
+        error = hr_dir_list(&names, sdir);
+        for (size_t i = 0; i < names.n && error == 0; i++) {
+            char *path = hr_path_join(sdir, names.v[i]);
+            char hex[HR_SHA256_HEX];
+            struct stat st;
+
+            if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+                (error = hr_sha256_file(hex, path)) == 0) {
+                hr_hash_field(h, "name", names.v[i]);
+                hr_hash_field(h, "sha256", hex);
+            }
+            hr_free(path);
+        }
+        hr_strv_release(&names);
+        hr_free(sdir);
+    }
+    hr_hash_final(out, h);
+    hr_hash_free(h);
+    return error;
+}
+
+/* hr_mixtree_digest - the trial stage's programs */
+int hr_mixtree_digest(char out[HR_SHA256_HEX], const hr_mixtree *m)
+{
+    return hr_mixtree_stage_digest(out, m->stage);
+}

@@ -1,0 +1,26 @@
+#ifndef HR_REPLAY_CASERUN_H
+#define HR_REPLAY_CASERUN_H
+
+/* replay/caserun.h - run one case once on an instance, observe, check */
+
+#include "case/case.h"
+#include "instance/instance.h"
+
+typedef struct hr_caserun_result {
+    char *obs;              /* the normalized observation */
+    int expect_ok;          /* it matched the case's recorded expectation */
+    char *mismatch;         /* how it did not; "" when it did */
+    char *first_finding;    /* the first panic/fatal/error/warning, raw */
+    char *log;              /* the maillog lines the case wrote, raw */
+    double seconds;         /* from the first step to the parsed result */
+} hr_caserun_result;
+
+#define HR_SETTLE_TIMEOUT_MS 30000
+
+int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c);
+void hr_caserun_result_release(hr_caserun_result *r);
+char *hr_caserun_expected(const hr_case *c);
+char *hr_caserun_check_probe(const hr_case *c, const hr_mail *mail,
+                             size_t nmail);
+
+#endif

@@ -1,0 +1,827 @@
+/*
+ * NAME
+ *	report/report 3
+ * SUMMARY
+ *	report.json read back: what report.html and junit.xml show
+ * SYNOPSIS
+ *	#include "report/report.h"
+ *
+ *	int	hr_report_parse(out, text, len, path)
+ *	int	hr_report_load(out, path)
+ *	int	hr_report_from_run(out, run)
+ *	void	hr_report_free(r)
+ * DESCRIPTION
+ *	The HTML and JUnit writers render an hr_report, never a run, so
+ *	that "pfharness report" can make them again from report.json
+ *	alone, and a run and a rerun of the report give the same files.
+ *
+ *	hr_report_parse() reads the text of a "pfharness-report/1"
+ *	document (report_json(3) describes it); path names it in error
+ *	messages. hr_report_load() reads the file path.
+ *	hr_report_from_run() renders a run as report.json text and reads
+ *	that back. The caller owns the result; free it with
+ *	hr_report_free(), which does nothing with NULL.
+ *
+ *	Required: an object with "schema" equal to "pfharness-report/1",
+ *	"run" (an object), "builds" (an array whose entries have "id" and
+ *	"variant") and "cases" (an array whose entries have "name" and a
+ *	known "verdict"; their cells, when present, have "build" and
+ *	"libenv"). Every other key may be missing or null, and then reads
+ *	as NULL, 0 or false; keys the reader does not know are ignored.
+ *	A key with the wrong type is an error. "totals" is not read: the
+ *	totals are counted from the cases, so they never disagree.
+ * DIAGNOSTICS
+ *	The functions return 0, or HR_EINPUT with hr_error_set() for text
+ *	that is not JSON ("cannot parse 'PATH': ... at byte N") or not a
+ *	report ("'PATH': cases[2].verdict: ..."). hr_report_load() also
+ *	returns hr_file_read()'s errors, which name the file.
+ * SEE ALSO
+ *	report_json(3), report_html(3), report_junit(3).
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "report/report.h"
+#include "report/json.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+
+#define REPORT_LIMIT (512u << 20) /* a report.json larger is not ours */
+
+/* What a reader needs to name a problem. */
+struct reader {
+    const char *path;
+};
+
+/* type_name - for "expected a string, found a number" */
+static const char *type_name(json_type t)
+{
+    switch (t) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "a boolean";
+    case json_type_double:
+    case json_type_int:
+        return "a number";
+    case json_type_object:
+        return "an object";
+    case json_type_array:
+        return "an array";
+    case json_type_string:
+        return "a string";
+    }
+    return "something else";
+}
+
+/* bad - "'PATH': WHERE.KEY: message" */
+static int bad(const struct reader *rd, const char *where, const char *key,
+               const char *fmt, ...) HR_PRINTF(4, 5);
+
+static int bad(const struct reader *rd, const char *where, const char *key,
+               const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+    int error;
+
+    va_start(ap, fmt);
+    msg = hr_vsprintf(fmt, ap);
+    va_end(ap);
+    error = hr_error_set(HR_EINPUT, "'%s': %s%s%s: %s", rd->path, where,
+                         *where && *key ? "." : "", key, msg);
+    hr_free(msg);
+    return error;
+}
+
+/* field - o[key] of type want (json_type_double: any number); *out is
+ * NULL when the key is absent or null and not required */
+static int field(json_object **out, const struct reader *rd, json_object *o,
+                 const char *where, const char *key, json_type want,
+                 int required)
+{
+    json_object *v = NULL;
+    json_type t;
+
+    *out = NULL;
+    if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+        return required ? bad(rd, where, key, "missing") : 0;
+    t = json_object_get_type(v);
+    if (t == want || (want == json_type_double && t == json_type_int)) {
+        *out = v;
+        return 0;
+    }
+    return bad(rd, where, key, "expected %s, found %s", type_name(want),
+               type_name(t));
+}
+
+/* get_str - a string, or NULL */
+static int get_str(char **out, const struct reader *rd, json_object *o,
+                   const char *where, const char *key, int required)
+{
+    json_object *v;
+    int error;
+
+    if ((error = field(&v, rd, o, where, key, json_type_string, required)) < 0)
+        return error;
+    *out = v ? hr_strdup(json_object_get_string(v)) : NULL;
+    return 0;
+}
+
+/* get_num - a number, or 0 */
+static int get_num(double *out, const struct reader *rd, json_object *o,
+                   const char *where, const char *key)
+{
+    json_object *v;
+    int error;
+
+    if ((error = field(&v, rd, o, where, key, json_type_double, 0)) < 0)
+        return error;
+    *out = v ? json_object_get_double(v) : 0;
+    return 0;
+}
+
+/* get_int - an integer, or 0 */
+static int get_int(long long *out, const struct reader *rd, json_object *o,
+                   const char *where, const char *key)
+{
+    json_object *v;
+    int error;
+
+    if ((error = field(&v, rd, o, where, key, json_type_int, 0)) < 0)
+        return error;
+    *out = v ? json_object_get_int64(v) : 0;
+    return 0;
+}
+
+/* get_small - an integer that fits an int, or 0 */
+static int get_small(int *out, const struct reader *rd, json_object *o,
+                     const char *where, const char *key)
+{
+    long long v;
+    int error;
+
+    if ((error = get_int(&v, rd, o, where, key)) < 0)
+        return error;
+    if (v < INT_MIN || v > INT_MAX)
+        return bad(rd, where, key, "%lld is out of range", v);
+    *out = (int)v;
+    return 0;
+}
+
+/* get_bool - a boolean, or 0 */
+static int get_bool(int *out, const struct reader *rd, json_object *o,
+                    const char *where, const char *key)
+{
+    json_object *v;
+    int error;
+
+    if ((error = field(&v, rd, o, where, key, json_type_boolean, 0)) < 0)
+        return error;
+    *out = v ? json_object_get_boolean(v) : 0;
+    return 0;
+}
+
+/* get_strv - an array of strings, or nothing */
+static int get_strv(hr_strv *out, const struct reader *rd, json_object *o,
+                    const char *where, const char *key)
+{
+    json_object *v;
+    int error;
+
+    if ((error = field(&v, rd, o, where, key, json_type_array, 0)) < 0 ||
+        v == NULL)
+        return error;
+    for (size_t i = 0; i < json_object_array_length(v); i++) {
+        json_object *s = json_object_array_get_idx(v, i);
+
+        if (json_object_get_type(s) != json_type_string)
+            return bad(rd, where, key, "entry %zu: expected a string, found %s",
+                       i, type_name(json_object_get_type(s)));
+        hr_strv_add(out, json_object_get_string(s));
+    }
+    return 0;
+}
+
+/* read_run - "run" and "source" */
+static int read_run(hr_report *r, const struct reader *rd, json_object *root)
+{
+    json_object *run, *src;
+    int error;
+
+    if ((error = field(&run, rd, root, "", "run", json_type_object, 1)) < 0 ||
+        (error = get_str(&r->run_id, rd, run, "run", "id", 0)) < 0 ||
+        (error = get_str(&r->command, rd, run, "run", "command", 0)) < 0 ||
+        (error = get_str(&r->started, rd, run, "run", "started", 0)) < 0 ||
+        (error = get_num(&r->seconds, rd, run, "run", "seconds")) < 0 ||
+        (error = get_num(&r->build_seconds, rd, run, "run", "build_seconds")) <
+            0 ||
+        (error = get_num(&r->replay_seconds, rd, run, "run",
+                         "replay_seconds")) < 0 ||
+        (error = get_small(&r->reps, rd, run, "run", "reps")) < 0 ||
+        (error = get_str(&r->out_dir, rd, run, "run", "out_dir", 0)) < 0 ||
+        (error = get_small(&r->exit_code, rd, run, "run", "exit")) < 0 ||
+        (error = field(&src, rd, root, "", "source", json_type_object, 0)) < 0)
+        return error;
+    if (src &&
+        ((error = get_str(&r->source_commit, rd, src, "source", "commit", 0)) <
+             0 ||
+         (error = get_str(&r->source_tree, rd, src, "source", "tree", 0)) < 0 ||
+         (error = get_str(&r->source_version, rd, src, "source", "version",
+                          0)) < 0))
+        return error;
+    return 0;
+}
+
+/* read_mc - one of "machine.edac.controllers" */
+static int read_mc(hr_edac *e, const struct reader *rd, json_object *o,
+                   const char *where)
+{
+    int error;
+
+    if ((error = get_str(&e->mc, rd, o, where, "mc", 0)) < 0 ||
+        (error = get_int(&e->ce_before, rd, o, where, "ce_before")) < 0 ||
+        (error = get_int(&e->ue_before, rd, o, where, "ue_before")) < 0 ||
+        (error = get_int(&e->ce_after, rd, o, where, "ce_after")) < 0 ||
+        (error = get_int(&e->ue_after, rd, o, where, "ue_after")) < 0)
+        return error;
+    return 0;
+}
+
+/* read_edac - "machine.edac" */
+static int read_edac(hr_report *r, const struct reader *rd, json_object *m)
+{
+    json_object *edac, *mcs;
+    int error;
+
+    if ((error = field(&edac, rd, m, "machine", "edac", json_type_object, 0)) <
+            0 ||
+        edac == NULL)
+        return error;
+    if ((error = get_bool(&r->edac_available, rd, edac, "machine.edac",
+                          "available")) < 0 ||
+        (error = get_str(&r->edac_note, rd, edac, "machine.edac", "note", 0)) <
+            0 ||
+        (error = field(&mcs, rd, edac, "machine.edac", "controllers",
+                       json_type_array, 0)) < 0 ||
+        mcs == NULL)
+        return error;
+    r->machine.nedac = json_object_array_length(mcs);
+    r->machine.edac = hr_calloc(r->machine.nedac + 1, sizeof(hr_edac));
+    for (size_t i = 0; i < r->machine.nedac && error == 0; i++) {
+        json_object *mc = json_object_array_get_idx(mcs, i);
+        hr_edac *e = &r->machine.edac[i];
+        char *where = hr_sprintf("machine.edac.controllers[%zu]", i);
+
+        if (json_object_get_type(mc) != json_type_object)
+            error = bad(rd, where, "", "expected an object");
+        else
+            error = read_mc(e, rd, mc, where);
+        hr_free(where);
+    }
+    return error;
+}
+
+/* read_machine - "machine" */
+static int read_machine(hr_report *r, const struct reader *rd,
+                        json_object *root)
+{
+    json_object *m;
+    int error;
+
+    if ((error = field(&m, rd, root, "", "machine", json_type_object, 0)) < 0)
+        return error;
+    if (m &&
+        ((error = get_str(&r->machine.kernel, rd, m, "machine", "kernel", 0)) <
+             0 ||
+         (error = get_str(&r->machine.libc, rd, m, "machine", "libc", 0)) < 0 ||
+         (error = get_str(&r->machine.cpu, rd, m, "machine", "cpu", 0)) < 0 ||
+         (error = get_small(&r->machine.cpus, rd, m, "machine", "cpus")) < 0 ||
+         (error = get_strv(&r->machine.compilers, rd, m, "machine",
+                           "compilers")) < 0 ||
+         (error = read_edac(r, rd, m)) < 0))
+        return error;
+    if (r->edac_note == NULL)
+        r->edac_note = hr_report_edac_note(&r->machine);
+    return 0;
+}
+
+/* read_build - one of "builds" */
+static int read_build(hr_build *b, const struct reader *rd, json_object *o,
+                      const char *where)
+{
+    char *id = NULL;
+    int error;
+
+    if ((error = get_str(&id, rd, o, where, "id", 1)) < 0)
+        return error;
+    if (strlen(id) > HR_BUILD_ID_LEN) {
+        error = bad(rd, where, "id", "'%s' is longer than %d bytes", id,
+                    HR_BUILD_ID_LEN);
+        hr_free(id);
+        return error;
+    }
+    strcpy(b->id, id);
+    hr_free(id);
+    if ((error = get_str(&b->variant, rd, o, where, "variant", 1)) < 0 ||
+        (error = get_str(&b->cc, rd, o, where, "cc", 0)) < 0 ||
+        (error = get_str(&b->cc_path, rd, o, where, "cc_path", 0)) < 0 ||
+        (error = get_str(&b->cc_sha256, rd, o, where, "cc_sha256", 0)) < 0 ||
+        (error = get_str(&b->cc_version, rd, o, where, "cc_version", 0)) < 0 ||
+        (error = get_str(&b->cc_kind, rd, o, where, "cc_kind", 0)) < 0 ||
+        (error = get_str(&b->flags, rd, o, where, "flags", 0)) < 0 ||
+        (error = get_str(&b->opt, rd, o, where, "opt", 0)) < 0 ||
+        (error = get_str(&b->sanitizer, rd, o, where, "sanitizer", 0)) < 0 ||
+        (error = get_bool(&b->ub_check, rd, o, where, "ub_check")) < 0 ||
+        (error = get_bool(&b->shared, rd, o, where, "shared")) < 0 ||
+        (error = get_bool(&b->ccache, rd, o, where, "ccache")) < 0 ||
+        (error = get_bool(&b->cached, rd, o, where, "cached")) < 0 ||
+        (error = get_num(&b->seconds, rd, o, where, "seconds")) < 0 ||
+        (error = get_strv(&b->env, rd, o, where, "env")) < 0)
+        return error;
+    return 0;
+}
+
+/* each - run fn on each object of the array root[key] */
+static int each(const struct reader *rd, json_object *root, const char *key,
+                int required, size_t *count, void *payload,
+                int (*fn)(size_t i, json_object *o, const char *where,
+                          void *payload))
+{
+    json_object *a;
+    int error;
+
+    *count = 0;
+    if ((error = field(&a, rd, root, "", key, json_type_array, required)) < 0 ||
+        a == NULL)
+        return error;
+    *count = json_object_array_length(a);
+    for (size_t i = 0; i < *count; i++) {
+        json_object *o = json_object_array_get_idx(a, i);
+        char *where = hr_sprintf("%s[%zu]", key, i);
+
+        if (json_object_get_type(o) != json_type_object)
+            error = bad(rd, where, "", "expected an object, found %s",
+                        type_name(json_object_get_type(o)));
+        else
+            error = fn(i, o, where, payload);
+        hr_free(where);
+        if (error < 0)
+            return error;
+    }
+    return 0;
+}
+
+/* A reader and the report it fills, for each()'s callbacks. */
+struct fill {
+    const struct reader *rd;
+    hr_report *r;
+};
+
+/* fill_build - callback: builds[i] */
+static int fill_build(size_t i, json_object *o, const char *where,
+                      void *payload)
+{
+    struct fill *f = payload;
+
+    f->r->builds[i] = hr_calloc(1, sizeof(hr_build));
+    return read_build(f->r->builds[i], f->rd, o, where);
+}
+
+/* fill_libenv - callback: libenvs[i] */
+static int fill_libenv(size_t i, json_object *o, const char *where,
+                       void *payload)
+{
+    struct fill *f = payload;
+    hr_libenv *le = &f->r->libenvs[i];
+    int error;
+
+    if ((error = get_str(&le->name, f->rd, o, where, "name", 1)) < 0)
+        return error;
+    return get_strv(&le->env, f->rd, o, where, "env");
+}
+
+/* read_rep - one of a cell's "reps" */
+static int read_rep(hr_report_rep *rep, const struct reader *rd, json_object *o,
+                    const char *where)
+{
+    int error;
+
+    if ((error = get_str(&rep->obs_file, rd, o, where, "obs_file", 0)) < 0 ||
+        (error = get_str(&rep->sha256, rd, o, where, "sha256", 0)) < 0 ||
+        (error = get_bool(&rep->expect_ok, rd, o, where, "expect_ok")) < 0 ||
+        (error = get_num(&rep->seconds, rd, o, where, "seconds")) < 0)
+        return error;
+    return 0;
+}
+
+/* read_cell - one of a case's "cells" */
+static int read_cell(hr_report_cell *c, double *seconds,
+                     const struct reader *rd, json_object *o, const char *where)
+{
+    json_object *reps, *ok;
+    int error;
+
+    if ((error = get_str(&c->build, rd, o, where, "build", 1)) < 0 ||
+        (error = get_str(&c->libenv, rd, o, where, "libenv", 1)) < 0 ||
+        (error = get_str(&c->build_id, rd, o, where, "build_id", 0)) < 0 ||
+        (error = get_bool(&c->skipped, rd, o, where, "skipped")) < 0 ||
+        (error = get_bool(&c->flapping, rd, o, where, "flapping")) < 0 ||
+        (error = field(&ok, rd, o, where, "expect_ok", json_type_boolean, 0)) <
+            0 ||
+        (error = get_str(&c->mismatch, rd, o, where, "mismatch", 0)) < 0 ||
+        (error = field(&reps, rd, o, where, "reps", json_type_array, 0)) < 0)
+        return error;
+    c->label = hr_sprintf("%s/%s", c->build, c->libenv);
+    c->expect_ok = ok ? json_object_get_boolean(ok) : 1;
+    if (reps == NULL)
+        return 0;
+    c->nreps = json_object_array_length(reps);
+    c->reps = hr_calloc(c->nreps + 1, sizeof(*c->reps));
+    for (size_t i = 0; i < c->nreps; i++) {
+        json_object *rep = json_object_array_get_idx(reps, i);
+        char *at = hr_sprintf("%s.reps[%zu]", where, i);
+
+        if (json_object_get_type(rep) != json_type_object)
+            error = bad(rd, at, "", "expected an object");
+        else
+            error = read_rep(&c->reps[i], rd, rep, at);
+        hr_free(at);
+        if (error < 0)
+            return error;
+        *seconds += c->reps[i].seconds;
+    }
+    return 0;
+}
+
+/* read_sides - o[key].left and .right, or NULLs */
+static int read_sides(char **left, char **right, const struct reader *rd,
+                      json_object *o, const char *where, const char *key)
+{
+    char *at = hr_sprintf("%s.%s", where, key);
+    json_object *v;
+    int error;
+
+    if ((error = field(&v, rd, o, where, key, json_type_object, 0)) == 0 &&
+        v != NULL && (error = get_str(left, rd, v, at, "left", 0)) == 0)
+        error = get_str(right, rd, v, at, "right", 0);
+    hr_free(at);
+    return error;
+}
+
+/* read_pair - "pair": the cells and their observation files */
+static int read_pair(hr_report_case *c, const struct reader *rd, json_object *o,
+                     const char *where)
+{
+    char *at = hr_sprintf("%s.pair", where);
+    json_object *pair;
+    int error;
+
+    if ((error = read_sides(&c->left, &c->right, rd, o, where, "pair")) == 0 &&
+        (error = field(&pair, rd, o, where, "pair", json_type_object, 0)) ==
+            0 &&
+        pair != NULL &&
+        (error = get_str(&c->left_obs, rd, pair, at, "left_obs", 0)) == 0)
+        error = get_str(&c->right_obs, rd, pair, at, "right_obs", 0);
+    hr_free(at);
+    return error;
+}
+
+/* read_esc_step - one step of "escalation" */
+static int read_esc_step(hr_escalation_step *st, const struct reader *rd,
+                         json_object *o, const char *where)
+{
+    json_object *d;
+    char *at = hr_sprintf("%s.first_divergence", where);
+    long long line = 0;
+    int error;
+
+    if ((error = get_small(&st->number, rd, o, where, "step")) < 0 ||
+        (error = get_str(&st->name, rd, o, where, "name", 1)) < 0 ||
+        (error = get_str(&st->about, rd, o, where, "about", 0)) < 0 ||
+        (error = get_str(&st->skipped, rd, o, where, "skipped", 0)) < 0 ||
+        (error = get_strv(&st->notes, rd, o, where, "notes")) < 0 ||
+        (error = get_strv(&st->files, rd, o, where, "files")) < 0 ||
+        (error = get_num(&st->seconds, rd, o, where, "seconds")) < 0 ||
+        (error = field(&d, rd, o, where, "first_divergence", json_type_object,
+                       0)) < 0)
+        goto done;
+    if (d && ((error = get_int(&line, rd, d, at, "line")) < 0 ||
+              (error = get_str(&st->log.left, rd, d, at, "left", 0)) < 0 ||
+              (error = get_str(&st->log.right, rd, d, at, "right", 0)) < 0))
+        goto done;
+    st->log.line = (long)line;
+done:
+    hr_free(at);
+    return error;
+}
+
+/* read_escalation - "escalation": null or the ladder's steps */
+static int read_escalation(hr_report_case *c, const struct reader *rd,
+                           json_object *o, const char *where)
+{
+    json_object *eo, *steps;
+    hr_escalation *e;
+    char *at;
+    int error;
+
+    if ((error = field(&eo, rd, o, where, "escalation", json_type_object, 0)) <
+            0 ||
+        eo == NULL)
+        return error;
+    at = hr_sprintf("%s.escalation", where);
+    e = c->escalation = hr_calloc(1, sizeof(*e));
+    if ((error = get_str(&e->left, rd, eo, at, "left", 0)) < 0 ||
+        (error = get_str(&e->right, rd, eo, at, "right", 0)) < 0 ||
+        (error = get_num(&e->seconds, rd, eo, at, "seconds")) < 0 ||
+        (error = field(&steps, rd, eo, at, "steps", json_type_array, 0)) < 0 ||
+        steps == NULL)
+        goto done;
+    e->nsteps = json_object_array_length(steps);
+    e->steps = hr_calloc(e->nsteps + 1, sizeof(*e->steps));
+    for (size_t i = 0; i < e->nsteps && error == 0; i++) {
+        json_object *s = json_object_array_get_idx(steps, i);
+        char *sat = hr_sprintf("%s.steps[%zu]", at, i);
+
+        if (json_object_get_type(s) != json_type_object)
+            error = bad(rd, sat, "", "expected an object");
+        else
+            error = read_esc_step(&e->steps[i], rd, s, sat);
+        hr_free(sat);
+    }
+done:
+    hr_free(at);
+    return error;
+}
+
+/* read_case_text - a case's strings and evidence */
+static int read_case_text(hr_report_case *c, const struct reader *rd,
+                          json_object *o, const char *where)
+{
+    int error;
+
+    if ((error = get_str(&c->kind, rd, o, where, "kind", 0)) < 0 ||
+        (error = get_str(&c->path, rd, o, where, "path", 0)) < 0 ||
+        (error = get_str(&c->about, rd, o, where, "about", 0)) < 0 ||
+        (error = get_str(&c->summary, rd, o, where, "summary", 0)) < 0 ||
+        (error = get_str(&c->suspect, rd, o, where, "suspect", 0)) < 0 ||
+        (error = get_strv(&c->differing, rd, o, where, "differing")) < 0 ||
+        (error = read_pair(c, rd, o, where)) < 0 ||
+        (error = get_str(&c->diff, rd, o, where, "diff", 0)) < 0 ||
+        (error = get_str(&c->expected, rd, o, where, "expected", 0)) < 0 ||
+        (error = read_sides(&c->left_finding, &c->right_finding, rd, o, where,
+                            "first_finding")) < 0 ||
+        (error = get_strv(&c->ub_reports, rd, o, where, "ub_reports")) < 0 ||
+        (error = get_strv(&c->ub_background, rd, o, where,
+                          "ub_background")) < 0 ||
+        (error = read_escalation(c, rd, o, where)) < 0)
+        return error;
+    return 0;
+}
+
+/* fill_case - callback: cases[i] */
+static int fill_case(size_t i, json_object *o, const char *where, void *payload)
+{
+    struct fill *f = payload;
+    hr_report_case *c = &f->r->cases[i];
+    json_object *cells;
+    char *verdict = NULL;
+    int error;
+
+    if ((error = get_str(&c->name, f->rd, o, where, "name", 1)) < 0 ||
+        (error = get_str(&verdict, f->rd, o, where, "verdict", 1)) < 0)
+        return error;
+    if (hr_verdict_parse_name(&c->verdict, verdict) < 0) {
+        error = bad(f->rd, where, "verdict",
+                    "'%s' is not a verdict (pass "
+                    "real-bug compiler undefined-behavior library hardware)",
+                    verdict);
+        hr_free(verdict);
+        return error;
+    }
+    hr_free(verdict);
+    f->r->totals[c->verdict]++;
+    if ((error = read_case_text(c, f->rd, o, where)) < 0 ||
+        (error = field(&cells, f->rd, o, where, "cells", json_type_array, 0)) <
+            0 ||
+        cells == NULL)
+        return error;
+    c->ncells = json_object_array_length(cells);
+    c->cells = hr_calloc(c->ncells + 1, sizeof(*c->cells));
+    for (size_t k = 0; k < c->ncells; k++) {
+        json_object *cell = json_object_array_get_idx(cells, k);
+        char *at = hr_sprintf("%s.cells[%zu]", where, k);
+
+        if (json_object_get_type(cell) != json_type_object)
+            error = bad(f->rd, at, "", "expected an object");
+        else
+            error = read_cell(&c->cells[k], &c->seconds, f->rd, cell, at);
+        hr_free(at);
+        if (error < 0)
+            return error;
+    }
+    return 0;
+}
+
+/* array_len - the length of root[key] when it is an array, else 0 */
+static size_t array_len(json_object *root, const char *key)
+{
+    json_object *a;
+
+    if (!json_object_object_get_ex(root, key, &a) ||
+        json_object_get_type(a) != json_type_array)
+        return 0;
+    return json_object_array_length(a);
+}
+
+/* read_report - everything, from the parsed document */
+static int read_report(hr_report *r, const struct reader *rd, json_object *root)
+{
+    struct fill f = {rd, r};
+    char *schema = NULL;
+    int error;
+
+    if (json_object_get_type(root) != json_type_object)
+        return hr_error_set(HR_EINPUT,
+                            "'%s' is not a pfharness report: "
+                            "expected a JSON object, found %s",
+                            rd->path, type_name(json_object_get_type(root)));
+    if ((error = get_str(&schema, rd, root, "", "schema", 0)) < 0)
+        return error;
+    if (schema == NULL || strcmp(schema, HR_REPORT_SCHEMA) != 0) {
+        error = hr_error_set(HR_EINPUT,
+                             "'%s' is not a pfharness report: "
+                             "schema is %s%s%s, expected '%s'",
+                             rd->path, schema ? "'" : "",
+                             schema ? schema : "missing", schema ? "'" : "",
+                             HR_REPORT_SCHEMA);
+        hr_free(schema);
+        return error;
+    }
+    hr_free(schema);
+    /* Arrays are allocated whole first, so that hr_report_free() can
+     * release a report that failed halfway. */
+    r->builds = hr_calloc(array_len(root, "builds") + 1, sizeof(hr_build *));
+    r->libenvs = hr_calloc(array_len(root, "libenvs") + 1, sizeof(hr_libenv));
+    r->cases = hr_calloc(array_len(root, "cases") + 1, sizeof(hr_report_case));
+    if ((error = read_run(r, rd, root)) < 0 ||
+        (error = read_machine(r, rd, root)) < 0 ||
+        (error = each(rd, root, "builds", 1, &r->nbuilds, &f, fill_build)) <
+            0 ||
+        (error = each(rd, root, "libenvs", 0, &r->nlibenvs, &f, fill_libenv)) <
+            0 ||
+        (error = each(rd, root, "cases", 1, &r->ncases, &f, fill_case)) < 0)
+        return error;
+    return 0;
+}
+
+/* hr_report_parse - report.json text to a report */
+int hr_report_parse(hr_report **out, const char *text, size_t len,
+                    const char *path)
+{
+    struct reader rd = {path};
+    json_tokener *tok = NULL;
+    json_object *root = NULL;
+    enum json_tokener_error jerr;
+    hr_report *r = hr_calloc(1, sizeof(*r));
+    size_t end;
+    int error = 0;
+
+    r->path = hr_strdup(path);
+    if (len > INT_MAX) {
+        error = hr_error_set(HR_EINPUT, "'%s' is too large", path);
+        goto done;
+    }
+    tok = json_tokener_new();
+    json_tokener_set_flags(tok,
+                           JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    /* Strict mode also refuses text after the value. */
+    root = json_tokener_parse_ex(tok, text, (int)len);
+    jerr = json_tokener_get_error(tok);
+    end = json_tokener_get_parse_end(tok);
+    if (root == NULL || jerr != json_tokener_success) {
+        error = hr_error_set(
+            HR_EINPUT, "cannot parse '%s': %s at byte %zu", path,
+            jerr == json_tokener_continue ? "unexpected end of input"
+                                          : json_tokener_error_desc(jerr),
+            end);
+        goto done;
+    }
+    if ((error = read_report(r, &rd, root)) < 0)
+        goto done;
+    *out = r;
+    r = NULL;
+done:
+    json_object_put(root);
+    if (tok)
+        json_tokener_free(tok);
+    hr_report_free(r);
+    return error;
+}
+
+/* hr_report_load - read and parse a report.json file */
+int hr_report_load(hr_report **out, const char *path)
+{
+    hr_buf text = HR_BUF_INIT;
+    int error;
+
+    if ((error = hr_file_read(&text, path, REPORT_LIMIT)) == 0)
+        error = hr_report_parse(out, hr_buf_cstr(&text), text.len, path);
+    hr_buf_release(&text);
+    return error;
+}
+
+/* hr_report_from_run - a run as its report.json would read back */
+int hr_report_from_run(hr_report **out, const hr_run *run)
+{
+    char *text = NULL;
+    char *name =
+        hr_sprintf("%s/report.json", run->out_dir ? run->out_dir : ".");
+    int error;
+
+    if ((error = hr_report_json_text(&text, run)) == 0)
+        error = hr_report_parse(out, text, strlen(text), name);
+    hr_free(text);
+    hr_free(name);
+    return error;
+}
+
+/* free_case - release one case */
+static void free_case(hr_report_case *c)
+{
+    for (size_t k = 0; k < c->ncells; k++) {
+        hr_report_cell *cell = &c->cells[k];
+
+        for (size_t i = 0; i < cell->nreps; i++) {
+            hr_free(cell->reps[i].obs_file);
+            hr_free(cell->reps[i].sha256);
+        }
+        hr_free(cell->reps);
+        hr_free(cell->build);
+        hr_free(cell->build_id);
+        hr_free(cell->libenv);
+        hr_free(cell->label);
+        hr_free(cell->mismatch);
+    }
+    hr_free(c->cells);
+    hr_free(c->name);
+    hr_free(c->kind);
+    hr_free(c->path);
+    hr_free(c->about);
+    hr_free(c->summary);
+    hr_free(c->suspect);
+    hr_strv_release(&c->differing);
+    hr_free(c->left);
+    hr_free(c->right);
+    hr_free(c->left_obs);
+    hr_free(c->right_obs);
+    hr_free(c->diff);
+    hr_free(c->expected);
+    hr_free(c->left_finding);
+    hr_free(c->right_finding);
+    hr_strv_release(&c->ub_reports);
+    hr_strv_release(&c->ub_background);
+    hr_escalation_free(c->escalation);
+}
+
+/* hr_report_free - release; NULL is fine */
+void hr_report_free(hr_report *r)
+{
+    if (r == NULL)
+        return;
+    /* Arrays may be longer than their counts after a failed read: free
+     * up to the allocated, zeroed end. */
+    for (size_t i = 0; r->builds && r->builds[i]; i++)
+        hr_build_free(r->builds[i]);
+    hr_free(r->builds);
+    for (size_t i = 0; r->libenvs && r->libenvs[i].name; i++) {
+        hr_free(r->libenvs[i].name);
+        hr_strv_release(&r->libenvs[i].env);
+    }
+    hr_free(r->libenvs);
+    for (size_t i = 0; r->cases && i < r->ncases; i++)
+        free_case(&r->cases[i]);
+    hr_free(r->cases);
+    for (size_t i = 0; i < r->machine.nedac; i++)
+        hr_free(r->machine.edac[i].mc);
+    hr_free(r->machine.edac);
+    hr_free(r->machine.kernel);
+    hr_free(r->machine.libc);
+    hr_free(r->machine.cpu);
+    hr_strv_release(&r->machine.compilers);
+    hr_free(r->edac_note);
+    hr_free(r->path);
+    hr_free(r->run_id);
+    hr_free(r->command);
+    hr_free(r->started);
+    hr_free(r->out_dir);
+    hr_free(r->source_commit);
+    hr_free(r->source_tree);
+    hr_free(r->source_version);
+    hr_free(r);
+}

@@ -1,0 +1,78 @@
+#ifndef HR_REPORT_REPORT_H
+#define HR_REPORT_REPORT_H
+
+/* report/report.h - report.json read back: what report.html and junit.xml show */
+
+#include <stddef.h>
+#include "build/build.h"
+#include "narrow/escalate.h"
+#include "run/run.h"
+#include "util/strv.h"
+#include "verdict/verdict.h"
+
+/* One repetition of a cell, as report.json records it. */
+typedef struct hr_report_rep {
+    char *obs_file; /* relative to the run directory, or NULL */
+    char *sha256;   /* of the observation, or NULL */
+    int expect_ok;
+    double seconds;
+} hr_report_rep;
+
+typedef struct hr_report_cell {
+    char *build; /* variant: "O2" */
+    char *build_id;
+    char *libenv;
+    char *label; /* "O2/plain" */
+    int skipped;
+    int flapping;   /* its repetitions differ */
+    int expect_ok;  /* every rep met the expectation; 1 when skipped */
+    char *mismatch; /* the first rep's mismatch, or NULL */
+    hr_report_rep *reps;
+    size_t nreps;
+} hr_report_cell;
+
+typedef struct hr_report_case {
+    char *name, *kind, *path, *about;
+    hr_verdict_kind verdict;
+    char *summary;
+    char *suspect;      /* NULL, "undecided" or cell labels */
+    hr_strv differing;  /* cell labels, or libenv names (library) */
+    char *left, *right; /* the representative pair, or NULL */
+    char *left_obs, *right_obs;
+    char *diff;     /* unified diff, or NULL */
+    char *expected; /* or NULL */
+    char *left_finding, *right_finding;
+    hr_strv ub_reports;
+    hr_strv ub_background;      /* findings every case shows */
+    hr_escalation *escalation; /* run --escalate, or NULL */
+    hr_report_cell *cells;
+    size_t ncells;
+    double seconds; /* the sum over its reps */
+} hr_report_case;
+
+typedef struct hr_report {
+    char *path; /* where it was read from */
+    char *run_id, *command, *started, *out_dir;
+    double seconds, build_seconds, replay_seconds;
+    int reps;
+    int exit_code;
+    char *source_commit, *source_tree, *source_version;
+    hr_machine machine;
+    int edac_available;
+    char *edac_note;   /* "no EDAC", or the counts */
+    hr_build **builds; /* no dir, src, stage or make_log */
+    size_t nbuilds;
+    hr_libenv *libenvs;
+    size_t nlibenvs;
+    size_t totals[HR_HARDWARE + 1]; /* counted from the cases */
+    hr_report_case *cases;          /* in run order */
+    size_t ncases;
+} hr_report;
+
+int hr_report_parse(hr_report **out, const char *text, size_t len,
+                    const char *path);
+int hr_report_load(hr_report **out, const char *path);
+int hr_report_from_run(hr_report **out, const hr_run *run);
+void hr_report_free(hr_report *r);
+
+#endif

@@ -1,0 +1,76 @@
+#ifndef HR_RUN_RUN_H
+#define HR_RUN_RUN_H
+
+/* run/run.h - the results of a main-job run, as the reports see them */
+
+#include <stddef.h>
+#include "build/build.h"
+#include "case/case.h"
+#include "instance/libenv.h"
+#include "narrow/escalate.h"
+#include "util/strv.h"
+#include "verdict/verdict.h"
+
+/* One repetition of one case in one (build, libenv) cell. */
+typedef struct hr_rep {
+    char *obs;          /* normalized observation */
+    char *obs_file;     /* relative to the run directory */
+    int expect_ok;
+    char *mismatch;     /* "" when expect_ok */
+    char *first_finding;/* raw first panic/fatal/error/warning, or NULL */
+    double seconds;
+} hr_rep;
+
+typedef struct hr_run_cell {
+    size_t build;       /* index into hr_run.builds */
+    size_t libenv;      /* index into hr_run.libenvs */
+    hr_rep *reps;       /* hr_run.reps entries */
+    int skipped;        /* the case does not apply to this build */
+} hr_run_cell;
+
+typedef struct hr_run_case {
+    const hr_case *c;
+    hr_run_cell *cells; /* nbuilds * nlibenvs, build-major */
+    hr_verdict *verdict;
+    char *diff;         /* unified diff of the representative pair */
+    char *expected;     /* the expectation, rendered like an observation */
+    char *left_finding, *right_finding; /* first log finding, each side */
+    hr_escalation *escalation; /* run --escalate on a divergence, or NULL */
+} hr_run_case;
+
+/* ECC/EDAC counters of one memory controller. */
+typedef struct hr_edac {
+    char *mc;           /* "mc0" */
+    long long ce_before, ue_before, ce_after, ue_after;
+} hr_edac;
+
+typedef struct hr_machine {
+    char *kernel;       /* uname -srvm */
+    char *libc;         /* "glibc 2.36" */
+    char *cpu;          /* model name */
+    int cpus;
+    hr_strv compilers;  /* distinct compiler identities of the builds */
+    hr_edac *edac;      /* NULL and nedac 0: "no EDAC" */
+    size_t nedac;
+} hr_machine;
+
+typedef struct hr_run {
+    char *id;
+    char *out_dir;
+    char *command;      /* the command line, for the report */
+    char *started;      /* ISO 8601, UTC */
+    double seconds, build_seconds, replay_seconds;
+    int reps;
+    char *source_commit, *source_tree, *source_version;
+    hr_build **builds;
+    size_t nbuilds;
+    int *build_cached;  /* per build: found in the cache */
+    hr_libenv *libenvs;
+    size_t nlibenvs;
+    hr_run_case *cases;
+    size_t ncases;
+    hr_machine machine;
+    int exit_code;      /* 0, 1 or 2 as the CLI contract says */
+} hr_run;
+
+#endif

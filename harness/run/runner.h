@@ -1,0 +1,31 @@
+#ifndef HR_RUN_RUNNER_H
+#define HR_RUN_RUNNER_H
+
+/* run/runner.h - the main job: build, replay everywhere, compare, judge */
+
+#include "run/run.h"
+#include "util/strv.h"
+
+typedef void (*hr_runner_progress_fn)(const char *line, void *payload);
+
+typedef struct hr_runner_opts {
+    const char *source;         /* NULL: the default source */
+    hr_strv variants;           /* empty: O0, default, O2 */
+    const char *cc;             /* overrides every variant's compiler */
+    int reps;                   /* 0: 3 */
+    const hr_libenv *libenvs;   /* extra libenvs; "plain" is always first */
+    size_t nlibenvs;
+    hr_strv case_args;          /* empty: the cases directory */
+    const char *out_dir;        /* NULL: var/runs/<id> */
+    int jobs;                   /* instances at once; 0: automatic */
+    int ub_check;               /* add ubsan and wrapv on a divergence */
+    int escalate;               /* DEBUG_README's ladder on a divergence */
+    const char *command;        /* for the report */
+    hr_runner_progress_fn progress;
+    void *payload;
+} hr_runner_opts;
+
+int hr_runner_run(hr_run **out, const hr_runner_opts *o);
+void hr_run_free(hr_run *run);
+
+#endif

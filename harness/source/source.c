@@ -1,0 +1,602 @@
+/*
+ * NAME
+ *	source/source 3
+ * SUMMARY
+ *	import Postfix source trees into the store
+ * SYNOPSIS
+ *	#include "source/source.h"
+ *
+ *	int	hr_source_import_tarball(out, store, path)
+ *	int	hr_source_fetch_apt(out, store, debian_version, download_dir)
+ *	int	hr_source_fetch_git(out, store, path, rev)
+ *	int	hr_source_version(out, len, store, rev)
+ *	int	hr_source_parse_version(out, len, header)
+ *	int	hr_source_default_rev(commit, store)
+ * DESCRIPTION
+ *	Every source ends up as a commit in the store (var/sources.git),
+ *	and a build is identified by that commit's tree.
+ *
+ *	hr_source_import_tarball() reads a tarball with libarchive, drops
+ *	its top-level directory, and commits the files with libgit2, with
+ *	the newest file time as the commit time, so that importing the
+ *	same tarball again yields the same commit. The commit is tagged
+ *	postfix-<version>; if that tag already names a different tree, the
+ *	new one is tagged postfix-<version>-<tree prefix>.
+ *
+ *	hr_source_fetch_apt() runs "apt-get source --download-only" for
+ *	Postfix (apt verifies the download against the signed indexes),
+ *	checks the .orig tarball against the .dsc's SHA-256 and imports
+ *	that pristine upstream tarball, not Debian's patches. Without a
+ *	version it fetches what the running release has and points
+ *	refs/pfharness/default at it: the --source that builds default to.
+ *	Which .dsc apt chooses is remembered in the download directory
+ *	until apt's lists or configuration change, and a .dsc whose
+ *	tarball is already there and checks out is not downloaded again.
+ *
+ *	hr_source_fetch_git() copies a revision and its history from a
+ *	repository on disk with libgit2's fetch; the commit id stays the
+ *	one it has in that repository.
+ *
+ *	out->unchanged tells that the store already had the tree.
+ * DIAGNOSTICS
+ *	HR_EINPUT for input that is not a tarball, a truncated one, a
+ *	tree without src/global/mail_version.h ("not a Postfix tree"), an
+ *	unknown revision or an unknown Debian version.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "source/source.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "util/hash.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "util/spawn.h"
+
+#define VERSION_FILE "src/global/mail_version.h"
+#define MAX_FILE (64 * 1024 * 1024)
+
+/* hr_source_parse_version - MAIL_VERSION_NUMBER from mail_version.h */
+int hr_source_parse_version(char *out, size_t len, const char *header)
+{
+    const char *p = header;
+
+    while ((p = strstr(p, "#define")) != NULL) {
+        const char *q = p + 7;
+        const char *start, *end;
+
+        q += strspn(q, " \t");
+        if (strncmp(q, "MAIL_VERSION_NUMBER", 19) == 0 &&
+            (q[19] == ' ' || q[19] == '\t')) {
+            if ((start = strchr(q, '"')) == NULL ||
+                (end = strchr(start + 1, '"')) == NULL ||
+                end - start - 1 <= 0 || (size_t)(end - start) > len)
+                break;
+            memcpy(out, start + 1, end - start - 1);
+            out[end - start - 1] = 0;
+            return 0;
+        }
+        p = q;
+    }
+    return hr_error_set(HR_EINPUT, "no MAIL_VERSION_NUMBER in %s",
+                        VERSION_FILE);
+}
+
+/* hr_source_version - the Postfix version of a stored revision */
+int hr_source_version(char *out, size_t len, hr_gitrepo *store,
+                      const char *rev)
+{
+    hr_buf b = HR_BUF_INIT;
+    int error;
+
+    if ((error = hr_gitrepo_read_file(&b, store, rev, VERSION_FILE)) < 0) {
+        if (error == HR_ENOTFOUND && hr_gitrepo_resolve(NULL, NULL, store,
+                                                        rev) == 0)
+            error = hr_error_set(HR_EINPUT, "revision '%s' is not a Postfix "
+                                 "tree: it has no %s", rev, VERSION_FILE);
+    } else {
+        error = hr_source_parse_version(out, len, hr_buf_cstr(&b));
+    }
+    hr_buf_release(&b);
+    return error;
+}
+
+/* tag_tree - tag a new import, or find that the store already has it */
+static int tag_tree(hr_source_result *out, hr_gitrepo *store)
+{
+    char old_commit[HR_OID_HEX], old_tree[HR_OID_HEX];
+    char ref[sizeof(out->tag) + 16];
+    int error;
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (attempt == 0)
+            snprintf(out->tag, sizeof(out->tag), "postfix-%s", out->version);
+        else
+            snprintf(out->tag, sizeof(out->tag), "postfix-%s-%.12s",
+                     out->version, out->tree);
+        snprintf(ref, sizeof(ref), "refs/tags/%s", out->tag);
+        error = hr_gitrepo_ref_get(old_commit, store, ref);
+        if (error == HR_ENOTFOUND)
+            return hr_gitrepo_ref_set(store, ref, out->commit);
+        if (error < 0)
+            return error;
+        if ((error = hr_gitrepo_resolve(NULL, old_tree, store, old_commit)) < 0)
+            return error;
+        if (strcmp(old_tree, out->tree) == 0) {
+            /* Same tree: keep the commit the store already has. */
+            memcpy(out->commit, old_commit, HR_OID_HEX);
+            out->unchanged = 1;
+            return 0;
+        }
+    }
+    return hr_error_set(HR_ERROR, "tag '%s' names a different tree", out->tag);
+}
+
+/* hardlinks - contents of files already read, for tar hard links */
+struct seen {
+    hr_strv paths;
+    hr_buf *data;
+    size_t n, cap;
+};
+
+/* seen_add - remember a file's contents */
+static void seen_add(struct seen *s, const char *path, const hr_buf *b)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 256;
+        s->data = hr_realloc(s->data, s->cap * sizeof(hr_buf));
+    }
+    hr_buf_init(&s->data[s->n], 0);
+    hr_buf_put(&s->data[s->n], b->ptr ? b->ptr : "", b->len);
+    s->n++;
+    hr_strv_add(&s->paths, path);
+}
+
+/* seen_release - free */
+static void seen_release(struct seen *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        hr_buf_release(&s->data[i]);
+    hr_free(s->data);
+    hr_strv_release(&s->paths);
+}
+
+/* archive_why - libarchive's reason for a failure, which may be NULL */
+static const char *archive_why(struct archive *a)
+{
+    const char *why = archive_error_string(a);
+
+    /* A gzip stream without its trailer fails with no message at all. */
+    return why ? why : "truncated or corrupt";
+}
+
+/* strip_top - drop the first path component ("postfix-3.7.11/") */
+static const char *strip_top(const char *path)
+{
+    const char *slash;
+
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    slash = strchr(path, '/');
+    return slash ? slash + 1 : "";
+}
+
+/* read_entries - add every file of the archive to the tree */
+static int read_entries(struct archive *a, hr_gitrepo *store, hr_gittree *t,
+                        const char *path, long long *newest, int *has_version,
+                        hr_buf *version_h)
+{
+    struct archive_entry *e;
+    struct seen seen = {HR_STRV_INIT, NULL, 0, 0};
+    hr_buf data = HR_BUF_INIT;
+    int rc, error = 0;
+
+    while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+           rc == ARCHIVE_WARN) {
+        const char *name = strip_top(archive_entry_pathname(e));
+        const char *link = archive_entry_hardlink(e);
+        mode_t type = archive_entry_filetype(e);
+        int mode = (int)archive_entry_perm(e);
+
+        if (*name == 0 || type == AE_IFDIR)
+            continue;
+        hr_buf_clear(&data);
+        if (archive_entry_mtime(e) > *newest)
+            *newest = archive_entry_mtime(e);
+        if (link) {
+            int i = hr_strv_find(&seen.paths, strip_top(link));
+
+            if (i < 0) {
+                error = hr_error_set(HR_EINPUT, "'%s': hard link '%s' to a "
+                                     "file not seen before", path, name);
+                break;
+            }
+            hr_buf_put(&data, seen.data[i].ptr ? seen.data[i].ptr : "",
+                       seen.data[i].len);
+        } else if (type == AE_IFLNK) {
+            hr_buf_puts(&data, archive_entry_symlink(e));
+            mode = 0120000;
+        } else if (type == AE_IFREG) {
+            char chunk[65536];
+            la_ssize_t n;
+
+            while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+                if (data.len + n > MAX_FILE) {
+                    error = hr_error_set(HR_EINPUT, "'%s': '%s' is larger "
+                                         "than %d bytes", path, name,
+                                         MAX_FILE);
+                    goto done;
+                }
+                hr_buf_put(&data, chunk, n);
+            }
+            if (n < 0) {
+                error = hr_error_set(HR_EINPUT, "'%s': truncated or corrupt "
+                                     "archive at '%s': %s", path, name,
+                                     archive_why(a));
+                goto done;
+            }
+            seen_add(&seen, name, &data);
+        } else {
+            continue;           /* devices and fifos: not in Postfix */
+        }
+        if (strcmp(name, VERSION_FILE) == 0) {
+            *has_version = 1;
+            hr_buf_put(version_h, data.ptr ? data.ptr : "", data.len);
+        }
+        if ((error = hr_gittree_add(t, store, name, data.ptr ? data.ptr : "",
+                                    data.len, mode)) < 0)
+            goto done;
+    }
+    if (error == 0 && rc != ARCHIVE_EOF)
+        error = hr_error_set(HR_EINPUT, "'%s' is not a readable tarball: %s",
+                             path, archive_why(a));
+done:
+    hr_buf_release(&data);
+    seen_release(&seen);
+    return error;
+}
+
+/* hr_source_import_tarball - import a Postfix tarball */
+int hr_source_import_tarball(hr_source_result *out, hr_gitrepo *store,
+                             const char *path)
+{
+    struct archive *a = NULL;
+    hr_gittree *t = NULL;
+    hr_buf version_h = HR_BUF_INIT;
+    char sha[HR_SHA256_HEX];
+    char *msg = NULL;
+    long long newest = 0;
+    int has_version = 0;
+    int error;
+
+    memset(out, 0, sizeof(*out));
+    if (!hr_is_file(path))
+        return hr_error_set(HR_EINPUT, "'%s': no such file", path);
+    if ((error = hr_sha256_file(sha, path)) < 0)
+        return error;
+    a = archive_read_new();
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+        error = hr_error_set(HR_EINPUT, "'%s' is not a readable tarball: %s",
+                             path, archive_why(a));
+        goto done;
+    }
+    hr_gittree_new(&t);
+    if ((error = read_entries(a, store, t, path, &newest, &has_version,
+                              &version_h)) < 0)
+        goto done;
+    if (!has_version) {
+        error = hr_error_set(HR_EINPUT, "'%s' is not a Postfix source tree: "
+                             "it has no %s", path, VERSION_FILE);
+        goto done;
+    }
+    if ((error = hr_source_parse_version(out->version, sizeof(out->version),
+                                         hr_buf_cstr(&version_h))) < 0) {
+        error = hr_error_set(HR_EINPUT, "'%s': %s", path, hr_error_last());
+        goto done;
+    }
+    msg = hr_sprintf("Import postfix-%s, pristine upstream tree\n\n"
+                     "Tarball SHA-256: %s\n", out->version, sha);
+    if ((error = hr_gittree_commit(out->commit, out->tree, store, t, NULL, msg,
+                                   newest)) < 0)
+        goto done;
+    error = tag_tree(out, store);
+done:
+    if (a)
+        archive_read_free(a);
+    hr_gittree_free(t);
+    hr_buf_release(&version_h);
+    hr_free(msg);
+    return error;
+}
+
+/* dsc_orig - the .orig tarball's name and SHA-256 from a .dsc */
+static int dsc_orig(char **name, char **sha, const char *dsc_path)
+{
+    hr_buf b = HR_BUF_INIT;
+    const char *sec, *line;
+    int error;
+
+    *name = *sha = NULL;
+    if ((error = hr_file_read(&b, dsc_path, 1 << 20)) < 0)
+        return error;
+    if ((sec = strstr(hr_buf_cstr(&b), "\nChecksums-Sha256:")) == NULL) {
+        error = hr_error_set(HR_EINPUT, "'%s' has no Checksums-Sha256",
+                             dsc_path);
+        goto done;
+    }
+    for (line = strchr(sec + 1, '\n'); line && line[1] == ' ';
+         line = strchr(line + 1, '\n')) {
+        char h[80], size[32], file[256];
+
+        if (sscanf(line + 1, " %79s %31s %255s", h, size, file) == 3 &&
+            strstr(file, ".orig.tar.") != NULL && strstr(file, ".asc") == NULL) {
+            *name = hr_strdup(file);
+            *sha = hr_strdup(h);
+            break;
+        }
+    }
+    if (*name == NULL)
+        error = hr_error_set(HR_EINPUT, "'%s' names no .orig tarball",
+                             dsc_path);
+done:
+    hr_buf_release(&b);
+    return error;
+}
+
+/* apt_dsc_name - which .dsc apt-get source would download */
+static int apt_dsc_name(char **out, const char *pkg, const char *dir)
+{
+    const char *argv[] = {"apt-get", "source", "--print-uris", "-q", pkg, NULL};
+    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
+    hr_buf outb = HR_BUF_INIT, errb = HR_BUF_INIT;
+    const char *p;
+    int status, error;
+
+    *out = NULL;
+    hr_buf_init(&outb, 1 << 20);
+    hr_buf_init(&errb, 1 << 16);
+    o.argv = argv;
+    o.cwd = dir;
+    o.out = HR_OUT_CAPTURE;
+    o.out_buf = &outb;
+    o.err = HR_OUT_CAPTURE;
+    o.err_buf = &errb;
+    o.timeout_ms = 120000;
+    if ((error = hr_spawn_run(&status, &o)) < 0)
+        goto done;
+    if (status != 0) {
+        const char *e = hr_buf_cstr(&errb);
+        const char *nl;
+
+        if ((p = strstr(e, "E: ")) != NULL)
+            e = p + 3;
+        nl = strchr(e, '\n');
+        error = hr_error_set(HR_EINPUT, "apt has no source package '%s': %.*s",
+                             pkg, nl ? (int)(nl - e) : (int)strlen(e), e);
+        goto done;
+    }
+    /* Lines look like: 'URI' postfix_3.7.11-0+deb12u1.dsc SIZE SHA256:...
+     * or: Skipping already downloaded file 'postfix_3.7.11-0+deb12u1.dsc' */
+    for (p = hr_buf_cstr(&outb); p && *p; p = strchr(p, '\n')) {
+        char uri[1024], file[256];
+
+        if (*p == '\n')
+            p++;
+        static const char skip[] = "Skipping already downloaded file '";
+
+        /* A file already in dir is not printed as a URI but skipped. */
+        if (strncmp(p, skip, sizeof(skip) - 1) == 0 &&
+            sscanf(p + sizeof(skip) - 1, "%255[^']", file) == 1)
+            uri[0] = '\'';
+        else if (sscanf(p, "%1023s %255s", uri, file) != 2)
+            continue;
+        if (uri[0] == '\'' && strlen(file) > 4 &&
+            strcmp(file + strlen(file) - 4, ".dsc") == 0) {
+            *out = hr_strdup(file);
+            break;
+        }
+    }
+    if (*out == NULL)
+        error = hr_error_set(HR_ERROR, "apt-get source --print-uris %s named "
+                             "no .dsc file", pkg);
+done:
+    hr_buf_release(&outb);
+    hr_buf_release(&errb);
+    return error;
+}
+
+/* What apt's choice of a source package depends on: its lists and its
+ * configuration. apt-get update and edits change these directories'
+ * and files' time stamps. */
+static const char *const apt_state[] = {
+    "/var/lib/apt/lists",  "/etc/apt/sources.list", "/etc/apt/sources.list.d",
+    "/etc/apt/preferences", "/etc/apt/preferences.d", NULL};
+
+/* apt_dsc_cached - apt_dsc_name(), remembered in DIR/apt-dsc.cache for as
+ * long as apt's lists and configuration are unchanged: asking apt-get
+ * takes most of a second of every "make run" */
+static int apt_dsc_cached(char **out, const char *pkg, const char *dir)
+{
+    char *cache = hr_path_join(dir, "apt-dsc.cache");
+    hr_buf key = HR_BUF_INIT, old = HR_BUF_INIT;
+    const char *nl;
+    int error = 0;
+
+    hr_buf_printf(&key, "%s\n", pkg);
+    for (const char *const *p = apt_state; *p; p++) {
+        struct stat st;
+
+        if (stat(*p, &st) == 0)
+            hr_buf_printf(&key, "%s %lld.%09ld\n", *p, (long long)st.st_mtime,
+                          st.st_mtim.tv_nsec);
+    }
+    if (hr_file_read(&old, cache, 1 << 16) == 0 &&
+        strncmp(hr_buf_cstr(&old), hr_buf_cstr(&key), key.len) == 0 &&
+        (nl = strchr(hr_buf_cstr(&old) + key.len, '\n')) != NULL) {
+        const char *name = hr_buf_cstr(&old) + key.len;
+        char *dsc = hr_strndup(name, (size_t)(nl - name));
+        char *path = hr_path_join(dir, dsc);
+
+        if (*dsc && strchr(dsc, '/') == NULL && hr_is_file(path)) {
+            hr_free(path);
+            *out = dsc;
+            goto done;
+        }
+        hr_free(path);
+        hr_free(dsc);
+    }
+    if ((error = apt_dsc_name(out, pkg, dir)) == 0) {
+        hr_buf_printf(&key, "%s\n", *out);
+        /* A cache that cannot be written costs only time. */
+        (void)hr_file_write_atomic(cache, key.ptr, key.len, 0644);
+    }
+done:
+    hr_buf_release(&key);
+    hr_buf_release(&old);
+    hr_free(cache);
+    return error;
+}
+
+/* hr_source_fetch_apt - the Debian source package's upstream tarball */
+int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
+                        const char *debian_version, const char *download_dir)
+{
+    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
+    hr_buf log = HR_BUF_INIT;
+    char *pkg = NULL, *dsc = NULL, *dsc_path = NULL, *orig = NULL;
+    char *orig_sha = NULL, *orig_path = NULL;
+    char sha[HR_SHA256_HEX];
+    int status, error;
+
+    memset(out, 0, sizeof(*out));
+    pkg = debian_version ? hr_sprintf("postfix=%s", debian_version)
+                         : hr_strdup("postfix");
+    if ((error = hr_mkdir_p(download_dir, 0755)) < 0 ||
+        (error = apt_dsc_cached(&dsc, pkg, download_dir)) < 0)
+        goto done;
+    dsc_path = hr_path_join(download_dir, dsc);
+    /* The .dsc apt names and its tarball, as checked on an earlier
+     * fetch: apt-get would download nothing, and take a second to say
+     * so. */
+    if (hr_is_file(dsc_path) &&
+        dsc_orig(&orig, &orig_sha, dsc_path) == 0 &&
+        (orig_path = hr_path_join(download_dir, orig)) != NULL &&
+        hr_sha256_file(sha, orig_path) == 0 && strcmp(sha, orig_sha) == 0)
+        goto import;
+    hr_free(orig);
+    hr_free(orig_sha);
+    hr_free(orig_path);
+    orig = orig_sha = orig_path = NULL;
+    {
+        const char *argv[] = {"apt-get", "source", "--download-only", "-q",
+                              pkg, NULL};
+
+        hr_buf_init(&log, 1 << 20);
+        o.argv = argv;
+        o.cwd = download_dir;
+        o.out = HR_OUT_CAPTURE;
+        o.out_buf = &log;
+        o.err = HR_OUT_STDOUT;
+        o.timeout_ms = 600000;
+        if ((error = hr_spawn_run(&status, &o)) < 0)
+            goto done;
+        if (status != 0 || !hr_is_file(dsc_path)) {
+            error = hr_error_set(HR_ERROR, "apt-get source --download-only %s "
+                                 "failed: %s", pkg, hr_buf_cstr(&log));
+            goto done;
+        }
+    }
+    if ((error = dsc_orig(&orig, &orig_sha, dsc_path)) < 0)
+        goto done;
+    orig_path = hr_path_join(download_dir, orig);
+    if ((error = hr_sha256_file(sha, orig_path)) < 0)
+        goto done;
+    if (strcmp(sha, orig_sha) != 0) {
+        error = hr_error_set(HR_ERROR, "'%s' does not match the SHA-256 in "
+                             "'%s'", orig_path, dsc);
+        goto done;
+    }
+import:
+    if ((error = hr_source_import_tarball(out, store, orig_path)) < 0)
+        goto done;
+    if (debian_version == NULL)
+        error = hr_gitrepo_ref_set(store, HR_DEFAULT_REF, out->commit);
+done:
+    hr_buf_release(&log);
+    hr_free(pkg);
+    hr_free(dsc);
+    hr_free(dsc_path);
+    hr_free(orig);
+    hr_free(orig_sha);
+    hr_free(orig_path);
+    return error;
+}
+
+/* hr_source_fetch_git - a revision of a repository on disk */
+int hr_source_fetch_git(hr_source_result *out, hr_gitrepo *store,
+                        const char *path, const char *rev)
+{
+    hr_gitrepo *src = NULL;
+    char *abs = NULL, *prefix = NULL;
+    char sha[HR_SHA256_HEX];
+    char ref[sizeof(out->tag)];
+    int error;
+
+    memset(out, 0, sizeof(*out));
+    if (!hr_is_dir(path))
+        return hr_error_set(HR_EINPUT, "'%s': no such directory", path);
+    if ((error = hr_gitrepo_open(&src, path, 0)) < 0) {
+        error = hr_error_set(HR_EINPUT, "%s", hr_error_last());
+        goto done;
+    }
+    if ((error = hr_gitrepo_resolve(out->commit, out->tree, src, rev)) < 0) {
+        error = hr_error_set(HR_EINPUT, "'%s': %s", path, hr_error_last());
+        goto done;
+    }
+    snprintf(ref, sizeof(ref), "refs/pfharness/git/%s", out->commit);
+    if (hr_gitrepo_resolve(NULL, NULL, store, out->commit) == 0) {
+        out->unchanged = 1;
+    } else {
+        abs = hr_path_abs(path);
+        hr_sha256_buf(sha, abs, strlen(abs));
+        prefix = hr_sprintf("refs/pfharness/remotes/%.12s", sha);
+        if ((error = hr_gitrepo_fetch_local(store, abs, prefix)) < 0)
+            goto done;
+        if (hr_gitrepo_resolve(NULL, NULL, store, out->commit) < 0) {
+            error = hr_error_set(HR_EINPUT, "'%s': revision '%s' is not "
+                                 "reachable from any ref there", path, rev);
+            goto done;
+        }
+    }
+    if ((error = hr_source_version(out->version, sizeof(out->version), store,
+                                   out->commit)) < 0) {
+        error = hr_error_set(HR_EINPUT, "'%s': %s", path, hr_error_last());
+        goto done;
+    }
+    if ((error = hr_gitrepo_ref_set(store, ref, out->commit)) < 0)
+        goto done;
+    snprintf(out->tag, sizeof(out->tag), "%s", ref);
+done:
+    hr_gitrepo_free(src);
+    hr_free(abs);
+    hr_free(prefix);
+    return error;
+}
+
+/* hr_source_default_rev - the commit builds use without --source */
+int hr_source_default_rev(char commit[HR_OID_HEX], hr_gitrepo *store)
+{
+    if (hr_gitrepo_ref_get(commit, store, HR_DEFAULT_REF) < 0)
+        return hr_error_set(HR_ENOTFOUND, "no default source in the store: run "
+                            "'pfharness fetch' first, or give --source");
+    return 0;
+}

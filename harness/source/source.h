@@ -1,0 +1,29 @@
+#ifndef HR_SOURCE_SOURCE_H
+#define HR_SOURCE_SOURCE_H
+
+/* source/source.h - import Postfix source trees into the store */
+
+#include "source/gitrepo.h"
+
+#define HR_DEFAULT_REF "refs/pfharness/default"
+
+typedef struct hr_source_result {
+    char version[64];           /* Postfix's MAIL_VERSION_NUMBER */
+    char commit[HR_OID_HEX];
+    char tree[HR_OID_HEX];
+    char tag[200];              /* tag or ref that names it */
+    int unchanged;              /* it was already in the store */
+} hr_source_result;
+
+int hr_source_import_tarball(hr_source_result *out, hr_gitrepo *store,
+                             const char *path);
+int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
+                        const char *debian_version, const char *download_dir);
+int hr_source_fetch_git(hr_source_result *out, hr_gitrepo *store,
+                        const char *path, const char *rev);
+int hr_source_version(char *out, size_t len, hr_gitrepo *store,
+                      const char *rev);
+int hr_source_parse_version(char *out, size_t len, const char *header);
+int hr_source_default_rev(char commit[HR_OID_HEX], hr_gitrepo *store);
+
+#endif
