@@ -144,7 +144,7 @@ typedef struct bctx {
     int steps;
     int replays;
     int relinks;
-    char *good_obs, *bad_obs;
+    hr_obs *good_obs, *bad_obs;
 } bctx;
 
 /* out - one line of results, also into the record's log */
@@ -239,8 +239,8 @@ static void ctx_release(bctx *x)
     hr_free(x->id);
     hr_free(x->out_dir);
     hr_free(x->work);
-    hr_free(x->good_obs);
-    hr_free(x->bad_obs);
+    hr_obs_free(x->good_obs);
+    hr_obs_free(x->bad_obs);
 }
 
 /* hardware - the message for a trial that did not reproduce */
@@ -296,13 +296,14 @@ static int sides(bctx *x, const char *good_label, const hr_build *good,
             return 1;
         }
         if (side)
-            x->bad_obs = hr_strdup(run.obs[0]);
+            x->bad_obs = run.models[0];
         else
-            x->good_obs = hr_strdup(run.obs[0]);
+            x->good_obs = run.models[0];
+        run.models[0] = NULL;
         hr_trial_run_release(&run);
     }
-    if ((error = save_obs(x, "good.txt", x->good_obs)) < 0 ||
-        (error = save_obs(x, "bad.txt", x->bad_obs)) < 0)
+    if ((error = save_obs(x, "good.txt", hr_obs_text(x->good_obs))) < 0 ||
+        (error = save_obs(x, "bad.txt", hr_obs_text(x->bad_obs))) < 0)
         return error;
     hr_record_set_str(x->rec, "observations.good", "good.txt");
     hr_record_set_str(x->rec, "observations.bad", "bad.txt");

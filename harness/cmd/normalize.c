@@ -99,13 +99,13 @@ static int show_dsn(const hr_buf *in)
 static int show_observation(const char *dir)
 {
     hr_obsdir *d;
-    char *obs;
+    hr_obs *obs;
 
     if (hr_obsdir_load(&d, dir) < 0)
         return hr_cmd_fail();
     hr_observe(&obs, hr_obsdir_raw(d));
-    fputs(obs, stdout);
-    hr_free(obs);
+    fputs(hr_obs_text(obs), stdout);
+    hr_obs_free(obs);
     hr_obsdir_free(d);
     return HR_EXIT_OK;
 }

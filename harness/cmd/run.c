@@ -133,8 +133,7 @@ static int write_reports(const hr_run *run, const char *json,
     hr_report *rep = NULL;
     int error;
 
-    if ((error = hr_report_write_json(run, pj)) < 0 ||
-        (error = hr_report_from_run(&rep, run)) < 0 ||
+    if ((error = hr_report_write(&rep, run, pj)) < 0 ||
         (error = hr_report_write_junit(rep, pu)) < 0 ||
         (error = hr_report_write_html(rep, ph)) < 0)
         goto done;

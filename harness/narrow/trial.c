@@ -54,7 +54,6 @@
 #include "util/msg.h"
 #include "instance/netns.h"
 #include "narrow/trial.h"
-#include "verdict/verdict.h"
 
 struct hr_trial {
     const hr_case *c;
@@ -113,9 +112,11 @@ int hr_trial_count(const hr_trial *t)
 void hr_trial_run_release(hr_trial_run *r)
 {
     for (int i = 0; i < r->reps; i++) {
+        hr_obs_free(r->models ? r->models[i] : NULL);
         hr_free(r->obs ? r->obs[i] : NULL);
         hr_free(r->logs ? r->logs[i] : NULL);
     }
+    hr_free(r->models);
     hr_free(r->obs);
     hr_free(r->logs);
     hr_free(r->instance_dir);
@@ -190,6 +191,7 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
      * trial per side, and namespace names must not repeat. */
     ns = hr_sprintf("pfh-n%lx-%d", (long)getpid() & 0xfffff,
                     __atomic_add_fetch(&ns_seq, 1, __ATOMIC_SEQ_CST));
+    out->models = hr_calloc((size_t)t->reps, sizeof(hr_obs *));
     out->obs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->logs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->reps = t->reps;
@@ -244,24 +246,23 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
                 break;
             }
         }
-        hr_verdict_sanitizer_lines(&out->ub, res.obs);
+        for (size_t k = 0; k < hr_obs_ub(res.model)->n; k++)
+            if (hr_strv_find(&out->ub, hr_obs_ub(res.model)->v[k]) < 0)
+                hr_strv_add(&out->ub, hr_obs_ub(res.model)->v[k]);
+        out->models[r] = res.model;
         out->obs[r] = res.obs;
         out->logs[r] = res.log;
+        res.model = NULL;
         res.obs = res.log = NULL;
         hr_caserun_result_release(&res);
     }
     if ((e = hr_instance_stop(in)) < 0 && error == 0)
         error = e;
     if (error == 0)
-        for (int r = 1; r < t->reps; r++) {
-            char *a = hr_verdict_strip_sanitizer(out->obs[0]);
-            char *z = hr_verdict_strip_sanitizer(out->obs[r]);
-
-            if (strcmp(a, z) != 0)
+        for (int r = 1; r < t->reps; r++)
+            if (strcmp(hr_obs_behaviour(out->models[0]),
+                       hr_obs_behaviour(out->models[r])) != 0)
                 out->flaky = 1;
-            hr_free(a);
-            hr_free(z);
-        }
 done:
     hr_instance_free(in);
     if (!t->keep)
@@ -272,12 +273,12 @@ done:
 }
 
 /* hr_trial_set_sides - what the good and the bad side observed */
-void hr_trial_set_sides(hr_trial *t, const char *good_obs, const char *bad_obs)
+void hr_trial_set_sides(hr_trial *t, const hr_obs *good, const hr_obs *bad)
 {
     hr_free(t->good);
     hr_free(t->bad);
-    t->good = hr_verdict_strip_sanitizer(good_obs);
-    t->bad = hr_verdict_strip_sanitizer(bad_obs);
+    t->good = hr_strdup(hr_obs_behaviour(good));
+    t->bad = hr_strdup(hr_obs_behaviour(bad));
 }
 
 /* hr_trial_sides_differ - the good and the bad side are not the same */
@@ -289,19 +290,16 @@ int hr_trial_sides_differ(const hr_trial *t)
 /* hr_trial_classify - good, bad, other or flaky */
 hr_outcome hr_trial_classify(const hr_trial *t, const hr_trial_run *r)
 {
-    hr_outcome o;
-    char *obs;
+    const char *obs;
 
     if (r->flaky)
         return HR_OUTCOME_FLAKY;
     if (t->good == NULL || t->bad == NULL)
         hr_panic("hr_trial_classify: the sides are not set");
-    obs = hr_verdict_strip_sanitizer(r->obs[0]);
-    o = strcmp(obs, t->good) == 0  ? HR_OUTCOME_GOOD
-        : strcmp(obs, t->bad) == 0 ? HR_OUTCOME_BAD
-                                   : HR_OUTCOME_OTHER;
-    hr_free(obs);
-    return o;
+    obs = hr_obs_behaviour(r->models[0]);
+    return strcmp(obs, t->good) == 0  ? HR_OUTCOME_GOOD
+           : strcmp(obs, t->bad) == 0 ? HR_OUTCOME_BAD
+                                      : HR_OUTCOME_OTHER;
 }
 
 /* hr_trial_judge - observe and classify */

@@ -6,6 +6,7 @@
 #include "narrow/objbisect.h"
 #include "build/build.h"
 #include "case/case.h"
+#include "observe/obs.h"
 #include "util/strv.h"
 
 typedef struct hr_trial hr_trial;
@@ -33,7 +34,8 @@ typedef struct hr_trial_extra {
 
 /* What the runs of one trial showed. */
 typedef struct hr_trial_run {
-    char **obs;         /* per run: the normalized observation */
+    hr_obs **models;    /* per run: the normalized observation */
+    char **obs;         /* per run: its text */
     char **logs;        /* per run: the raw maillog lines of the case */
     char *instance_dir; /* where the instance was (kept with keep) */
     int reps;
@@ -47,7 +49,7 @@ void hr_trial_free(hr_trial *t);
 int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
                      const hr_trial_extra *x);
 void hr_trial_run_release(hr_trial_run *r);
-void hr_trial_set_sides(hr_trial *t, const char *good_obs, const char *bad_obs);
+void hr_trial_set_sides(hr_trial *t, const hr_obs *good, const hr_obs *bad);
 int hr_trial_sides_differ(const hr_trial *t);
 hr_outcome hr_trial_classify(const hr_trial *t, const hr_trial_run *r);
 int hr_trial_judge(hr_outcome *out, hr_trial *t, const hr_build *b,

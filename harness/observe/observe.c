@@ -584,11 +584,11 @@ static char *sink_body(const char *s)
 }
 
 /* hr_observe - build the normalized observation */
-int hr_observe(char **out, const hr_obs_raw *raw)
+int hr_observe(hr_obs **out, const hr_obs_raw *raw)
 {
     hr_strv heads = HR_STRV_INIT, bodies = HR_STRV_INIT;
     struct items dsns = {NULL, 0}, msgs = {NULL, 0};
-    hr_buf b = HR_BUF_INIT;
+    hr_obs *o;
     hr_norm *n;
     char *san, *isdsn;
 
@@ -630,16 +630,16 @@ int hr_observe(char **out, const hr_obs_raw *raw)
     hr_norm_literal(n, raw->build_dir, "BUILD");
     for (size_t i = 0; i < bodies.n; i++)
         hr_norm_learn(n, bodies.v[i]);
+    hr_obs_new(&o);
     for (size_t i = 0; i < bodies.n; i++) {
         char *norm = hr_norm_apply(n, bodies.v[i]);
 
-        hr_buf_printf(&b, "== %s\n", heads.v[i]);
-        hr_buf_puts(&b, norm);
+        hr_obs_add(o, heads.v[i], norm);
         hr_free(norm);
     }
     hr_norm_free(n);
     hr_strv_release(&heads);
     hr_strv_release(&bodies);
-    *out = hr_buf_detach(&b);
+    *out = o;
     return 0;
 }

@@ -1,9 +1,10 @@
 #ifndef HR_OBSERVE_OBSERVE_H
 #define HR_OBSERVE_OBSERVE_H
 
-/* observe/observe.h - one normalized observation text from a case's raw material */
+/* observe/observe.h - one normalized observation (obs.h) from a case's raw material */
 
 #include <stddef.h>
+#include "observe/obs.h"
 
 /* A delivered message and the mailbox it landed in. */
 typedef struct hr_obs_msg {
@@ -24,7 +25,7 @@ typedef struct hr_obs_raw {
     const char *build_dir;    /* replaced by BUILD, or NULL */
 } hr_obs_raw;
 
-int hr_observe(char **out, const hr_obs_raw *raw);
+int hr_observe(hr_obs **out, const hr_obs_raw *raw);
 int hr_observe_first_finding(char **out, const char *maillog);
 void hr_observe_first_each(char *out[4], const char *maillog);
 

@@ -246,8 +246,9 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
     raw.sanitizer = san.len ? hr_buf_cstr(&san) : NULL;
     raw.instance_dir = hr_instance_dir(in);
     raw.build_dir = hr_instance_build(in)->dir;
-    if ((error = hr_observe(&out->obs, &raw)) < 0)
+    if ((error = hr_observe(&out->model, &raw)) < 0)
         goto done;
+    out->obs = hr_strdup(hr_obs_text(out->model));
     if (c->kind == HR_CASE_PROBE && transcript.len)
         hr_buf_puts(&events, hr_buf_cstr(&transcript));
     if (c->kind == HR_CASE_SMTP)
@@ -291,6 +292,7 @@ done:
 /* hr_caserun_result_release - free */
 void hr_caserun_result_release(hr_caserun_result *r)
 {
+    hr_obs_free(r->model);
     hr_free(r->obs);
     hr_free(r->mismatch);
     hr_free(r->first_finding);

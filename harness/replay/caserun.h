@@ -5,9 +5,11 @@
 
 #include "case/case.h"
 #include "instance/instance.h"
+#include "observe/obs.h"
 
 typedef struct hr_caserun_result {
-    char *obs;              /* the normalized observation */
+    hr_obs *model;          /* the normalized observation */
+    char *obs;              /* its text, as the .obs files hold it */
     int expect_ok;          /* it matched the case's recorded expectation */
     char *mismatch;         /* how it did not; "" when it did */
     char *first_finding;    /* the first panic/fatal/error/warning, raw */

@@ -59,6 +59,7 @@
 
 #include "report/html.h"
 #include "report/json.h"
+#include "report/sidediff.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/markup.h"
@@ -536,191 +537,6 @@ static void matrix_head(hr_buf *b, const struct columns *cols)
     hr_buf_puts(b, "</div>\n");
 }
 
-/* char_boundary - n, moved back to the start of a character */
-static size_t char_boundary(const char *s, size_t n)
-{
-    while (n > 0 && (s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
-/* diff_text - a line of one side; with the other side's paired line,
- * the part between their common prefix and suffix is marked */
-static void diff_text(hr_buf *b, const char *s, size_t n, const char *other,
-                      size_t on)
-{
-    size_t pre = 0, suf = 0;
-
-    if (other == NULL) {
-        hr_markup_put(b, s, n, 0);
-        return;
-    }
-    while (pre < n && pre < on && s[pre] == other[pre])
-        pre++;
-    pre = char_boundary(s, pre);
-    while (suf < n - pre && suf < on - pre &&
-           s[n - 1 - suf] == other[on - 1 - suf])
-        suf++;
-    /* The suffix must start on a character boundary too. */
-    while (suf > 0 && (s[n - suf] & 0xC0) == 0x80)
-        suf--;
-    hr_markup_put(b, s, pre, 0);
-    if (n - pre - suf > 0) {
-        hr_buf_puts(b, "<mark>");
-        hr_markup_put(b, s + pre, n - pre - suf, 0);
-        hr_buf_puts(b, "</mark>");
-    }
-    hr_markup_put(b, s + n - suf, suf, 0);
-}
-
-/* Lines of the unified diff, without their markers, waiting for rows. */
-struct lines {
-    struct {
-        const char *s;
-        size_t n;
-    } * v;
-    size_t n, cap;
-};
-
-/* lines_push - remember a line */
-static void lines_push(struct lines *l, const char *s, size_t n)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->v = hr_realloc(l->v, l->cap * sizeof(*l->v));
-    }
-    l->v[l->n].s = s;
-    l->v[l->n].n = n;
-    l->n++;
-}
-
-/* A side-by-side table in the making. */
-struct sbs {
-    hr_buf *b;
-    long old_no, new_no;
-    struct lines del, add;
-};
-
-/* sbs_side - one side of a row: a line, or a gap */
-static void sbs_side(struct sbs *t, const struct lines *l,
-                     const struct lines *other, size_t i, long *no,
-                     const char *cls)
-{
-    if (i >= l->n) {
-        hr_buf_puts(t->b, "<td class=\"ln\"></td><td class=\"gap\"></td>");
-        return;
-    }
-    hr_buf_printf(t->b, "<td class=\"ln\">%ld</td><td class=\"%s\">", (*no)++,
-                  cls);
-    if (i < other->n)
-        diff_text(t->b, l->v[i].s, l->v[i].n, other->v[i].s, other->v[i].n);
-    else
-        diff_text(t->b, l->v[i].s, l->v[i].n, NULL, 0);
-    hr_buf_puts(t->b, "</td>");
-}
-
-/* sbs_flush - pair pending deletions with additions, row by row */
-static void sbs_flush(struct sbs *t)
-{
-    size_t rows = t->del.n > t->add.n ? t->del.n : t->add.n;
-
-    for (size_t i = 0; i < rows; i++) {
-        hr_buf_puts(t->b, "<tr>");
-        sbs_side(t, &t->del, &t->add, i, &t->old_no, "del");
-        sbs_side(t, &t->add, &t->del, i, &t->new_no, "add");
-        hr_buf_puts(t->b, "</tr>\n");
-    }
-    t->del.n = t->add.n = 0;
-}
-
-/* sbs_note - a row across both sides: a hunk header or a note */
-static void sbs_note(struct sbs *t, const char *cls, const char *line)
-{
-    sbs_flush(t);
-    hr_buf_printf(t->b, "<tr class=\"%s\"><td colspan=\"4\">", cls);
-    text(t->b, line);
-    hr_buf_puts(t->b, "</td></tr>\n");
-}
-
-/* sbs_context - a line both sides have */
-static void sbs_context(struct sbs *t, const char *s, size_t n)
-{
-    sbs_flush(t);
-    hr_buf_printf(t->b, "<tr><td class=\"ln\">%ld</td><td>", t->old_no++);
-    hr_markup_put(t->b, s, n, 0);
-    hr_buf_printf(t->b, "</td><td class=\"ln\">%ld</td><td>", t->new_no++);
-    hr_markup_put(t->b, s, n, 0);
-    hr_buf_puts(t->b, "</td></tr>\n");
-}
-
-/* hunk_start - parse "@@ -a[,b] +c[,d] @@"; 0 when it is not one */
-static int hunk_start(struct sbs *t, const char *line)
-{
-    const char *plus;
-    long a, c;
-
-    if (sscanf(line, "@@ -%ld", &a) != 1 ||
-        (plus = strstr(line, " +")) == NULL || sscanf(plus, " +%ld", &c) != 1)
-        return 0;
-    t->old_no = a > 0 ? a : 1;
-    t->new_no = c > 0 ? c : 1;
-    return 1;
-}
-
-/* side_by_side - the unified diff as two columns; 0 when it has no
- * hunks (then the caller shows it as it is) */
-static int side_by_side(hr_buf *b, const hr_report_case *c)
-{
-    const char *p = c->diff;
-    hr_buf rows = HR_BUF_INIT;
-    struct sbs t = {&rows, 1, 1, {NULL, 0, 0}, {NULL, 0, 0}};
-    char *old_label = NULL, *new_label = NULL;
-    int hunks = 0;
-
-    while (*p) {
-        size_t n = strcspn(p, "\n");
-        char *line = hr_strndup(p, n);
-
-        if (!hunks && strncmp(line, "--- ", 4) == 0 && old_label == NULL)
-            old_label = hr_strdup(line + 4);
-        else if (!hunks && strncmp(line, "+++ ", 4) == 0 && new_label == NULL)
-            new_label = hr_strdup(line + 4);
-        else if (strncmp(line, "@@ ", 3) == 0 && hunk_start(&t, line)) {
-            hunks++;
-            sbs_note(&t, "hunk", line);
-        } else if (hunks && line[0] == '-')
-            lines_push(&t.del, p + 1, n - 1);
-        else if (hunks && line[0] == '+')
-            lines_push(&t.add, p + 1, n - 1);
-        else if (hunks && line[0] == '\\')
-            sbs_note(&t, "note", line);
-        else if (hunks && line[0] == ' ')
-            sbs_context(&t, p + 1, n - 1);
-        else if (hunks)
-            sbs_context(&t, p, n); /* an empty context line lost its space */
-        hr_free(line);
-        p += n + (p[n] == '\n');
-    }
-    sbs_flush(&t);
-    if (hunks) {
-        hr_buf_puts(b, "<table class=\"sbs\"><colgroup><col class=\"ln\">"
-                       "<col><col class=\"ln\"><col></colgroup>\n"
-                       "<thead><tr><th colspan=\"2\">\u2212 ");
-        text(b, or_dash(old_label ? old_label : c->left));
-        hr_buf_puts(b, "</th><th colspan=\"2\">+ ");
-        text(b, or_dash(new_label ? new_label : c->right));
-        hr_buf_puts(b, "</th></tr></thead>\n<tbody>\n");
-        hr_buf_put(b, rows.ptr, rows.len);
-        hr_buf_puts(b, "</tbody></table>\n");
-    }
-    hr_buf_release(&rows);
-    hr_free(t.del.v);
-    hr_free(t.add.v);
-    hr_free(old_label);
-    hr_free(new_label);
-    return hunks > 0;
-}
-
 /* mismatches - expectation mismatches, cells with the same text together */
 static void mismatches(hr_buf *b, const hr_report_case *c)
 {
@@ -956,7 +772,7 @@ static void case_row(hr_buf *b, const hr_report *r, const hr_report_case *c,
     evidence(b, r, c);
     if (c->diff && *c->diff) {
         hr_buf_puts(b, "<h4>Diff</h4>\n");
-        if (!side_by_side(b, c))
+        if (!hr_sidediff_html(b, c->diff, c->left, c->right))
             elem(b, "pre", c->diff);
     } else if (c->verdict != HR_PASS) {
         hr_buf_puts(b, "<p class=\"muted\">No diff was recorded.</p>\n");

@@ -9,6 +9,7 @@
  *	int	hr_report_parse(out, text, len, path)
  *	int	hr_report_load(out, path)
  *	int	hr_report_from_run(out, run)
+ *	int	hr_report_write(out, run, path)
  *	void	hr_report_free(r)
  * DESCRIPTION
  *	The HTML and JUnit writers render an hr_report, never a run, so
@@ -21,6 +22,12 @@
  *	hr_report_from_run() renders a run as report.json text and reads
  *	that back. The caller owns the result; free it with
  *	hr_report_free(), which does nothing with NULL.
+ *
+ *	hr_report_write() is what a run does: it renders report.json once,
+ *	writes those bytes to path atomically, and reads the same bytes
+ *	into *out for the HTML and JUnit writers. They see exactly what a
+ *	later "pfharness report RUN_DIR" reads from the file, so the two
+ *	give byte-identical files by construction.
  *
  *	Required: an object with "schema" equal to "pfharness-report/1",
  *	"run" (an object), "builds" (an array whose entries have "id" and
@@ -733,6 +740,19 @@ int hr_report_load(hr_report **out, const char *path)
     if ((error = hr_file_read(&text, path, REPORT_LIMIT)) == 0)
         error = hr_report_parse(out, hr_buf_cstr(&text), text.len, path);
     hr_buf_release(&text);
+    return error;
+}
+
+/* hr_report_write - report.json written once, and read from its bytes */
+int hr_report_write(hr_report **out, const hr_run *run, const char *path)
+{
+    char *text = NULL;
+    int error;
+
+    if ((error = hr_report_json_text(&text, run)) == 0 &&
+        (error = hr_file_write_atomic(path, text, strlen(text), 0644)) == 0)
+        error = hr_report_parse(out, text, strlen(text), path);
+    hr_free(text);
     return error;
 }
 

@@ -73,6 +73,7 @@ int hr_report_parse(hr_report **out, const char *text, size_t len,
                     const char *path);
 int hr_report_load(hr_report **out, const char *path);
 int hr_report_from_run(hr_report **out, const hr_run *run);
+int hr_report_write(hr_report **out, const hr_run *run, const char *path);
 void hr_report_free(hr_report *r);
 
 #endif

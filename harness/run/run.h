@@ -7,13 +7,15 @@
 #include "build/build.h"
 #include "case/case.h"
 #include "instance/libenv.h"
+#include "observe/obs.h"
 #include "narrow/escalate.h"
 #include "util/strv.h"
 #include "verdict/verdict.h"
 
 /* One repetition of one case in one (build, libenv) cell. */
 typedef struct hr_rep {
-    char *obs;          /* normalized observation */
+    hr_obs *model;      /* normalized observation */
+    char *obs;          /* its text, as in obs_file */
     char *obs_file;     /* relative to the run directory */
     int expect_ok;
     char *mismatch;     /* "" when expect_ok */

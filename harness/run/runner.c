@@ -51,7 +51,6 @@
 #include "util/clock.h"
 #include "narrow/escalate.h"
 #include "util/fsutil.h"
-#include "source/gitrepo.h"
 #include "case/group.h"
 #include "util/hash.h"
 #include "instance/instance.h"
@@ -60,8 +59,8 @@
 #include "util/mem.h"
 #include "util/msg.h"
 #include "util/paths.h"
+#include "verdict/evidence.h"
 
-#define DIFF_CONTEXT 3
 
 /* Work shared by the threads of one phase. */
 typedef struct work {
@@ -302,6 +301,7 @@ static int run_unit(work *w, struct unit *u)
                                      hr_error_last());
                 break;
             }
+            rep->model = res.model;
             rep->obs = res.obs;
             rep->expect_ok = res.expect_ok;
             rep->mismatch = res.mismatch;
@@ -436,82 +436,6 @@ static int replay_all(hr_run *run, const hr_runner_opts *o, hr_case **cases,
     return error;
 }
 
-/* section - the text of one "== NAME" section of an observation */
-static char *section(const char *obs, const char *name)
-{
-    char *head = hr_sprintf("== %s\n", name);
-    const char *p = strncmp(obs, head, strlen(head)) == 0 ? obs : NULL;
-    const char *end;
-    char *out;
-
-    if (p == NULL) {
-        char *nl_head = hr_sprintf("\n== %s\n", name);
-
-        p = strstr(obs, nl_head);
-        if (p)
-            p++;
-        hr_free(nl_head);
-    }
-    if (p == NULL) {
-        hr_free(head);
-        return hr_strdup("");
-    }
-    p += strlen(head);
-    for (end = p; *end && !(end[0] == '=' && end[1] == '=' && end[2] == ' ' &&
-                            (end == p || end[-1] == '\n'));)
-        end++;
-    out = hr_strndup(p, (size_t)(end - p));
-    hr_free(head);
-    return out;
-}
-
-/* observed_expectation - an observation in the expectation's form */
-static char *observed_expectation(const hr_case *c, const char *obs)
-{
-    hr_buf b = HR_BUF_INIT;
-    char *dsn, *p;
-
-    if (c->kind == HR_CASE_SMTP)
-        return section(obs, "transcript");
-    dsn = section(obs, "dsn");
-    /* Records: "Final-Recipient: rfc822; X" ... "Action:" "Status:"
-     * "Diagnostic-Code: type; text" */
-    for (p = dsn; p && *p;) {
-        char *fr = strstr(p, "Final-Recipient: ");
-        char *next, *semi, *action, *status, *diag;
-        char *rcpt = NULL, *a = NULL, *s = NULL, *d = NULL;
-
-        if (fr == NULL)
-            break;
-        next = strstr(fr + 1, "Final-Recipient: ");
-        semi = strchr(fr, ';');
-        if (semi && (next == NULL || semi < next))
-            rcpt = hr_strndup(semi + 2, strcspn(semi + 2, "\n"));
-        if ((action = strstr(fr, "\nAction: ")) && (!next || action < next))
-            a = hr_strndup(action + 9, strcspn(action + 9, "\n"));
-        if ((status = strstr(fr, "\nStatus: ")) && (!next || status < next))
-            s = hr_strndup(status + 9, strcspn(status + 9, "\n"));
-        if ((diag = strstr(fr, "\nDiagnostic-Code: ")) &&
-            (!next || diag < next)) {
-            const char *t = diag + 18;
-            const char *sc = strchr(t, ';');
-
-            if (sc && sc < t + strcspn(t, "\n"))
-                t = sc + 2;
-            d = hr_strndup(t, strcspn(t, "\n"));
-        }
-        hr_buf_printf(&b, "expect %s %s %s%s%s\n", rcpt ? rcpt : "?",
-                      a ? a : "?", s ? s : "?", d ? " " : "", d ? d : "");
-        hr_free(rcpt);
-        hr_free(a);
-        hr_free(s);
-        hr_free(d);
-        p = next;
-    }
-    hr_free(dsn);
-    return hr_buf_detach(&b);
-}
-
 /* case_findings - the sanitizer findings of one case on one build */
 static void case_findings(hr_strv *out, const hr_run *run, size_t ci,
                           size_t b)
@@ -521,53 +445,31 @@ static void case_findings(hr_strv *out, const hr_run *run, size_t ci,
 
         if (cell->skipped)
             continue;
-        for (int r = 0; r < run->reps; r++) {
-            hr_strv lines = HR_STRV_INIT;
-
-            hr_verdict_sanitizer_lines(&lines, cell->reps[r].obs);
-            for (size_t k = 0; k < lines.n; k++)
-                if (hr_strv_find(out, lines.v[k]) < 0)
-                    hr_strv_add(out, lines.v[k]);
-            hr_strv_release(&lines);
-        }
+        for (int r = 0; r < run->reps; r++)
+            hr_evidence_findings(out, cell->reps[r].model);
     }
 }
 
-/* sanitizer_background - findings that every case shows on a sanitizer
- * build (UB in start-up code, say): they explain no divergence. With
- * fewer than two cases there is nothing to tell them apart by. */
+/* sanitizer_background - per sanitizer build, the findings that every
+ * case that ran on it shows (verdict/evidence(3)) */
 static void sanitizer_background(hr_strv *out, const hr_run *run)
 {
     for (size_t b = 0; b < run->nbuilds; b++) {
-        hr_strv common = HR_STRV_INIT;
+        hr_strv *found;
         size_t nran = 0;
 
         if (run->builds[b]->sanitizer == NULL)
             continue;
+        found = hr_calloc(run->ncases ? run->ncases : 1, sizeof(*found));
         for (size_t ci = 0; ci < run->ncases; ci++) {
-            hr_strv found = HR_STRV_INIT;
-
             if (run->cases[ci].cells[b * run->nlibenvs].skipped)
                 continue;
-            case_findings(&found, run, ci, b);
-            if (nran++ == 0) {
-                hr_strv_addv(&common, &found);
-            } else {
-                hr_strv keep = HR_STRV_INIT;
-
-                for (size_t k = 0; k < common.n; k++)
-                    if (hr_strv_find(&found, common.v[k]) >= 0)
-                        hr_strv_add(&keep, common.v[k]);
-                hr_strv_release(&common);
-                common = keep;
-            }
-            hr_strv_release(&found);
+            case_findings(&found[nran++], run, ci, b);
         }
-        if (nran >= 2)
-            for (size_t k = 0; k < common.n; k++)
-                if (hr_strv_find(out, common.v[k]) < 0)
-                    hr_strv_add(out, common.v[k]);
-        hr_strv_release(&common);
+        hr_evidence_background(out, found, nran);
+        for (size_t i = 0; i < nran; i++)
+            hr_strv_release(&found[i]);
+        hr_free(found);
     }
 }
 
@@ -578,9 +480,8 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
     size_t ncells = run->nbuilds * run->nlibenvs, n = 0;
     hr_cell *cells = hr_calloc(ncells, sizeof(hr_cell));
     size_t *cell_index = hr_calloc(ncells, sizeof(size_t));
-    const char ***obs = hr_calloc(ncells, sizeof(*obs));
+    const hr_obs ***obs = hr_calloc(ncells, sizeof(*obs));
     int **ok = hr_calloc(ncells, sizeof(*ok));
-    hr_buf diff = HR_BUF_INIT;
     int error = 0;
 
     for (size_t b = 0; b < run->nbuilds; b++) {
@@ -590,10 +491,10 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
 
             if (cell->skipped)
                 continue;
-            obs[n] = hr_calloc((size_t)run->reps, sizeof(char *));
+            obs[n] = hr_calloc((size_t)run->reps, sizeof(hr_obs *));
             ok[n] = hr_calloc((size_t)run->reps, sizeof(int));
             for (int r = 0; r < run->reps; r++) {
-                obs[n][r] = cell->reps[r].obs;
+                obs[n][r] = cell->reps[r].model;
                 ok[n][r] = cell->reps[r].expect_ok;
             }
             cells[n].build = bd->variant;
@@ -618,11 +519,10 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
     if ((error = hr_verdict_compute(&rc->verdict, cells, n, background)) < 0)
         goto done;
     if (rc->verdict->kind == HR_REAL_BUG) {
-        char *observed = observed_expectation(rc->c, cells[0].obs[0]);
+        char *observed = hr_evidence_expectation(rc->c, cells[0].obs[0]);
 
-        error = hr_gitrepo_diff_buffers(&diff, rc->expected, "expected",
-                                        observed, cells[0].build,
-                                        DIFF_CONTEXT);
+        error = hr_evidence_diff(&rc->diff, rc->expected, "expected",
+                                 observed, cells[0].build);
         hr_free(observed);
     } else if (rc->verdict->kind != HR_PASS && rc->verdict->left_cell >= 0) {
         const hr_verdict *v = rc->verdict;
@@ -633,8 +533,7 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
         const hr_rep *rrep = &run->cases[ci].cells[cell_index[v->right_cell]]
                                   .reps[v->right_rep];
 
-        error = hr_gitrepo_diff_buffers(&diff, lrep->obs, l, rrep->obs, r,
-                                        DIFF_CONTEXT);
+        error = hr_evidence_diff(&rc->diff, lrep->obs, l, rrep->obs, r);
         if (lrep->first_finding)
             rc->left_finding = hr_strdup(lrep->first_finding);
         if (rrep->first_finding)
@@ -642,7 +541,8 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
         hr_free(l);
         hr_free(r);
     }
-    rc->diff = hr_buf_detach(&diff);
+    if (rc->diff == NULL)
+        rc->diff = hr_strdup("");
 done:
     for (size_t i = 0; i < n; i++) {
         hr_free(obs[i]);
@@ -931,6 +831,7 @@ void hr_run_free(hr_run *run)
             for (int r = 0; r < run->reps; r++) {
                 hr_rep *rep = &rc->cells[k].reps[r];
 
+                hr_obs_free(rep->model);
                 hr_free(rep->obs);
                 hr_free(rep->obs_file);
                 hr_free(rep->mismatch);

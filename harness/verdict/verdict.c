@@ -10,8 +10,6 @@
  *	void	hr_verdict_free(v)
  *	const char *hr_verdict_name(kind)
  *	int	hr_verdict_parse_name(out, name)
- *	void	hr_verdict_sanitizer_lines(out, obs)
- *	char	*hr_verdict_strip_sanitizer(obs)
  * DESCRIPTION
  *	A case's observations form a matrix O[build][libenv][rep]; each
  *	(build, libenv) is a cell. The rules of ../shared/DESIGN.md apply in
@@ -92,28 +90,6 @@ static int same(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
-/* hr_verdict_sanitizer_lines - "file:line: runtime error" lines of an
- * observation's sanitizer section */
-void hr_verdict_sanitizer_lines(hr_strv *out, const char *obs)
-{
-    const char *sec = obs ? strstr(obs, "== sanitizer\n") : NULL;
-    const char *p;
-
-    if (sec == NULL)
-        return;
-    for (p = sec + strlen("== sanitizer\n"); *p && strncmp(p, "== ", 3) != 0;) {
-        size_t n = strcspn(p, "\n");
-        char *line = hr_strndup(p, n);
-
-        if ((strstr(line, "runtime error") || strstr(line, "ERROR: ") ||
-             strstr(line, "Sanitizer")) &&
-            hr_strv_find(out, line) < 0)
-            hr_strv_add(out, line);
-        hr_free(line);
-        p += n + (p[n] == '\n');
-    }
-}
-
 /* set_pair - the representative pair */
 static void set_pair(hr_verdict *v, const hr_cell *cells, int lc, int lr,
                      int rc, int rr)
@@ -133,7 +109,8 @@ static int find_flap(hr_verdict *v, const hr_cell *cells, size_t n)
 
     for (size_t i = 0; i < n; i++) {
         for (size_t r = 1; r < cells[i].nreps; r++) {
-            if (!same(cells[i].obs[0], cells[i].obs[r])) {
+            if (!same(hr_obs_behaviour(cells[i].obs[0]),
+                      hr_obs_behaviour(cells[i].obs[r]))) {
                 if (!found)
                     set_pair(v, cells, (int)i, 0, (int)i, (int)r);
                 found = 1;
@@ -148,7 +125,7 @@ static int find_flap(hr_verdict *v, const hr_cell *cells, size_t n)
 /* obs0 - a cell's observation (its reps are equal by now) */
 static const char *obs0(const hr_cell *c)
 {
-    return c->nreps ? c->obs[0] : "";
+    return c->nreps ? hr_obs_behaviour(c->obs[0]) : "";
 }
 
 /* class_size - how many cells of libenv env observed what cell i did */
@@ -192,48 +169,23 @@ static int majority(const hr_cell *cells, size_t n, const char *env)
 
 static int judge(hr_verdict *v, const hr_cell *cells, size_t n);
 
-/* hr_verdict_strip_sanitizer - an observation without its sanitizer
- * section */
-char *hr_verdict_strip_sanitizer(const char *obs)
-{
-    const char *sec, *end;
-    hr_buf b = HR_BUF_INIT;
-
-    if (obs == NULL)
-        return hr_strdup("");
-    sec = strncmp(obs, "== sanitizer\n", 13) == 0 ? obs
-                                                   : strstr(obs, "\n== sanitizer\n");
-    if (sec == NULL)
-        return hr_strdup(obs);
-    if (sec != obs)
-        sec++;
-    hr_buf_put(&b, obs, (size_t)(sec - obs));
-    end = strstr(sec + 1, "\n== ");
-    if (end)
-        hr_buf_puts(&b, end + 1);
-    return hr_buf_detach(&b);
-}
-
 /* hr_verdict_compute - apply the rules */
 int hr_verdict_compute(hr_verdict **out, const hr_cell *in_cells, size_t n,
                        const hr_strv *background)
 {
     hr_verdict *v = hr_calloc(1, sizeof(*v));
-    hr_cell *cells = hr_calloc(n ? n : 1, sizeof(hr_cell));
-    char ***stripped = hr_calloc(n ? n : 1, sizeof(char **));
     int error;
 
-    /* Sanitizer findings are evidence, not behaviour: compare the
-     * observations without them (a finding in start-up code shows up
-     * whenever a daemon happened to start). */
+    /* Sanitizer findings are evidence, not behaviour: cells compare by
+     * hr_obs_behaviour() (a finding in start-up code shows up whenever a
+     * daemon happened to start). */
     for (size_t i = 0; i < n; i++) {
-        cells[i] = in_cells[i];
-        stripped[i] = hr_calloc(in_cells[i].nreps ? in_cells[i].nreps : 1,
-                                sizeof(char *));
-        for (size_t r = 0; r < in_cells[i].nreps; r++)
-            stripped[i][r] = hr_verdict_strip_sanitizer(in_cells[i].obs[r]);
-        cells[i].obs = (const char *const *)stripped[i];
-        hr_verdict_sanitizer_lines(&v->ub_reports, obs0(&in_cells[i]));
+        const hr_strv *ub =
+            in_cells[i].nreps ? hr_obs_ub(in_cells[i].obs[0]) : NULL;
+
+        for (size_t k = 0; ub && k < ub->n; k++)
+            if (hr_strv_find(&v->ub_reports, ub->v[k]) < 0)
+                hr_strv_add(&v->ub_reports, ub->v[k]);
     }
     /* Findings that every case shows are background, not evidence. */
     for (size_t k = 0; background && k < v->ub_reports.n;) {
@@ -248,15 +200,7 @@ int hr_verdict_compute(hr_verdict **out, const hr_cell *in_cells, size_t n,
         }
     }
     *out = v;
-    error = judge(v, cells, n);
-    /* The pair's reps index the caller's cells, which are the same. */
-    for (size_t i = 0; i < n; i++) {
-        for (size_t r = 0; r < in_cells[i].nreps; r++)
-            hr_free(stripped[i][r]);
-        hr_free(stripped[i]);
-    }
-    hr_free(stripped);
-    hr_free(cells);
+    error = judge(v, in_cells, n);
     return error;
 }
 

@@ -4,6 +4,7 @@
 /* verdict/verdict.h - compare a case's observations, give a verdict and evidence */
 
 #include <stddef.h>
+#include "observe/obs.h"
 #include "util/strv.h"
 
 typedef enum {
@@ -23,7 +24,7 @@ typedef struct hr_cell {
     int ub_check;           /* wrapv or a sanitizer build */
     int sanitizer;          /* a sanitizer build */
     size_t nreps;
-    const char *const *obs; /* normalized observation of each rep */
+    const hr_obs *const *obs; /* normalized observation of each rep */
     const int *expect_ok;   /* each rep matched the case's expectation */
 } hr_cell;
 
@@ -44,7 +45,5 @@ int hr_verdict_parse_name(hr_verdict_kind *out, const char *name);
 int hr_verdict_compute(hr_verdict **out, const hr_cell *cells, size_t n,
                        const hr_strv *background);
 void hr_verdict_free(hr_verdict *v);
-void hr_verdict_sanitizer_lines(hr_strv *out, const char *obs);
-char *hr_verdict_strip_sanitizer(const char *obs);
 
 #endif

@@ -173,8 +173,8 @@ static const struct fx six_fx = {
 /* fx_verdict - the verdict the rules give a case's observations */
 static hr_verdict *fx_verdict(const hr_run *run, const hr_run_case *rc)
 {
-    hr_cell cells[MAXCELLS];
-    const char *obs[MAXCELLS][NREPS];
+    hr_cell cells[MAXCELLS] = {{0}};
+    hr_obs *obs[MAXCELLS][NREPS] = {{0}};
     int ok[MAXCELLS][NREPS];
     size_t n = 0;
     hr_verdict *v = NULL;
@@ -186,7 +186,7 @@ static hr_verdict *fx_verdict(const hr_run *run, const hr_run_case *rc)
         if (cell->skipped)
             continue;
         for (size_t r = 0; r < NREPS; r++) {
-            obs[n][r] = cell->reps[r].obs;
+            hr_obs_parse(&obs[n][r], cell->reps[r].obs);
             ok[n][r] = cell->reps[r].expect_ok;
         }
         cells[n] = (hr_cell){
@@ -195,12 +195,15 @@ static hr_verdict *fx_verdict(const hr_run *run, const hr_run_case *rc)
             .unoptimized = strcmp(b->opt, "-O0") == 0,
             .ub_check = b->ub_check,
             .nreps = NREPS,
-            .obs = obs[n],
+            .obs = (const hr_obs *const *)obs[n],
             .expect_ok = ok[n],
         };
         n++;
     }
     assert_int_equal(hr_verdict_compute(&v, cells, n, NULL), 0);
+    for (size_t i = 0; i < n; i++)
+        for (size_t r = 0; r < NREPS; r++)
+            hr_obs_free(obs[i][r]);
     return v;
 }
 
@@ -697,6 +700,39 @@ static void test_report_write_json(void **state)
     assert_int_equal(hr_report_json_text(&text, run), 0);
     assert_int_equal(hr_file_read(&got, path, 0), 0);
     assert_string_equal(hr_buf_cstr(&got), text);
+    hr_buf_release(&got);
+    hr_free(text);
+    hr_rm_rf(dir);
+    free(dir);
+    hr_free(path);
+    fx_free(run);
+}
+
+/* test_report_write_once - what a run writes, and what its HTML and
+ * JUnit then see: the bytes of the file, read back */
+static void test_report_write_once(void **state)
+{
+    hr_run *run = fx_run(&small_fx);
+    char *dir = unit_tmpdir();
+    char *path = hr_path_join(dir, "report.json");
+    char *text = NULL, *html_a = NULL, *html_b = NULL;
+    hr_report *a = NULL, *b = NULL;
+    hr_buf got = HR_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(hr_report_write(&a, run, path), 0);
+    assert_int_equal(hr_report_json_text(&text, run), 0);
+    assert_int_equal(hr_file_read(&got, path, 0), 0);
+    assert_string_equal(hr_buf_cstr(&got), text);
+    assert_int_equal(hr_report_load(&b, path), 0);
+    assert_int_equal(hr_report_html(&html_a, a), 0);
+    assert_int_equal(hr_report_html(&html_b, b), 0);
+    assert_string_equal(html_a, html_b);
+    assert_string_equal(a->run_id, "20261124T081933Z-small");
+    hr_report_free(a);
+    hr_report_free(b);
+    hr_free(html_a);
+    hr_free(html_b);
     hr_buf_release(&got);
     hr_free(text);
     hr_rm_rf(dir);
@@ -1329,6 +1365,7 @@ int main(void)
         cmocka_unit_test(test_report_json_odd_strings),
         cmocka_unit_test(test_report_json_edac_and_skipped),
         cmocka_unit_test(test_report_write_json),
+        cmocka_unit_test(test_report_write_once),
         cmocka_unit_test(test_report_read_back),
         cmocka_unit_test(test_report_escalation_round_trip),
         cmocka_unit_test(test_report_parse_errors),

@@ -113,6 +113,32 @@ static const struct row rows[] = {
      HR_COMPILER, "O2/shim", "undecided"},
 };
 
+/* obs_of - the observation models of n texts; pool_free() frees them */
+static hr_obs **pool[64];
+static size_t pool_n, pool_len[64];
+
+static const hr_obs *const *obs_of(const char *const *texts, size_t n)
+{
+    hr_obs **v = hr_calloc(n, sizeof(*v));
+
+    for (size_t i = 0; i < n; i++)
+        hr_obs_parse(&v[i], texts[i]);
+    assert_true(pool_n < 64);
+    pool_len[pool_n] = n;
+    pool[pool_n++] = v;
+    return (const hr_obs *const *)v;
+}
+
+static void pool_free(void)
+{
+    for (size_t k = 0; k < pool_n; k++) {
+        for (size_t i = 0; i < pool_len[k]; i++)
+            hr_obs_free(pool[k][i]);
+        hr_free(pool[k]);
+    }
+    pool_n = 0;
+}
+
 /* build_cells - turn a row into hr_cell values */
 static size_t build_cells(hr_cell *out, int ok[MAXC][MAXR],
                           const struct row *r)
@@ -128,7 +154,7 @@ static size_t build_cells(hr_cell *out, int ok[MAXC][MAXR],
         out[n].ub_check = strchr(c->flags, 'w') != NULL;
         out[n].sanitizer = strchr(c->flags, 's') != NULL;
         out[n].nreps = MAXR;
-        out[n].obs = c->obs;
+        out[n].obs = obs_of(c->obs, MAXR);
         for (int k = 0; k < MAXR; k++)
             ok[n][k] = c->expect_ok;
         out[n].expect_ok = ok[n];
@@ -163,11 +189,12 @@ static void test_verdict_rules(void **state)
             assert_true(v->left_cell >= 0 && v->right_cell >= 0);
             if (v->kind != HR_REAL_BUG)
                 assert_string_not_equal(
-                    cells[v->left_cell].obs[v->left_rep],
-                    cells[v->right_cell].obs[v->right_rep]);
+                    hr_obs_text(cells[v->left_cell].obs[v->left_rep]),
+                    hr_obs_text(cells[v->right_cell].obs[v->right_rep]));
         }
         hr_free(diff);
         hr_verdict_free(v);
+        pool_free();
     }
 }
 
@@ -183,9 +210,9 @@ static void test_verdict_background_is_not_evidence(void **state)
         "A\n== sanitizer\nmymalloc.c:235: runtime error: left shift\n"};
     static const int ok[] = {1, 1, 1}, bad[] = {0, 0, 0};
     hr_cell cells[3] = {
-        {"O0", "plain", 1, 0, 0, 3, o0, ok},
-        {"default", "plain", 0, 0, 0, 3, o2, bad},
-        {"ubsan", "plain", 0, 1, 1, 3, us, ok},
+        {"O0", "plain", 1, 0, 0, 3, obs_of(o0, 3), ok},
+        {"default", "plain", 0, 0, 0, 3, obs_of(o2, 3), bad},
+        {"ubsan", "plain", 0, 1, 1, 3, obs_of(us, 3), ok},
     };
     hr_strv bg = HR_STRV_INIT;
     hr_verdict *v;
@@ -202,19 +229,23 @@ static void test_verdict_background_is_not_evidence(void **state)
     assert_int_equal(v->kind, HR_UB);
     hr_verdict_free(v);
     hr_strv_release(&bg);
+    pool_free();
 }
 
 static void test_verdict_ub_report_is_evidence(void **state)
 {
     const char *obs = "x\n== sanitizer\nsmtpd.c:12:5: runtime error: shift\n"
                       "    #0 0x55 in main\n== log\nwarning\n";
-    hr_strv lines = HR_STRV_INIT;
+    hr_obs *o;
 
     (void)state;
-    hr_verdict_sanitizer_lines(&lines, obs);
-    assert_int_equal(lines.n, 1);
-    assert_string_equal(lines.v[0], "smtpd.c:12:5: runtime error: shift");
-    hr_strv_release(&lines);
+    hr_obs_parse(&o, obs);
+    assert_int_equal(hr_obs_ub(o)->n, 1);
+    assert_string_equal(hr_obs_ub(o)->v[0],
+                        "smtpd.c:12:5: runtime error: shift");
+    assert_string_equal(hr_obs_behaviour(o), "x\n== log\nwarning\n");
+    assert_string_equal(hr_obs_text(o), obs);
+    hr_obs_free(o);
 }
 
 static void test_verdict_names_round_trip(void **state)
