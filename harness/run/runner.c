@@ -271,13 +271,8 @@ static int run_unit(work *w, struct unit *u)
                      run->libenvs[u->libenv].name, u->seq);
     ns = hr_sprintf("pfh-%.6s-%zu", run->id + strlen(run->id) - 6,
                     u->seq * 1000 + u->build * 50 + u->libenv);
-    io.build = run->builds[u->build];
-    io.dir = dir;
-    io.netns = ns;
-    io.libenv = &run->libenvs[u->libenv].env;
-    io.config = &first->config;
-    io.tables = first->tables;
-    io.ntables = first->ntables;
+    hr_instance_opts_from_case(&io, run->builds[u->build], dir, ns,
+                               &run->libenvs[u->libenv].env, first);
     if ((error = hr_instance_start(&in, &io)) < 0)
         goto done;
     for (size_t k = 0; k < u->n && error == 0; k++) {
