@@ -776,7 +776,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     run->reps = o->reps > 0 ? o->reps : 3;
     run->out_dir = o->out_dir ? hr_path_abs(o->out_dir)
                               : hr_path_join(hr_runs_root(), run->id);
-    hr_machine_read(&run->machine, HR_EDAC_DIR);
+    hr_machine_read(&run->machine, HR_MACHINE_ROOT);
 
     /* Cases first: a malformed case stops the run before any build. */
     if (o->case_args.n > 0)
@@ -899,7 +899,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
         if (run->cases[i].verdict->kind != HR_PASS)
             run->exit_code = 1;
 done:
-    hr_machine_edac_after(&run->machine, HR_EDAC_DIR);
+    hr_machine_edac_after(&run->machine, HR_MACHINE_ROOT);
     run->seconds = hr_clock_s() - t0;
     if (error < 0)
         run->exit_code = 2;
