@@ -33,7 +33,6 @@
 int hr_compiler_identify(hr_compiler **out, const char *cc)
 {
     hr_compiler *c = hr_calloc(1, sizeof(*c));
-    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
     hr_buf vout = HR_BUF_INIT;
     char *found = NULL;
     char real[PATH_MAX];
@@ -57,12 +56,8 @@ int hr_compiler_identify(hr_compiler **out, const char *cc)
     argv[1] = "--version";
     argv[2] = NULL;
     hr_buf_init(&vout, 1 << 16);
-    o.argv = argv;
-    o.out = HR_OUT_CAPTURE;
-    o.out_buf = &vout;
-    o.err = HR_OUT_STDOUT;
-    o.timeout_ms = 30000;
-    if ((error = hr_spawn_run(&status, &o)) < 0)
+    if ((error = hr_spawn_capture(&status, &vout, &vout, argv, NULL,
+                                  30000)) < 0)
         goto done;
     if (status != 0) {
         error = hr_error_set(HR_EINPUT, "compiler '%s' failed to run "

@@ -155,13 +155,8 @@ int cmd_replay(int argc, char **argv)
         char *dir = hr_sprintf("%s/g%zu", top, g + 1);
         char *ns = hr_sprintf("pfh-r%lx-%zu", (long)getpid() & 0xfffff, g + 1);
 
-        io.build = b;
-        io.dir = dir;
-        io.netns = ns;
-        io.libenv = libenv_spec ? &env.env : NULL;
-        io.config = &first->config;
-        io.tables = first->tables;
-        io.ntables = first->ntables;
+        hr_instance_opts_from_case(&io, b, dir, ns,
+                                   libenv_spec ? &env.env : NULL, first);
         if (hr_instance_start(&in, &io) < 0) {
             code = hr_cmd_fail();
         } else if (tcpdump &&

@@ -6,21 +6,23 @@
  * SYNOPSIS
  *	#include "instance/instance.h"
  *
+ *	void	hr_instance_opts_from_case(out, build, dir, netns, libenv, c)
  *	int	hr_instance_start(out, opts)
  *	int	hr_instance_stop(in)
  *	void	hr_instance_free(in)
  *
  *	int	hr_instance_log_mark(in, slice)
  *	int	hr_instance_settle(in, timeout_ms)
- *	int	hr_instance_take_mail(in, out, count)
- *	int	hr_instance_take_sanitizer(in, out)
- *	int	hr_instance_reset(in)
  * DESCRIPTION
+ *	hr_instance_opts_from_case() fills opts for an instance of build in
+ *	dir and netns that has the libenv (NULL: none) and the config and
+ *	tables of case c; the pointers are borrowed from the arguments.
+ *
  *	hr_instance_start() creates the instance directory (etc/, queue/,
  *	data/, mail/, sanitizer/), writes main.cf and master.cf from
- *	scratch, creates a network namespace with lo up, starts the sink
- *	on 127.0.0.9:25 there, starts the build's master as a child of the
- *	harness in its own session inside the namespace, and waits, for a
+ *	scratch (instance/maincf), creates a network namespace with lo up,
+ *	starts the sink on 127.0.0.9:25 there, starts the build's master
+ *	as a child of the harness in its own session inside the namespace, and waits, for a
  *	bounded time, until smtpd's greeting arrives on 127.0.0.1:25. If
  *	start-up fails, the error names the first fatal or panic line of
  *	the instance's maillog.
@@ -69,7 +71,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "instance/instance.h"
+#include "instance/instance_int.h"
+#include "instance/maincf.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -78,380 +81,9 @@
 #include "instance/sink.h"
 #include "util/spawn.h"
 
-/* Local users of every instance, and the aliases every instance has. */
-static const char *const users[] = {
-    "pfuser", "alice", "bob", "carol", "dave", "erin", "frank", "probe",
-    "sender", NULL,
-};
-static const char *const base_aliases[] = {
-    "postmaster pfuser", "root pfuser", "abuse pfuser",
-    "mailer-daemon pfuser", NULL,
-};
-static const char *const local_domains[] = {
-    HR_MYDOMAIN, HR_MYHOSTNAME, "localhost", "localhost." HR_MYDOMAIN, NULL,
-};
-
 /* Queues that hold mail still in flight. */
 static const char *const busy_queues[] = {"maildrop", "incoming", "active",
                                           NULL};
-
-struct hr_instance {
-    char *dir, *etc, *tables, *queue, *data, *mail, *san, *maillog;
-    char *netns;
-    const hr_build *build;
-    hr_strv env;            /* for commands run against the instance */
-    hr_sink *sink;
-    pid_t master;
-    int netns_made;
-    long mark_seq;
-    off_t log_offset;       /* where the previous mark ended */
-    double start_seconds;
-};
-
-/* put_file - write a configuration file, with an old time stamp */
-static int put_file(const char *path, const char *text, mode_t mode)
-{
-    /* Postfix's load_file() re-reads a file that changed within the last
-     * second ("let it cool down"), in 300 ms steps: give generated files a
-     * fixed time in the past. */
-    struct timespec times[2] = {{946684800, 0}, {946684800, 0}};
-    int error;
-
-    if ((error = hr_file_write_atomic(path, text, strlen(text), mode)) < 0)
-        return error;
-    if (utimensat(AT_FDCWD, path, times, 0) < 0)
-        return hr_error_set(HR_ERROR, "cannot set the time of '%s': %s", path,
-                            strerror(errno));
-    return 0;
-}
-
-/* param - one main.cf setting in an ordered list */
-typedef struct param {
-    char *name;
-    char *value;
-} param;
-
-typedef struct params {
-    param *v;
-    size_t n, cap;
-} params;
-
-/* set - add or replace a setting, keeping the first position */
-static void set(params *ps, const char *name, const char *value)
-{
-    for (size_t i = 0; i < ps->n; i++) {
-        if (strcmp(ps->v[i].name, name) == 0) {
-            hr_free(ps->v[i].value);
-            ps->v[i].value = hr_strdup(value);
-            return;
-        }
-    }
-    if (ps->n == ps->cap) {
-        ps->cap = ps->cap ? ps->cap * 2 : 64;
-        ps->v = hr_realloc(ps->v, ps->cap * sizeof(param));
-    }
-    ps->v[ps->n].name = hr_strdup(name);
-    ps->v[ps->n].value = hr_strdup(value);
-    ps->n++;
-}
-
-/* params_release - free */
-static void params_release(params *ps)
-{
-    for (size_t i = 0; i < ps->n; i++) {
-        hr_free(ps->v[i].name);
-        hr_free(ps->v[i].value);
-    }
-    hr_free(ps->v);
-}
-
-/* set_line - apply "name = value" */
-static int set_line(params *ps, const char *line)
-{
-    const char *eq = strchr(line, '=');
-    char *name;
-    const char *value;
-    size_t n;
-
-    if (eq == NULL)
-        return hr_error_set(HR_EINPUT, "setting '%s' has no '='", line);
-    n = (size_t)(eq - line);
-    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-        n--;
-    name = hr_strndup(line, n);
-    value = eq + 1;
-    value += strspn(value, " \t");
-    set(ps, name, value);
-    hr_free(name);
-    return 0;
-}
-
-/* compat_level - "3.7" from "3.7.11" */
-static char *compat_level(const char *version)
-{
-    const char *dot = strchr(version, '.');
-    size_t n = dot ? strcspn(dot + 1, ".") + (size_t)(dot - version) + 1
-                   : strlen(version);
-
-    return hr_strndup(version, n);
-}
-
-/* write_tables - fixed tables plus the case's */
-static int write_tables(hr_instance *in, const hr_instance_opts *o,
-                        params *ps)
-{
-    hr_buf users_t = HR_BUF_INIT, boxes = HR_BUF_INIT, aliases = HR_BUF_INIT;
-    char *path;
-    int error = 0;
-
-    for (const char *const *u = users; *u; u++) {
-        hr_buf_printf(&users_t, "%s x\n", *u);
-        for (const char *const *d = local_domains; *d; d++)
-            hr_buf_printf(&boxes, "%s@%s %s/\n", *u, *d, *u);
-    }
-    for (const char *const *a = base_aliases; *a; a++)
-        hr_buf_printf(&aliases, "%s\n", *a);
-    for (size_t i = 0; i < o->ntables; i++) {
-        const hr_case_table *t = &o->tables[i];
-        hr_buf content = HR_BUF_INIT;
-
-        for (size_t j = 0; j < t->entries.n; j++)
-            hr_buf_printf(&content, "%s\n", t->entries.v[j]);
-        if (t->is_param && strcmp(t->name, "alias_maps") == 0) {
-            hr_buf_puts(&aliases, hr_buf_cstr(&content));
-        } else {
-            char *tp = hr_path_join(in->tables, t->name);
-
-            error = put_file(tp, hr_buf_cstr(&content), 0644);
-            if (error == 0 && t->is_param) {
-                char *v = hr_sprintf("texthash:%s", tp);
-
-                set(ps, t->name, v);
-                hr_free(v);
-            }
-            hr_free(tp);
-        }
-        hr_buf_release(&content);
-        if (error < 0)
-            goto done;
-    }
-    path = hr_path_join(in->etc, "local_users");
-    error = put_file(path, hr_buf_cstr(&users_t), 0644);
-    hr_free(path);
-    if (error < 0)
-        goto done;
-    path = hr_path_join(in->etc, "mailboxes");
-    error = put_file(path, hr_buf_cstr(&boxes), 0644);
-    hr_free(path);
-    if (error < 0)
-        goto done;
-    path = hr_path_join(in->etc, "aliases");
-    error = put_file(path, hr_buf_cstr(&aliases), 0644);
-    hr_free(path);
-done:
-    hr_buf_release(&users_t);
-    hr_buf_release(&boxes);
-    hr_buf_release(&aliases);
-    return error;
-}
-
-/* import_env - import_environment with the libenv and sanitizer options */
-static char *import_env(const hr_instance *in, const hr_instance_opts *o)
-{
-    hr_buf b = HR_BUF_INIT;
-    const hr_build *bd = o->build;
-
-    hr_buf_puts(&b, "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ=UTC LANG=C "
-                    "POSTLOG_SERVICE POSTLOG_HOSTNAME");
-    if (bd->sanitizer && strcmp(bd->sanitizer, "ubsan") == 0)
-        hr_buf_printf(&b, " UBSAN_OPTIONS=log_path=%s/ubsan:print_stacktrace=1"
-                          ":halt_on_error=0", in->san);
-    if (bd->sanitizer && strcmp(bd->sanitizer, "asan") == 0)
-        hr_buf_printf(&b, " ASAN_OPTIONS=log_path=%s/asan:detect_leaks=0"
-                          ":abort_on_error=1", in->san);
-    for (size_t i = 0; i < bd->env.n; i++)
-        hr_buf_printf(&b, " %s", bd->env.v[i]);
-    for (size_t i = 0; o->libenv && i < o->libenv->n; i++)
-        hr_buf_printf(&b, " %s", o->libenv->v[i]);
-    return hr_buf_detach(&b);
-}
-
-/* write_main_cf - main.cf from scratch */
-static int write_main_cf(hr_instance *in, const hr_instance_opts *o)
-{
-    const hr_build *bd = o->build;
-    params ps = {NULL, 0, 0};
-    hr_buf text = HR_BUF_INIT;
-    char *v, *path;
-    int error = 0;
-
-#define SETF(name, ...)                                                        \
-    do {                                                                       \
-        v = hr_sprintf(__VA_ARGS__);                                           \
-        set(&ps, name, v);                                                     \
-        hr_free(v);                                                            \
-    } while (0)
-
-    v = compat_level(bd->source_version);
-    set(&ps, "compatibility_level", v);
-    hr_free(v);
-    /* Where everything is: the instance, or the build's stage. */
-    set(&ps, "config_directory", in->etc);
-    set(&ps, "queue_directory", in->queue);
-    set(&ps, "data_directory", in->data);
-    SETF("daemon_directory", "%s/usr/libexec/postfix", bd->stage);
-    SETF("command_directory", "%s/usr/sbin", bd->stage);
-    SETF("meta_directory", "%s/etc/postfix", bd->stage);
-    SETF("sample_directory", "%s/etc/postfix", bd->stage);
-    SETF("manpage_directory", "%s/usr/local/man", bd->stage);
-    if (bd->shared)
-        SETF("shlib_directory", "%s/usr/lib/postfix", bd->stage);
-    else
-        set(&ps, "shlib_directory", "no");
-    set(&ps, "html_directory", "no");
-    set(&ps, "readme_directory", "no");
-    SETF("sendmail_path", "%s/usr/sbin/sendmail", bd->stage);
-    SETF("newaliases_path", "%s/usr/bin/newaliases", bd->stage);
-    SETF("mailq_path", "%s/usr/bin/mailq", bd->stage);
-    set(&ps, "mail_owner", "postfix");
-    set(&ps, "setgid_group", "postdrop");
-    set(&ps, "maillog_file", in->maillog);
-    set(&ps, "maillog_file_prefixes", in->dir);
-    v = import_env(in, o);
-    set(&ps, "import_environment", v);
-    hr_free(v);
-    /* Identity and routing: fixed names, no DNS, the sink for the rest. */
-    set(&ps, "myhostname", HR_MYHOSTNAME);
-    set(&ps, "mydomain", HR_MYDOMAIN);
-    set(&ps, "mydestination",
-        "$myhostname, localhost.$mydomain, localhost, $mydomain");
-    set(&ps, "mynetworks", "127.0.0.1/32");
-    set(&ps, "inet_interfaces", "127.0.0.1");
-    set(&ps, "inet_protocols", "ipv4");
-    SETF("relayhost", "[%s]:%d", HR_SINK_ADDR, HR_SINK_PORT);
-    set(&ps, "smtp_dns_support_level", "disabled");
-    set(&ps, "smtp_host_lookup", "native");
-    set(&ps, "smtpd_peername_lookup", "no");
-    set(&ps, "smtp_connection_cache_on_demand", "no");
-    set(&ps, "biff", "no");
-    /* Local users and mailboxes that belong to the instance. */
-    SETF("alias_maps", "texthash:%s/aliases", in->etc);
-    set(&ps, "alias_database", "");
-    SETF("local_recipient_maps", "texthash:%s/local_users, $alias_maps",
-         in->etc);
-    set(&ps, "mailbox_transport", "mailbox");
-    set(&ps, "virtual_mailbox_base", in->mail);
-    SETF("virtual_mailbox_maps", "texthash:%s/mailboxes", in->etc);
-    set(&ps, "virtual_uid_maps", "static:65534");
-    set(&ps, "virtual_gid_maps", "static:65534");
-    set(&ps, "address_verify_map", "");
-    /* No waiting, no state carried between cases. */
-    set(&ps, "smtpd_error_sleep_time", "0");
-    set(&ps, "in_flow_delay", "0");
-    set(&ps, "max_use", "1");
-    set(&ps, "debug_peer_level", "2");
-    for (size_t i = 0; o->extra_main && i < o->extra_main->n; i++)
-        if ((error = set_line(&ps, o->extra_main->v[i])) < 0)
-            goto done;
-    for (size_t i = 0; o->config && i < o->config->n; i++) {
-        char *expanded = hr_case_config_render(o->config->v[i], in->tables);
-
-        error = set_line(&ps, expanded);
-        hr_free(expanded);
-        if (error < 0)
-            goto done;
-    }
-    if ((error = write_tables(in, o, &ps)) < 0)
-        goto done;
-#undef SETF
-    hr_buf_puts(&text, "# main.cf generated by pfharness; do not edit\n");
-    for (size_t i = 0; i < ps.n; i++)
-        hr_buf_printf(&text, "%s = %s\n", ps.v[i].name, ps.v[i].value);
-    path = hr_path_join(in->etc, "main.cf");
-    error = put_file(path, hr_buf_cstr(&text), 0644);
-    hr_free(path);
-done:
-    params_release(&ps);
-    hr_buf_release(&text);
-    return error;
-}
-
-/* The services of master.cf: name, type, private, unpriv, wakeup,
- * maxproc, command, and -o options. chroot is off everywhere.
- *
- * max_use = 1 (main.cf) gives every case fresh daemons, so that nothing
- * a daemon caches or logs once per process depends on which cases ran
- * before. pickup and the bounce daemons handle one request at a time
- * with nothing to carry over, and are the most frequently spawned: they
- * may live for 100 requests. */
-static const char *const services[][8] = {
-    {"smtp", "inet", "n", "-", "-", "-", "smtpd", ""},
-    {"pickup", "unix", "n", "-", "60", "1", "pickup", "-o max_use=100"},
-    {"cleanup", "unix", "n", "-", "-", "0", "cleanup", ""},
-    {"qmgr", "unix", "n", "-", "300", "1", "qmgr", ""},
-    {"rewrite", "unix", "-", "-", "-", "-", "trivial-rewrite", ""},
-    {"bounce", "unix", "-", "-", "-", "0", "bounce", "-o max_use=100"},
-    {"defer", "unix", "-", "-", "-", "0", "bounce", "-o max_use=100"},
-    {"trace", "unix", "-", "-", "-", "0", "bounce", "-o max_use=100"},
-    {"verify", "unix", "-", "-", "-", "1", "verify", ""},
-    {"flush", "unix", "n", "-", "1000?", "0", "flush", ""},
-    {"proxymap", "unix", "-", "-", "-", "-", "proxymap", ""},
-    {"proxywrite", "unix", "-", "-", "-", "1", "proxymap", ""},
-    /* Delivery agents one at a time per transport. Deliveries of one
-     * message that finish together make the bounce daemons append to the
-     * message's log at once, and a lost lock race costs a 0.5-1.5 s
-     * sleep (deliver_flock); one at a time also takes the order in which
-     * parallel deliveries finish out of what a case can observe. */
-    {"smtp", "unix", "-", "-", "-", "1", "smtp", ""},
-    {"relay", "unix", "-", "-", "-", "1", "smtp", ""},
-    {"showq", "unix", "n", "-", "-", "-", "showq", ""},
-    {"error", "unix", "-", "-", "-", "1", "error", ""},
-    {"retry", "unix", "-", "-", "-", "1", "error", ""},
-    {"discard", "unix", "-", "-", "-", "1", "discard", ""},
-    {"local", "unix", "-", "n", "-", "1", "local", ""},
-    {"virtual", "unix", "-", "n", "-", "1", "virtual", ""},
-    {"mailbox", "unix", "-", "n", "-", "1", "virtual", ""},
-    {"lmtp", "unix", "-", "-", "-", "1", "lmtp", ""},
-    {"anvil", "unix", "-", "-", "-", "1", "anvil", ""},
-    {"scache", "unix", "-", "-", "-", "1", "scache", ""},
-    /* postlogd counts each datagram as a use: with max_use = 1 master
-     * spawned a new one for every log record. It keeps no state that a
-     * case can observe. (max_use must be 1 or more: a million.) */
-    {"postlog", "unix-dgram", "n", "-", "-", "1", "postlogd",
-     "-o max_use=1000000"},
-};
-
-/* write_master_cf - master.cf from scratch */
-static int write_master_cf(hr_instance *in, const hr_instance_opts *o)
-{
-    hr_buf text = HR_BUF_INIT;
-    char *path;
-    int error;
-
-    hr_buf_puts(&text, "# master.cf generated by pfharness; chroot is off "
-                       "everywhere\n");
-    for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
-        const char *const *s = services[i];
-
-        hr_buf_printf(&text, "%-10s %-10s %-4s %-4s n    %-6s %-4s %s%s%s",
-                      s[0], s[1], s[2], s[3], s[4], s[5], s[6],
-                      *s[7] ? " " : "", s[7]);
-        /* Escalation: "smtpd -v" adds -v to every service running smtpd. */
-        for (size_t j = 0; o->service_args && j < o->service_args->n; j++) {
-            const char *a = o->service_args->v[j];
-            size_t n = strcspn(a, " ");
-
-            if (strlen(s[6]) == n && strncmp(a, s[6], n) == 0 && a[n])
-                hr_buf_printf(&text, " %s", a + n + 1);
-        }
-        hr_buf_putc(&text, '\n');
-    }
-    path = hr_path_join(in->etc, "master.cf");
-    error = put_file(path, hr_buf_cstr(&text), 0644);
-    hr_free(path);
-    hr_buf_release(&text);
-    return error;
-}
 
 /* owner_id - uid or gid named in postfix-files; -1 for "-", -2 unknown */
 static int owner_id(const char *name, int is_group)
@@ -681,6 +313,23 @@ static void build_env(hr_instance *in, const hr_instance_opts *o)
     hr_strv_argv(&in->env);
 }
 
+/* hr_instance_opts_from_case - what an instance for the case c needs */
+void hr_instance_opts_from_case(hr_instance_opts *out, const hr_build *b,
+                                const char *dir, const char *netns,
+                                const hr_strv *libenv, const hr_case *c)
+{
+    hr_instance_opts o = HR_INSTANCE_OPTS_INIT;
+
+    o.build = b;
+    o.dir = dir;
+    o.netns = netns;
+    o.libenv = libenv;
+    o.config = &c->config;
+    o.tables = c->tables;
+    o.ntables = c->ntables;
+    *out = o;
+}
+
 /* hr_instance_start - make and start an instance */
 int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
 {
@@ -725,9 +374,8 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
         goto fail;
     }
     if ((error = make_queue_dirs(in)) < 0 ||
-        (error = write_main_cf(in, o)) < 0 ||
-        (error = write_master_cf(in, o)) < 0 ||
-        (error = put_file(in->maillog, "", 0644)) < 0)
+        (error = hr_maincf_write(in->dir, o)) < 0 ||
+        (error = hr_maincf_put_file(in->maillog, "", 0644)) < 0)
         goto fail;
     if ((error = hr_netns_create(in->netns)) < 0)
         goto fail;
@@ -1020,130 +668,3 @@ done:
     return error;
 }
 
-/* cmp_mail - by mailbox, then text */
-static int cmp_mail(const void *a, const void *b)
-{
-    const hr_mail *x = a, *y = b;
-    int c = strcmp(x->mailbox, y->mailbox);
-
-    return c ? c : strcmp(x->text, y->text);
-}
-
-/* hr_instance_take_mail - every delivered message, removed from disk */
-int hr_instance_take_mail(hr_instance *in, hr_mail **out, size_t *count)
-{
-    hr_strv boxes = HR_STRV_INIT;
-    hr_mail *mail = NULL;
-    size_t n = 0, cap = 0;
-    int error;
-
-    *out = NULL;
-    *count = 0;
-    if ((error = hr_dir_list(&boxes, in->mail)) < 0)
-        return error;
-    for (size_t i = 0; i < boxes.n && error == 0; i++) {
-        static const char *const subs[] = {"new", "cur", NULL};
-
-        for (const char *const *s = subs; *s && error == 0; s++) {
-            char *dir = hr_sprintf("%s/%s/%s", in->mail, boxes.v[i], *s);
-            hr_strv files = HR_STRV_INIT;
-
-            if (hr_dir_list(&files, dir) == 0) {
-                for (size_t j = 0; j < files.n && error == 0; j++) {
-                    char *path = hr_path_join(dir, files.v[j]);
-                    hr_buf b = HR_BUF_INIT;
-
-                    if ((error = hr_file_read(&b, path, 64 << 20)) == 0) {
-                        if (n == cap) {
-                            cap = cap ? cap * 2 : 8;
-                            mail = hr_realloc(mail, cap * sizeof(*mail));
-                        }
-                        mail[n].mailbox = hr_strdup(boxes.v[i]);
-                        mail[n].len = b.len;
-                        mail[n].text = hr_buf_detach(&b);
-                        n++;
-                        unlink(path);
-                    }
-                    hr_buf_release(&b);
-                    hr_free(path);
-                }
-            }
-            hr_strv_release(&files);
-            hr_free(dir);
-        }
-    }
-    hr_strv_release(&boxes);
-    if (n > 1)
-        qsort(mail, n, sizeof(*mail), cmp_mail);
-    *out = mail;
-    *count = n;
-    return error;
-}
-
-/* hr_mail_free_all - release what hr_instance_take_mail() returned */
-void hr_mail_free_all(hr_mail *mail, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        hr_free(mail[i].mailbox);
-        hr_free(mail[i].text);
-    }
-    hr_free(mail);
-}
-
-/* hr_instance_take_sanitizer - sanitizer reports written since last time */
-int hr_instance_take_sanitizer(hr_instance *in, hr_buf *out)
-{
-    hr_strv files = HR_STRV_INIT;
-    int error;
-
-    if ((error = hr_dir_list(&files, in->san)) < 0)
-        return error;
-    for (size_t i = 0; i < files.n && error == 0; i++) {
-        char *path = hr_path_join(in->san, files.v[i]);
-
-        error = hr_file_read(out, path, 16 << 20);
-        unlink(path);
-        hr_free(path);
-    }
-    hr_strv_release(&files);
-    return error;
-}
-
-/* hr_instance_reset - no mail of one case may reach the next */
-int hr_instance_reset(hr_instance *in)
-{
-    static const char *const queues[] = {"deferred", "hold", NULL};
-    int error = 0;
-
-    for (const char *const *q = queues; *q && error == 0; q++) {
-        char *dir = hr_path_join(in->queue, *q);
-        hr_strv names = HR_STRV_INIT;
-
-        if (hr_dir_list(&names, dir) == 0 && names.n > 0) {
-            char *cmd = hr_sprintf("%s/usr/sbin/postsuper",
-                                   in->build->stage);
-            const char *argv[] = {cmd, "-d", "ALL", *q, NULL};
-            hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
-            int status;
-
-            o.argv = argv;
-            o.setenv = hr_instance_env(in);
-            o.timeout_ms = 30000;
-            if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
-                error = hr_error_set(HR_ERROR, "postsuper -d ALL %s failed in "
-                                     "%s", *q, in->dir);
-            hr_free(cmd);
-        }
-        hr_strv_release(&names);
-        hr_free(dir);
-    }
-    return error;
-}
-
-/* hr_instance_users - the local users every instance has */
-int hr_instance_users(hr_strv *out)
-{
-    for (const char *const *u = users; *u; u++)
-        hr_strv_add(out, *u);
-    return 0;
-}

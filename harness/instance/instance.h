@@ -37,6 +37,9 @@ typedef struct hr_mail {
     size_t len;
 } hr_mail;
 
+void hr_instance_opts_from_case(hr_instance_opts *out, const hr_build *b,
+                                const char *dir, const char *netns,
+                                const hr_strv *libenv, const hr_case *c);
 int hr_instance_start(hr_instance **out, const hr_instance_opts *o);
 int hr_instance_stop(hr_instance *in);
 void hr_instance_free(hr_instance *in);

@@ -61,16 +61,13 @@
 /* ip - run "ip ARGS..." quietly */
 static int ip(const char *const *argv)
 {
-    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
     hr_buf err = HR_BUF_INIT;
     int status, error;
 
     hr_buf_init(&err, 4096);
-    o.argv = argv;
-    o.err = HR_OUT_CAPTURE;
-    o.err_buf = &err;
-    o.timeout_ms = 10000;
-    if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
+    if ((error = hr_spawn_capture(&status, NULL, &err, argv, NULL, 10000)) ==
+            0 &&
+        status != 0)
         error = hr_error_set(HR_ERROR, "'ip %s %s %s' failed: %.*s", argv[1],
                              argv[2], argv[3] ? argv[3] : "",
                              (int)strcspn(hr_buf_cstr(&err), "\n"),

@@ -122,7 +122,6 @@ static int enabled_flags(hr_strv *outv, const hr_build *bad)
 {
     hr_strv argv = HR_STRV_INIT;
     hr_buf text = HR_BUF_INIT;
-    hr_spawn_opts so = HR_SPAWN_OPTS_INIT;
     const char *opt = bad->opt && strcmp(bad->opt, "(postfix default)") != 0
                           ? bad->opt
                           : "-O";
@@ -132,11 +131,10 @@ static int enabled_flags(hr_strv *outv, const hr_build *bad)
     hr_strv_add(&argv, "-Q");
     hr_strv_add(&argv, "--help=optimizers");
     hr_strv_split(&argv, opt, " ");
-    so.argv = (const char *const *)hr_strv_argv(&argv);
-    so.out = HR_OUT_CAPTURE;
-    so.out_buf = &text;
-    so.timeout_ms = 60000;
-    if ((error = hr_spawn_run(&status, &so)) == 0 && status != 0)
+    if ((error = hr_spawn_capture(&status, &text, NULL,
+                                  (const char *const *)hr_strv_argv(&argv),
+                                  NULL, 60000)) == 0 &&
+        status != 0)
         error = hr_error_set(HR_ERROR,
                              "'%s -Q --help=optimizers %s' failed "
                              "(exit status %d)",

@@ -103,16 +103,13 @@ struct hr_mixtree {
 static int copy_tree(const char *from, const char *to)
 {
     const char *argv[] = {"cp", "-a", "--", from, to, NULL};
-    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
     hr_buf err = HR_BUF_INIT;
     int status, error;
 
-    o.argv = argv;
-    o.err = HR_OUT_CAPTURE;
-    o.err_buf = &err;
     err.limit = 4096;
-    o.timeout_ms = 600000;
-    if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
+    if ((error = hr_spawn_capture(&status, NULL, &err, argv, NULL, 600000)) ==
+            0 &&
+        status != 0)
         error = hr_error_set(HR_ERROR, "cannot copy '%s' to '%s': %s", from, to,
                              hr_buf_cstr(&err));
     hr_buf_release(&err);

@@ -202,19 +202,15 @@ static int ubsan_options(char **out_obj, hr_bisection *x, const hr_build *bad)
     char *obj = hr_path_join(x->work, "ubsan-options.o");
     const char *argv[] = {bad->cc_path, "-c", "-O2", "-fPIC",
                           "-o",         obj,  src,   NULL};
-    hr_spawn_opts so = HR_SPAWN_OPTS_INIT;
     hr_buf err = HR_BUF_INIT;
     int status, error;
 
-    so.argv = argv;
-    so.out = HR_OUT_CAPTURE;
-    so.out_buf = &err;
-    so.err = HR_OUT_STDOUT;
-    so.timeout_ms = 60000;
     err.limit = 4096;
     if ((error = hr_file_write_atomic(src, ubsan_options_c,
                                       strlen(ubsan_options_c), 0644)) == 0 &&
-        (error = hr_spawn_run(&status, &so)) == 0 && status != 0)
+        (error = hr_spawn_capture(&status, &err, &err, argv, NULL, 60000)) ==
+            0 &&
+        status != 0)
         error = hr_error_set(HR_ERROR, "cannot compile '%s': %s", src,
                              hr_buf_cstr(&err));
     hr_buf_release(&err);

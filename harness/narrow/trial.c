@@ -195,13 +195,8 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
     out->obs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->logs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->reps = t->reps;
-    io.build = b;
-    io.dir = out->instance_dir;
-    io.netns = ns;
-    io.libenv = t->libenv;
-    io.config = &t->c->config;
-    io.tables = t->c->tables;
-    io.ntables = t->c->ntables;
+    hr_instance_opts_from_case(&io, b, out->instance_dir, ns, t->libenv,
+                               t->c);
     if (x) {
         io.service_args = x->service_args;
         io.extra_main = x->extra_main;

@@ -94,17 +94,12 @@ static const char *str(const hr_record *n, const char *path)
 static int run_capture(hr_buf *out, const char *const *argv, const char *cwd,
                        const char *what)
 {
-    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
     int status, error;
 
-    o.argv = argv;
-    o.cwd = cwd;
-    o.out = HR_OUT_CAPTURE;
-    o.out_buf = out;
-    o.err = HR_OUT_STDOUT;
-    o.timeout_ms = 120000;
     out->limit = 64 << 20;
-    if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
+    if ((error = hr_spawn_capture(&status, out, out, argv, cwd, 120000)) ==
+            0 &&
+        status != 0)
         error = hr_error_set(HR_ERROR,
                              "%s in %s failed (exit status %d): "
                              "%.300s",

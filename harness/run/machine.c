@@ -6,18 +6,19 @@
  * SYNOPSIS
  *	#include "run/machine.h"
  *
- *	int	hr_machine_read(out, edac_dir)
- *	int	hr_machine_edac_after(m, edac_dir)
+ *	int	hr_machine_read(out, root)
+ *	int	hr_machine_edac_after(m, root)
  *	void	hr_machine_release(m)
  * DESCRIPTION
  *	DEBUG_README asks "Does the machine have ECC memory?" A hardware
  *	verdict means little without the answer, so a run records the
  *	kernel, the C library, the CPU model, and the ECC/EDAC counters of
- *	every memory controller (edac_dir/mcN/ce_count and ue_count)
- *	before the run and again after it. Without EDAC there are no
- *	controllers, and the report says "no EDAC".
+ *	every memory controller (sys/devices/system/edac/mc/mcN/ce_count
+ *	and ue_count) before the run and again after it. Without EDAC
+ *	there are no controllers, and the report says "no EDAC".
  *
- *	edac_dir is normally HR_EDAC_DIR; tests point it elsewhere.
+ *	root is where proc/cpuinfo and sys/ are read: normally
+ *	HR_MACHINE_ROOT ("/"); tests point it at a fake tree.
  */
 #include <gnu/libc-version.h>
 #include <stdio.h>
@@ -46,26 +47,35 @@ static long long read_count(const char *dir, const char *mc, const char *name)
     return v;
 }
 
-/* cpu_model - "model name" from /proc/cpuinfo */
-static char *cpu_model(void)
+/* edac_dir_of - where the memory controllers are */
+static char *edac_dir_of(const char *root)
 {
+    return hr_path_join(root, "sys/devices/system/edac/mc");
+}
+
+/* cpu_model - "model name" from proc/cpuinfo */
+static char *cpu_model(const char *root)
+{
+    char *path = hr_path_join(root, "proc/cpuinfo");
     hr_buf b = HR_BUF_INIT;
     char *model = NULL;
     const char *p;
 
-    if (hr_file_read(&b, "/proc/cpuinfo", 4 << 20) == 0 &&
+    if (hr_file_read(&b, path, 4 << 20) == 0 &&
         (p = strstr(hr_buf_cstr(&b), "model name")) != NULL &&
         (p = strchr(p, ':')) != NULL) {
         p += 1 + strspn(p + 1, " \t");
         model = hr_strndup(p, strcspn(p, "\n"));
     }
     hr_buf_release(&b);
+    hr_free(path);
     return model ? model : hr_strdup("unknown");
 }
 
 /* hr_machine_read - everything, and the EDAC counters before the run */
-int hr_machine_read(hr_machine *out, const char *edac_dir)
+int hr_machine_read(hr_machine *out, const char *root)
 {
+    char *edac_dir = edac_dir_of(root);
     struct utsname u;
     hr_strv names = HR_STRV_INIT;
 
@@ -76,7 +86,7 @@ int hr_machine_read(hr_machine *out, const char *edac_dir)
     else
         out->kernel = hr_strdup("unknown");
     out->libc = hr_sprintf("glibc %s", gnu_get_libc_version());
-    out->cpu = cpu_model();
+    out->cpu = cpu_model(root);
     out->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (hr_dir_list(&names, edac_dir) == 0) {
         for (size_t i = 0; i < names.n; i++) {
@@ -100,16 +110,20 @@ int hr_machine_read(hr_machine *out, const char *edac_dir)
     }
     hr_error_clear();
     hr_strv_release(&names);
+    hr_free(edac_dir);
     return 0;
 }
 
 /* hr_machine_edac_after - the counters again, after the run */
-int hr_machine_edac_after(hr_machine *m, const char *edac_dir)
+int hr_machine_edac_after(hr_machine *m, const char *root)
 {
+    char *edac_dir = edac_dir_of(root);
+
     for (size_t i = 0; i < m->nedac; i++) {
         m->edac[i].ce_after = read_count(edac_dir, m->edac[i].mc, "ce_count");
         m->edac[i].ue_after = read_count(edac_dir, m->edac[i].mc, "ue_count");
     }
+    hr_free(edac_dir);
     return 0;
 }
 

@@ -5,10 +5,11 @@
 
 #include "run/run.h"
 
-#define HR_EDAC_DIR "/sys/devices/system/edac/mc"
+/* The root under which /proc and /sys are read; tests use a fake one. */
+#define HR_MACHINE_ROOT "/"
 
-int hr_machine_read(hr_machine *out, const char *edac_dir);
-int hr_machine_edac_after(hr_machine *m, const char *edac_dir);
+int hr_machine_read(hr_machine *out, const char *root);
+int hr_machine_edac_after(hr_machine *m, const char *root);
 void hr_machine_release(hr_machine *m);
 
 #endif

@@ -270,13 +270,8 @@ static int run_unit(work *w, struct unit *u)
                      run->libenvs[u->libenv].name, u->seq);
     ns = hr_sprintf("pfh-%.6s-%zu", run->id + strlen(run->id) - 6,
                     u->seq * 1000 + u->build * 50 + u->libenv);
-    io.build = run->builds[u->build];
-    io.dir = dir;
-    io.netns = ns;
-    io.libenv = &run->libenvs[u->libenv].env;
-    io.config = &first->config;
-    io.tables = first->tables;
-    io.ntables = first->ntables;
+    hr_instance_opts_from_case(&io, run->builds[u->build], dir, ns,
+                               &run->libenvs[u->libenv].env, first);
     if ((error = hr_instance_start(&in, &io)) < 0)
         goto done;
     for (size_t k = 0; k < u->n && error == 0; k++) {
@@ -681,7 +676,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     run->reps = o->reps > 0 ? o->reps : 3;
     run->out_dir = o->out_dir ? hr_path_abs(o->out_dir)
                               : hr_path_join(hr_runs_root(), run->id);
-    hr_machine_read(&run->machine, HR_EDAC_DIR);
+    hr_machine_read(&run->machine, HR_MACHINE_ROOT);
 
     /* Cases first: a malformed case stops the run before any build. */
     if (o->case_args.n > 0)
@@ -804,7 +799,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
         if (run->cases[i].verdict->kind != HR_PASS)
             run->exit_code = 1;
 done:
-    hr_machine_edac_after(&run->machine, HR_EDAC_DIR);
+    hr_machine_edac_after(&run->machine, HR_MACHINE_ROOT);
     run->seconds = hr_clock_s() - t0;
     if (error < 0)
         run->exit_code = 2;

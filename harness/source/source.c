@@ -356,7 +356,6 @@ done:
 static int apt_dsc_name(char **out, const char *pkg, const char *dir)
 {
     const char *argv[] = {"apt-get", "source", "--print-uris", "-q", pkg, NULL};
-    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
     hr_buf outb = HR_BUF_INIT, errb = HR_BUF_INIT;
     const char *p;
     int status, error;
@@ -364,14 +363,8 @@ static int apt_dsc_name(char **out, const char *pkg, const char *dir)
     *out = NULL;
     hr_buf_init(&outb, 1 << 20);
     hr_buf_init(&errb, 1 << 16);
-    o.argv = argv;
-    o.cwd = dir;
-    o.out = HR_OUT_CAPTURE;
-    o.out_buf = &outb;
-    o.err = HR_OUT_CAPTURE;
-    o.err_buf = &errb;
-    o.timeout_ms = 120000;
-    if ((error = hr_spawn_run(&status, &o)) < 0)
+    if ((error = hr_spawn_capture(&status, &outb, &errb, argv, dir,
+                                  120000)) < 0)
         goto done;
     if (status != 0) {
         const char *e = hr_buf_cstr(&errb);
@@ -470,7 +463,6 @@ done:
 int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
                         const char *debian_version, const char *download_dir)
 {
-    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
     hr_buf log = HR_BUF_INIT;
     char *pkg = NULL, *dsc = NULL, *dsc_path = NULL, *orig = NULL;
     char *orig_sha = NULL, *orig_path = NULL;
@@ -501,13 +493,8 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
                               pkg, NULL};
 
         hr_buf_init(&log, 1 << 20);
-        o.argv = argv;
-        o.cwd = download_dir;
-        o.out = HR_OUT_CAPTURE;
-        o.out_buf = &log;
-        o.err = HR_OUT_STDOUT;
-        o.timeout_ms = 600000;
-        if ((error = hr_spawn_run(&status, &o)) < 0)
+        if ((error = hr_spawn_capture(&status, &log, &log, argv,
+                                      download_dir, 600000)) < 0)
             goto done;
         if (status != 0 || !hr_is_file(dsc_path)) {
             error = hr_error_set(HR_ERROR, "apt-get source --download-only %s "

@@ -7,6 +7,7 @@
  *	#include "util/spawn.h"
  *
  *	int	hr_spawn_run(out_status, opts)
+ *	int	hr_spawn_capture(out_status, out, err, argv, cwd, timeout_ms)
  *	int	hr_spawn_start(out_pid, opts)
  *	int	hr_spawn_wait(out_status, pid, timeout_ms)
  *	int	hr_spawn_find_program(out, name)
@@ -22,6 +23,11 @@
  *	whole process group), and have a time limit (SIGTERM, then
  *	SIGKILL two seconds later). Children get PR_SET_PDEATHSIG, so that
  *	they do not outlive the harness even when it is killed.
+ *
+ *	hr_spawn_capture() is hr_spawn_run() for the common case: run argv
+ *	in cwd (NULL: ours) with a time limit, stdout into out and stderr
+ *	into err; NULL sends a stream to /dev/null, and err == out merges
+ *	stderr into stdout. The buffers keep their size limits.
  *
  *	hr_spawn_start() starts a long-lived child (a Postfix master, a
  *	sink) with new_session and returns its pid; the process group is
@@ -421,6 +427,28 @@ int hr_spawn_run(int *out_status, const hr_spawn_opts *o)
     if ((error = start(&r, o)) < 0)
         return error;
     return supervise(out_status, &r, o);
+}
+
+/* hr_spawn_capture - run argv, its output into buffers */
+int hr_spawn_capture(int *out_status, hr_buf *out, hr_buf *err,
+                     const char *const *argv, const char *cwd, int timeout_ms)
+{
+    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
+
+    o.argv = argv;
+    o.cwd = cwd;
+    o.timeout_ms = timeout_ms;
+    if (out) {
+        o.out = HR_OUT_CAPTURE;
+        o.out_buf = out;
+    }
+    if (err && err == out) {
+        o.err = HR_OUT_STDOUT;
+    } else if (err) {
+        o.err = HR_OUT_CAPTURE;
+        o.err_buf = err;
+    }
+    return hr_spawn_run(out_status, &o);
 }
 
 /* hr_spawn_start - start a long-lived child in its own session */

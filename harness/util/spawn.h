@@ -37,6 +37,8 @@ typedef struct hr_spawn_opts {
 
 /* Exit status as the shell reports it: 128+N for a signal. */
 int hr_spawn_run(int *out_status, const hr_spawn_opts *o);
+int hr_spawn_capture(int *out_status, hr_buf *out, hr_buf *err,
+                     const char *const *argv, const char *cwd, int timeout_ms);
 int hr_spawn_start(pid_t *out_pid, const hr_spawn_opts *o);
 int hr_spawn_wait(int *out_status, pid_t pid, int timeout_ms);
 int hr_spawn_status_text(char *buf, size_t len, int status);

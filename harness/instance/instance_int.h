@@ -1,0 +1,23 @@
+#ifndef HR_INSTANCE_INSTANCE_INT_H
+#define HR_INSTANCE_INSTANCE_INT_H
+
+/* instance/instance_int.h - the instance struct, shared by instance.c and
+ * collect.c only */
+
+#include <sys/types.h>
+#include "instance/instance.h"
+
+struct hr_instance {
+    char *dir, *etc, *tables, *queue, *data, *mail, *san, *maillog;
+    char *netns;
+    const hr_build *build;
+    hr_strv env;            /* for commands run against the instance */
+    hr_sink *sink;
+    pid_t master;
+    int netns_made;
+    long mark_seq;
+    off_t log_offset;       /* where the previous mark ended */
+    double start_seconds;
+};
+
+#endif
