@@ -11,6 +11,8 @@
  *	int	hr_sink_wait_idle(s, timeout_ms)
  *	char	*hr_sink_take_record(s)
  *	void	hr_sink_stop(s)
+ *
+ *	char	*hr_sink_serve(fd, rules, n)
  * DESCRIPTION
  *	The sink receives all mail that an instance relays: relayhost
  *	points at it. It listens inside the instance's network namespace,
@@ -28,6 +30,12 @@
  *	concurrent deliveries finished does not show.
  *
  *	hr_sink_wait_idle() waits until no session is open.
+ *
+ *	hr_sink_serve() serves one session on a connected fd with the given
+ *	rules, in the calling thread, until QUIT, EOF or a rejected
+ *	connect, and returns its record; it does not close fd. It answers
+ *	as a session thread does (both run serve()), and is the seam for
+ *	unit tests over a socketpair.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -277,10 +285,14 @@ static void serve(session *s)
                 continue;
             }
             send_reply(s, "354 End data with <CR><LF>.<CR><LF>");
-            while (read_line(s, line, MAX_LINE + 1) &&
-                   strcmp(line, ".") != 0)
+            for (;;) {
+                if (!read_line(s, line, MAX_LINE + 1))
+                    goto done;  /* no final dot: nothing was queued */
+                if (strcmp(line, ".") == 0)
+                    break;
                 hr_buf_printf(&s->rec, "| %s\n",
                               line[0] == '.' ? line + 1 : line);
+            }
             if ((r = find_rule(s, "data", NULL)) != NULL)
                 send_rule(s, r);
             else
@@ -405,8 +417,8 @@ fail:
     return error;
 }
 
-/* hr_sink_set_rules - the answers for the next sessions */
-void hr_sink_set_rules(hr_sink *s, const hr_sink_rule *rules, size_t n)
+/* rules_of - a private copy of a case's sink rules */
+static rule *rules_of(const hr_sink_rule *rules, size_t n)
 {
     rule *r = hr_calloc(n ? n : 1, sizeof(rule));
 
@@ -416,6 +428,30 @@ void hr_sink_set_rules(hr_sink *s, const hr_sink_rule *rules, size_t n)
         r[i].code = rules[i].code;
         r[i].text = hr_strdup(rules[i].text ? rules[i].text : "");
     }
+    return r;
+}
+
+/* hr_sink_serve - one session on fd, in this thread; its record */
+char *hr_sink_serve(int fd, const hr_sink_rule *rules, size_t n)
+{
+    session *s = hr_calloc(1, sizeof(*s));
+    char *record;
+
+    s->fd = fd;
+    s->rules = rules_of(rules, n);
+    s->nrules = n;
+    serve(s);
+    record = hr_buf_detach(&s->rec);
+    free_rules(s->rules, s->nrules);
+    hr_free(s);
+    return record;
+}
+
+/* hr_sink_set_rules - the answers for the next sessions */
+void hr_sink_set_rules(hr_sink *s, const hr_sink_rule *rules, size_t n)
+{
+    rule *r = rules_of(rules, n);
+
     pthread_mutex_lock(&s->lock);
     free_rules(s->rules, s->nrules);
     s->rules = r;

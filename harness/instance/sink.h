@@ -14,5 +14,6 @@ void hr_sink_set_rules(hr_sink *s, const hr_sink_rule *rules, size_t n);
 int hr_sink_wait_idle(hr_sink *s, int timeout_ms);
 char *hr_sink_take_record(hr_sink *s);
 void hr_sink_stop(hr_sink *s);
+char *hr_sink_serve(int fd, const hr_sink_rule *rules, size_t n);
 
 #endif
