@@ -113,7 +113,5 @@ void hr_case_free_all(hr_case **cases, size_t count);
 const char *hr_case_kind_name(hr_case_kind kind);
 char *hr_case_config_key(const hr_case *c);
 int hr_case_has_mark(const hr_case *c, const char *mark);
-int hr_glob_match(const char *pattern, const char *text);
-char *hr_case_config_render(const char *value, const char *table_dir);
 
 #endif

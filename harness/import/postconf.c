@@ -14,7 +14,7 @@
  *	continues the one before; blank lines and '#' comments are
  *	skipped. A name given twice keeps its last value, as in main.cf.
  *
- *	Each setting that a case may hold (the allowlist of case(3), with
+ *	Each setting that a case may hold (the allowlist of config(3), with
  *	its checks of values) is appended to config as "name = value",
  *	in file order. The others are appended to skipped as one line
  *	each, "name = value: why", where why is case(3)'s own message.
@@ -24,7 +24,7 @@
  *	HR_EINPUT with "path:line: message" for a line that is not
  *	"name = value"; errors of hr_file_read().
  * SEE ALSO
- *	case(3), cases/README.md "main.cf overrides: the allowlist".
+ *	config(3), cases/README.md "main.cf overrides: the allowlist".
  */
 #include <string.h>
 
@@ -36,7 +36,7 @@
 
 #define MAX_FILE (1 << 20)
 
-/* normalize - words joined by one space, as case.c keeps values */
+/* normalize - words joined by one space, as parse.c keeps values */
 static char *normalize(const char *value)
 {
     hr_strv words = HR_STRV_INIT;

@@ -84,19 +84,19 @@
 #include <arpa/inet.h>
 
 #include "case/case.h"
+#include "case/escape.h"
+#include "import/expect.h"
 #include "util/fsutil.h"
 #include "case/world.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/utf8.h"
 #include "import/session.h"
 
-#define MAX_CMD 998       /* longer command lines are sent as '~' (RFC 5321) */
-#define MAX_TEXT 60000    /* longest '|' text; longer '<' text is cut by '*' */
-#define RAW_LINE 1000     /* escaped bytes per '~' line */
-#define RUN_MIN 16        /* identical bytes that become \{X*N} */
-#define MAX_RUN (1 << 20) /* bytes one '~' line expands to, at most */
-#define MAX_SUMMARY 60    /* bytes of the first command in a summary */
-#define MAX_CASE (16 << 20) /* bytes in a case file, as case.c loads them */
+#define MAX_CMD 998    /* longer command lines are sent as '~' (RFC 5321) */
+#define MAX_TEXT 60000 /* longest '|' text; longer '<' text is cut by '*' */
+#define MAX_SUMMARY 60 /* bytes of the first command in a summary */
+#define MAX_CASE (16 << 20) /* bytes in a case file, as case(3) loads them */
 
 enum { U_CMD = 1, U_CONTENT, U_CHUNK, U_TAIL };
 
@@ -179,7 +179,7 @@ void hr_session_release(hr_session *t)
 
 /* hr_session_client - append one client write */
 void hr_session_client(hr_session *t, const void *data, size_t len,
-                          long long seen)
+                       long long seen)
 {
     size_t cap = t->wcap;
 
@@ -201,36 +201,6 @@ void hr_session_server(hr_session *t, const void *data, size_t len)
     hr_buf_put(&t->sdata, data, len);
 }
 
-/* utf8_len - length of a valid UTF-8 sequence at s, or 0 */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], cp;
-    size_t k;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        k = 1, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        k = 2, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        k = 3, cp = c & 0x07;
-    else
-        return 0;
-    if (k >= n)
-        return 0;
-    for (size_t i = 1; i <= k; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    /* overlong forms, surrogates, beyond U+10FFFF: as case.c rejects */
-    if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0;
-    return k + 1;
-}
-
 /* text_ok - may these bytes stand in a case line as they are */
 static int text_ok(const char *s, size_t n)
 {
@@ -240,7 +210,7 @@ static int text_ok(const char *s, size_t n)
 
         if (ch == 0 || ch == '\r' || ch == '\n')
             return 0;
-        if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+        if ((k = hr_utf8_len(s + i, n - i)) == 0)
             return 0;
         i += k;
     }
@@ -327,7 +297,7 @@ static char *cmd_text(const char *s, size_t n)
     return hr_strndup(s, n);
 }
 
-/* split_words - blank-separated words, as smtpd and case.c split them */
+/* split_words - blank-separated words, as smtpd and parse.c split them */
 static size_t split_words(char *s, char **w, size_t max)
 {
     size_t n = 0;
@@ -371,7 +341,7 @@ int hr_session_bdat(const char *text, unsigned long long *size)
     return yes;
 }
 
-/* case_bdat - how case.c reads a '>' line: 0 no BDAT, 1 BDAT n, -1 other */
+/* case_bdat - how steps.c reads a '>' line: 0 no BDAT, 1 BDAT n, -1 other */
 static int case_bdat(const char *text, unsigned long *size)
 {
     char *copy = hr_strdup(text), *w[4];
@@ -511,8 +481,7 @@ static char *printable(const char *s, size_t n, size_t max)
 }
 
 /* hr_session_summary - number of commands, the first one */
-void hr_session_summary(const hr_session *t, size_t *ncommands,
-                           char **first)
+void hr_session_summary(const hr_session *t, size_t *ncommands, char **first)
 {
     struct an a;
 
@@ -535,120 +504,6 @@ void hr_session_summary(const hr_session *t, size_t *ncommands,
     an_release(&a);
 }
 
-/* digits - n decimal digits at s[i], min..max of them */
-static size_t digits(const char *s, size_t n, size_t i, size_t min, size_t max)
-{
-    size_t k = 0;
-
-    while (i + k < n && k < max && isdigit((unsigned char)s[i + k]))
-        k++;
-    return k >= min ? k : 0;
-}
-
-/* date_at - length of an RFC 5322 date at s[i], or 0 */
-static size_t date_at(const char *s, size_t n, size_t i)
-{
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    size_t p = i, k;
-    int month = 0;
-
-    /* "Tue, " */
-    if (p + 5 <= n && isalpha((unsigned char)s[p]) && s[p + 3] == ',' &&
-        s[p + 4] == ' ')
-        p += 5;
-    if ((k = digits(s, n, p, 1, 2)) == 0)
-        return 0;
-    p += k;
-    if (p + 5 > n || s[p] != ' ')
-        return 0;
-    for (size_t m = 0; m < 12 && !month; m++)
-        month = memcmp(s + p + 1, months + 3 * m, 3) == 0;
-    if (!month || s[p + 4] != ' ')
-        return 0;
-    p += 5;
-    if (digits(s, n, p, 4, 4) == 0 || p + 4 >= n || s[p + 4] != ' ')
-        return 0;
-    p += 5;
-    if (digits(s, n, p, 2, 2) == 0 || p + 5 > n || s[p + 2] != ':' ||
-        digits(s, n, p + 3, 2, 2) == 0)
-        return 0;
-    p += 5;
-    if (p + 3 <= n && s[p] == ':' && digits(s, n, p + 1, 2, 2))
-        p += 3;
-    if (p + 6 <= n && s[p] == ' ' && (s[p + 1] == '+' || s[p + 1] == '-') &&
-        digits(s, n, p + 2, 4, 4))
-        p += 6;
-    if (p + 2 < n && s[p] == ' ' && s[p + 1] == '(') {
-        const char *close = memchr(s + p, ')', n - p);
-
-        if (close && close - (s + p) <= 12)
-            p = (size_t)(close - s) + 1;
-    }
-    return p - i;
-}
-
-/* volatile_at - length of a part that changes from run to run, or 0 */
-static size_t volatile_at(const char *s, size_t n, size_t i)
-{
-    static const char qa[] = "queued as ";
-    size_t k;
-
-    /* The queue id: the word after "queued as ". */
-    if (i >= sizeof(qa) - 1 &&
-        memcmp(s + i - (sizeof(qa) - 1), qa, sizeof(qa) - 1) == 0) {
-        for (k = 0; i + k < n && isalnum((unsigned char)s[i + k]);)
-            k++;
-        if (k)
-            return k;
-    }
-    if (i == 0 || s[i - 1] == ' ' || s[i - 1] == ';' || s[i - 1] == ',')
-        return date_at(s, n, i);
-    return 0;
-}
-
-/* put_expect - a server line as '<' glob text */
-static void put_expect(hr_buf *b, const char *s, size_t n)
-{
-    size_t start = b->len;
-
-    for (size_t i = 0; i < n;) {
-        unsigned char ch = (unsigned char)s[i];
-        size_t k;
-
-        if (b->len - start > MAX_TEXT) {
-            hr_buf_putc(b, '*');
-            break;
-        }
-        if (i >= 4 && (k = volatile_at(s, n, i)) > 0) {
-            hr_buf_putc(b, '*');
-            i += k;
-            continue;
-        }
-        if (strchr("*?\\", ch) && ch) {
-            /* An escape would move the 4th byte that ends a reply. */
-            if (i < 4)
-                hr_buf_putc(b, '?');
-            else {
-                hr_buf_putc(b, '\\');
-                hr_buf_putc(b, ch);
-            }
-            i++;
-        } else if (ch < 32 && ch != '\t') {
-            hr_buf_putc(b, '?');
-            i++;
-        } else if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0) {
-            hr_buf_putc(b, '?');
-            i++;
-        } else {
-            hr_buf_put(b, s + i, k);
-            i += k;
-        }
-    }
-    /* An empty line is a reply of its own; '<' needs text. */
-    if (b->len == start)
-        hr_buf_putc(b, '*');
-}
-
 /* put_reply - the '<' lines of reply r */
 static void put_reply(struct an *a, struct rstate *rs, size_t r)
 {
@@ -658,90 +513,17 @@ static void put_reply(struct an *a, struct rstate *rs, size_t r)
         const struct sline *l = &a->lines[rp->line0 + i];
 
         hr_buf_puts(rs->out, "< ");
-        put_expect(rs->out, a->s + l->start, l->len);
+        hr_expect_put(rs->out, a->s + l->start, l->len, MAX_TEXT);
         hr_buf_putc(rs->out, '\n');
     }
     rs->last_reply = (long)r;
     rs->nreplies++;
 }
 
-/* raw_unit - the escaped form of the byte(s) at s[i]; bytes used */
-static size_t raw_unit(char *out, const char *s, size_t n, size_t i)
-{
-    unsigned char ch = (unsigned char)s[i];
-    size_t k;
-
-    switch (ch) {
-    case '\r':
-        strcpy(out, "\\r");
-        return 1;
-    case '\n':
-        strcpy(out, "\\n");
-        return 1;
-    case '\t':
-        strcpy(out, "\\t");
-        return 1;
-    case '\\':
-        strcpy(out, "\\\\");
-        return 1;
-    }
-    if (ch >= 32 && ch < 127) {
-        out[0] = (char)ch;
-        out[1] = 0;
-        return 1;
-    }
-    if (ch >= 0x80 && (k = utf8_len((const unsigned char *)s + i, n - i)) > 1) {
-        memcpy(out, s + i, k);
-        out[k] = 0;
-        return k;
-    }
-    snprintf(out, 8, "\\x%02x", ch);
-    return 1;
-}
-
 /* flush_raw - write the pending raw bytes as '~' lines */
 static void flush_raw(struct rstate *rs)
 {
-    const char *s = rs->raw.ptr;
-    size_t n = rs->raw.len;
-    hr_buf line = HR_BUF_INIT;
-
-    size_t expands = 0;
-
-    for (size_t i = 0; i < n;) {
-        char unit[16];
-        size_t run = 1, used;
-        int end_line;
-
-        while (i + run < n && s[i + run] == s[i] && run < MAX_RUN)
-            run++;
-        if (run >= RUN_MIN) {
-            raw_unit(unit, s, n, i);
-            /* '}' would end the repeat; '{' after '\' cannot occur */
-            hr_buf_printf(&line, "\\{%s*%zu}",
-                          strcmp(unit, "}") == 0 ? "\\x7d" : unit, run);
-            end_line = s[i] == '\n';
-            i += run;
-            expands += run;
-        } else {
-            used = raw_unit(unit, s, n, i);
-            hr_buf_puts(&line, unit);
-            end_line = s[i] == '\n';
-            i += used;
-            expands += used;
-        }
-        if (end_line || line.len >= RAW_LINE || expands >= MAX_RUN || i >= n) {
-            /* A trailing blank would look like nothing; spell it. */
-            if (line.ptr[line.len - 1] == ' ') {
-                hr_buf_truncate(&line, line.len - 1);
-                hr_buf_puts(&line, "\\x20");
-            }
-            hr_buf_printf(rs->out, "~ %s\n", line.ptr);
-            hr_buf_clear(&line);
-            expands = 0;
-        }
-    }
-    hr_buf_release(&line);
+    hr_escape_encode(rs->out, rs->raw.ptr, rs->raw.len);
     hr_buf_clear(&rs->raw);
 }
 

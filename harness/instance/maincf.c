@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "instance/maincf.h"
+#include "case/config.h"
 #include "instance/sink.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
@@ -346,7 +347,7 @@ static int render_main_cf(char **out, const paths *in,
         if ((error = set_line(&ps, o->extra_main->v[i])) < 0)
             goto done;
     for (size_t i = 0; o->config && i < o->config->n; i++) {
-        char *expanded = hr_case_config_render(o->config->v[i], in->tables);
+        char *expanded = hr_config_render(o->config->v[i], in->tables);
 
         error = set_line(&ps, expanded);
         hr_free(expanded);

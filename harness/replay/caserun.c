@@ -39,6 +39,7 @@
 #include <time.h>
 
 #include "replay/caserun.h"
+#include "util/glob.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "observe/dsn.h"

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "replay/smtp.h"
+#include "util/glob.h"
 #include "util/clock.h"
 #include "util/mem.h"
 #include "util/msg.h"

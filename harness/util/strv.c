@@ -11,6 +11,7 @@
  *	void	hr_strv_add_owned(sv, s), hr_strv_addv(sv, from)
  *	void	hr_strv_sort(sv)
  *	int	hr_strv_find(sv, s)
+ *	int	hr_strv_member(list, s, len)
  *	char	*hr_strv_join(sv, sep)
  *	int	hr_strv_split(sv, s, delims)
  *	char *const *hr_strv_argv(sv)
@@ -22,6 +23,8 @@
  *	hr_strv_split() appends the non-empty fields of s separated by
  *	any of delims and returns how many it added. hr_strv_find()
  *	returns an index or -1. hr_strv_join() returns a new string.
+ *	hr_strv_member() says whether the first len bytes of s are one of
+ *	the strings of a NULL-terminated constant list (an allowlist).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -141,4 +144,13 @@ void hr_strv_release(hr_strv *sv)
     hr_free(sv->v);
     sv->v = NULL;
     sv->n = sv->cap = 0;
+}
+
+/* hr_strv_member - are the first len bytes of s one of a constant list */
+int hr_strv_member(const char *const *list, const char *s, size_t len)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && strncmp(*list, s, len) == 0)
+            return 1;
+    return 0;
 }

@@ -20,6 +20,7 @@ void hr_strv_add_owned(hr_strv *sv, char *s);
 void hr_strv_addv(hr_strv *sv, const hr_strv *from);
 void hr_strv_sort(hr_strv *sv);
 int hr_strv_find(const hr_strv *sv, const char *s);
+int hr_strv_member(const char *const *list, const char *s, size_t len);
 char *hr_strv_join(const hr_strv *sv, const char *sep);
 int hr_strv_split(hr_strv *sv, const char *s, const char *delims);
 void hr_strv_release(hr_strv *sv);

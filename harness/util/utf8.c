@@ -9,6 +9,8 @@
  *	size_t	hr_utf8_decode(out, s, len)
  *	void	hr_utf8_put(b, cp)
  *	char	*hr_utf8_clean(s)
+ *	size_t	hr_utf8_len(s, len)
+ *	int	hr_utf8_valid(s, len)
  * DESCRIPTION
  *	Observations and log lines are bytes from the wire; the reports
  *	are UTF-8 documents. These functions draw the line.
@@ -25,6 +27,12 @@
  *	hr_utf8_clean() returns a copy of s (NULL gives NULL) in which
  *	each byte that is not part of well-formed UTF-8 is replaced by
  *	U+FFFD. Free it with hr_free().
+ *
+ *	hr_utf8_len() returns the length of the well-formed sequence at s
+ *	(len > 0 bytes available), or 0 when s does not start one.
+ *	hr_utf8_valid() says whether all len bytes at s are well-formed
+ *	UTF-8. Case files must be (case(3)); the importer asks the same
+ *	question of captured bytes before it writes them as text.
  * SEE ALSO
  *	markup(3), the Unicode Standard, table 3-7.
  */
@@ -131,4 +139,28 @@ char *hr_utf8_clean(const char *s)
         i += n;
     }
     return hr_buf_detach(&b);
+}
+
+/* hr_utf8_len - bytes of the well-formed sequence at s, or 0 */
+size_t hr_utf8_len(const char *s, size_t len)
+{
+    unsigned cp;
+    size_t n = hr_utf8_decode(&cp, s, len);
+
+    if (n == 1 && cp == HR_UTF8_REPLACEMENT && (unsigned char)s[0] >= 0x80)
+        return 0;
+    return n;
+}
+
+/* hr_utf8_valid - are all len bytes at s well-formed UTF-8 */
+int hr_utf8_valid(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        size_t n = hr_utf8_len(s + i, len - i);
+
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
 }

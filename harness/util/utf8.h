@@ -11,5 +11,7 @@
 size_t hr_utf8_decode(unsigned *out, const char *s, size_t len);
 void hr_utf8_put(hr_buf *b, unsigned cp);
 char *hr_utf8_clean(const char *s);
+size_t hr_utf8_len(const char *s, size_t len);
+int hr_utf8_valid(const char *s, size_t len);
 
 #endif
