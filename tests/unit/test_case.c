@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "case/case.h"
+#include "case/config.h"
+#include "util/glob.h"
 #include "replay/caserun.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -1129,16 +1131,16 @@ static void test_case_config_render(void **state)
     char *s;
 
     (void)state;
-    s = hr_case_config_render("check_sender_access table:senders, "
+    s = hr_config_render("check_sender_access table:senders, "
                               "permit_mynetworks,table:b mytable:x",
                               "/i/t");
     assert_string_equal(s, "check_sender_access texthash:/i/t/senders, "
                            "permit_mynetworks,texthash:/i/t/b mytable:x");
     hr_free(s);
-    s = hr_case_config_render("table:a", "/d");
+    s = hr_config_render("table:a", "/d");
     assert_string_equal(s, "texthash:/d/a");
     hr_free(s);
-    s = hr_case_config_render("", "/d");
+    s = hr_config_render("", "/d");
     assert_string_equal(s, "");
     hr_free(s);
 }
