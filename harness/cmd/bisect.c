@@ -270,13 +270,13 @@ int cmd_bisect(int argc, char **argv)
         goto done;
     }
     if (strcmp(kind, "objects") == 0)
-        code = hr_narrow_objects_run(&x, good, bad, source, cc, max_culprits);
+        code = hr_objects_run(&x, good, bad, source, cc, max_culprits);
     else if (strcmp(kind, "flags") == 0)
-        code = hr_narrow_flags_run(&x, variant, good ? good : "O0", object,
-                                   source, cc);
+        code =
+            hr_flags_run(&x, variant, good ? good : "O0", object, source, cc);
     else
-        code = hr_narrow_commits_run(
-            &x, git, good, bad, variant ? variant : "O0", cc, first_parent);
+        code = hr_commits_run(&x, git, good, bad, variant ? variant : "O0", cc,
+                              first_parent);
     code = exit_status(code);
     if (hr_bisection_finish(&x, code) < 0)
         code = hr_cmd_fail();

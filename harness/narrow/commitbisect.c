@@ -6,10 +6,10 @@
  * SYNOPSIS
  *	#include "narrow/commitbisect.h"
  *
- *	int	hr_commits_bisect(out, count, oracle, payload)
- *	void	hr_commits_result_release(r)
+ *	int	hr_commitbisect_run(out, count, oracle, payload)
+ *	void	hr_commitbisect_result_release(r)
  * DESCRIPTION
- *	hr_commits_bisect() searches a range of commits, oldest first, that
+ *	hr_commitbisect_run() searches a range of commits, oldest first, that
  *	follows a good commit and ends with a bad one (index count-1, which
  *	the caller has tried), as git bisect does: it tries the middle of
  *	what is still open, and keeps the half that holds the first
@@ -19,11 +19,11 @@
  *	A commit that cannot be tried (it does not build) is skipped, and
  *	the one nearest to the middle is tried instead, alternately after
  *	and before it. When only skipped commits lie between the last good
- *	and the first bad one, the result is HR_COMMITS_SKIPPED and the
+ *	and the first bad one, the result is HR_COMMITBISECT_SKIPPED and the
  *	candidates are those skipped commits and the first bad one, as git
  *	bisect reports "one of these".
  *
- *	A trial that flaps stops the search (HR_COMMITS_FLAKY).
+ *	A trial that flaps stops the search (HR_COMMITBISECT_FLAKY).
  * DIAGNOSTICS
  *	A negative return is the oracle's error, passed up unchanged.
  */
@@ -49,9 +49,9 @@ static long pick(long lo, long hi, const unsigned char *skipped)
     return -1;
 }
 
-/* hr_commits_bisect - the first bad commit, skipping what does not build */
-int hr_commits_bisect(hr_commits_result *out, size_t count,
-                      hr_commit_oracle oracle, void *payload)
+/* hr_commitbisect_run - the first bad commit, skipping what does not build */
+int hr_commitbisect_run(hr_commitbisect_result *out, size_t count,
+                        hr_commit_oracle oracle, void *payload)
 {
     unsigned char *skipped = hr_calloc(count ? count : 1, 1);
     long lo = -1, hi = (long)count - 1, i;
@@ -60,7 +60,7 @@ int hr_commits_bisect(hr_commits_result *out, size_t count,
     memset(out, 0, sizeof(*out));
     while ((i = pick(lo, hi, skipped)) >= 0) {
         hr_outcome o;
-        hr_commits_step *step;
+        hr_commitbisect_step *step;
 
         out->steps =
             hr_realloc(out->steps, (out->nsteps + 1) * sizeof(*out->steps));
@@ -71,7 +71,7 @@ int hr_commits_bisect(hr_commits_result *out, size_t count,
             goto done;
         step->outcome = o;
         if (o == HR_OUTCOME_FLAKY) {
-            out->status = HR_COMMITS_FLAKY;
+            out->status = HR_COMMITBISECT_FLAKY;
             goto done;
         }
         if (o == HR_OUTCOME_SKIP)
@@ -82,16 +82,16 @@ int hr_commits_bisect(hr_commits_result *out, size_t count,
             hi = i;
     }
     out->first_bad = (size_t)hi;
-    out->status = HR_COMMITS_FOUND;
+    out->status = HR_COMMITBISECT_FOUND;
     for (long k = lo + 1; k < hi; k++) {
         if (skipped[k]) {
-            out->status = HR_COMMITS_SKIPPED;
+            out->status = HR_COMMITBISECT_SKIPPED;
             out->candidates = hr_realloc(
                 out->candidates, (out->ncandidates + 1) * sizeof(size_t));
             out->candidates[out->ncandidates++] = (size_t)k;
         }
     }
-    if (out->status == HR_COMMITS_SKIPPED) {
+    if (out->status == HR_COMMITBISECT_SKIPPED) {
         out->candidates = hr_realloc(out->candidates,
                                      (out->ncandidates + 1) * sizeof(size_t));
         out->candidates[out->ncandidates++] = (size_t)hi;
@@ -101,8 +101,8 @@ done:
     return error;
 }
 
-/* hr_commits_result_release - free */
-void hr_commits_result_release(hr_commits_result *r)
+/* hr_commitbisect_result_release - free */
+void hr_commitbisect_result_release(hr_commitbisect_result *r)
 {
     hr_free(r->candidates);
     hr_free(r->steps);

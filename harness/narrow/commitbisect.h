@@ -13,27 +13,27 @@
 typedef int (*hr_commit_oracle)(hr_outcome *out, size_t i, void *payload);
 
 typedef enum {
-    HR_COMMITS_FOUND = 0, /* the first bad commit is named */
-    HR_COMMITS_SKIPPED,   /* it is one of several: skipped ones between */
-    HR_COMMITS_FLAKY,     /* a trial flapped */
-} hr_commits_status;
+    HR_COMMITBISECT_FOUND = 0, /* the first bad commit is named */
+    HR_COMMITBISECT_SKIPPED,   /* it is one of several: skipped ones between */
+    HR_COMMITBISECT_FLAKY,     /* a trial flapped */
+} hr_commitbisect_status;
 
-typedef struct hr_commits_step {
+typedef struct hr_commitbisect_step {
     size_t index;
     hr_outcome outcome;
-} hr_commits_step;
+} hr_commitbisect_step;
 
-typedef struct hr_commits_result {
-    hr_commits_status status;
+typedef struct hr_commitbisect_result {
+    hr_commitbisect_status status;
     size_t first_bad;   /* index of the first bad commit */
-    size_t *candidates; /* HR_COMMITS_SKIPPED: it is one of these */
+    size_t *candidates; /* HR_COMMITBISECT_SKIPPED: it is one of these */
     size_t ncandidates;
-    hr_commits_step *steps;
+    hr_commitbisect_step *steps;
     size_t nsteps;
-} hr_commits_result;
+} hr_commitbisect_result;
 
-int hr_commits_bisect(hr_commits_result *out, size_t count,
-                      hr_commit_oracle oracle, void *payload);
-void hr_commits_result_release(hr_commits_result *r);
+int hr_commitbisect_run(hr_commitbisect_result *out, size_t count,
+                        hr_commit_oracle oracle, void *payload);
+void hr_commitbisect_result_release(hr_commitbisect_result *r);
 
 #endif

@@ -6,10 +6,10 @@
  * SYNOPSIS
  *	#include "narrow/commits.h"
  *
- *	int	hr_narrow_commits_run(x, git, good_rev, bad_rev, variant, cc,
+ *	int	hr_commits_run(x, git, good_rev, bad_rev, variant, cc,
  *		    first_parent)
  * DESCRIPTION
- *	hr_narrow_commits_run() fetches good_rev and bad_rev of the
+ *	hr_commits_run() fetches good_rev and bad_rev of the
  *	repository git into the source store, walks good..bad (first
  *	parents only when first_parent), builds variant at both ends and
  *	observes them, then builds and replays midpoints (commitbisect(3)),
@@ -89,15 +89,15 @@ done:
     return error;
 }
 
-/* hr_narrow_commits_run - bisect commits */
-int hr_narrow_commits_run(hr_bisection *x, const char *git,
-                          const char *good_rev, const char *bad_rev,
-                          const char *variant, const char *cc, int first_parent)
+/* hr_commits_run - bisect commits */
+int hr_commits_run(hr_bisection *x, const char *git, const char *good_rev,
+                   const char *bad_rev, const char *variant, const char *cc,
+                   int first_parent)
 {
     hr_source_result gs, bs;
     hr_strv ids = HR_STRV_INIT;
     hr_build *good = NULL, *bad = NULL;
-    hr_commits_result res;
+    hr_commitbisect_result res;
     commitctx k;
     char *summary = NULL;
     int code = HR_ERROR, r;
@@ -143,9 +143,9 @@ int hr_narrow_commits_run(hr_bisection *x, const char *git,
         code = HR_BISECTION_NONE;
         goto done;
     }
-    if (hr_commits_bisect(&res, ids.n, commit_oracle, &k) < 0)
+    if (hr_commitbisect_run(&res, ids.n, commit_oracle, &k) < 0)
         goto trouble;
-    if (res.status == HR_COMMITS_FLAKY) {
+    if (res.status == HR_COMMITBISECT_FLAKY) {
         hr_bisection_flaky(x, "a trial");
         code = HR_BISECTION_NONE;
         goto done;
@@ -153,7 +153,7 @@ int hr_narrow_commits_run(hr_bisection *x, const char *git,
     hr_bisection_out(
         x, "steps: %zu builds and replays of %zu commits; wall time: %.1f s",
         res.nsteps, ids.n, hr_clock_s() - x->t0);
-    if (res.status == HR_COMMITS_SKIPPED) {
+    if (res.status == HR_COMMITBISECT_SKIPPED) {
         hr_record_set_str(x->rec, "result.status", "skipped");
         hr_bisection_out(
             x, "only commits that do not build are left; the first bad "
@@ -182,7 +182,7 @@ trouble:
     /* the callee recorded why */
     code = hr_error_code() < 0 ? hr_error_code() : HR_ERROR;
 done:
-    hr_commits_result_release(&res);
+    hr_commitbisect_result_release(&res);
     hr_gitrepo_free(k.store);
     hr_strv_release(&ids);
     hr_build_free(good);

@@ -6,9 +6,8 @@
 #include "narrow/bisection.h"
 
 /* HR_BISECTION_FOUND, HR_BISECTION_NONE or an error */
-int hr_narrow_commits_run(hr_bisection *x, const char *git,
-                          const char *good_rev, const char *bad_rev,
-                          const char *variant, const char *cc,
-                          int first_parent);
+int hr_commits_run(hr_bisection *x, const char *git, const char *good_rev,
+                   const char *bad_rev, const char *variant, const char *cc,
+                   int first_parent);
 
 #endif

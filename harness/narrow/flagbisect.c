@@ -6,26 +6,26 @@
  * SYNOPSIS
  *	#include "narrow/flagbisect.h"
  *
- *	int	hr_flags_enabled(out, help_text)
- *	char	*hr_flags_negate(flag)
- *	char	*hr_flags_off_args(off)
- *	int	hr_flags_ddmin(out, flags, oracle, payload)
- *	void	hr_flags_result_release(r)
+ *	int	hr_flagbisect_enabled(out, help_text)
+ *	char	*hr_flagbisect_negate(flag)
+ *	char	*hr_flagbisect_off_args(off)
+ *	int	hr_flagbisect_ddmin(out, flags, oracle, payload)
+ *	void	hr_flagbisect_result_release(r)
  *
  *	int	hr_optpass_parse(out, count, text)
  *	void	hr_optpass_free_all(p, count)
- *	int	hr_flags_bisect_limit(out, npasses, oracle, payload)
+ *	int	hr_flagbisect_limit(out, npasses, oracle, payload)
  * DESCRIPTION
- *	hr_flags_enabled() reads the output of "gcc -Q --help=optimizers
+ *	hr_flagbisect_enabled() reads the output of "gcc -Q --help=optimizers
  *	-O2" and returns the -f flags that it marks [enabled], in its
  *	order; options that take a value ("-falign-loops=") are left out,
  *	since they have no -fno- form.
  *
- *	hr_flags_ddmin() subtracts flags from the bad level: the oracle
+ *	hr_flagbisect_ddmin() subtracts flags from the bad level: the oracle
  *	tries the bad build with a set of flags turned off and says whether
  *	the divergence disappeared (HR_OUTCOME_GOOD). First every flag goes
  *	off at once; if the divergence stays, no flag explains it
- *	(HR_FLAGS_NONE): the difference lies in what the level does
+ *	(HR_FLAGBISECT_NONE): the difference lies in what the level does
  *	without a flag of its own. Otherwise, on the guess that one flag is
  *	to blame, the set is halved: the first half is tried, and when it
  *	does not cure, the second half is taken untried; the last flag is
@@ -38,7 +38,7 @@
  *
  *	hr_optpass_parse() reads clang's "BISECT: running pass (N) NAME on
  *	TARGET" lines (-mllvm -opt-bisect-limit=-1 prints one per pass).
- *	hr_flags_bisect_limit() searches the limit between 0 (no optional
+ *	hr_flagbisect_limit() searches the limit between 0 (no optional
  *	pass runs: must be good) and npasses (every pass runs: must be bad)
  *	for the first bad limit; that pass is the one that makes the
  *	difference.
@@ -54,8 +54,9 @@
 #include "util/mem.h"
 #include "util/msg.h"
 
-/* hr_flags_enabled - the -f flags that -Q --help=optimizers marks enabled */
-int hr_flags_enabled(hr_strv *out, const char *text)
+/* hr_flagbisect_enabled - the -f flags that -Q --help=optimizers marks enabled
+ */
+int hr_flagbisect_enabled(hr_strv *out, const char *text)
 {
     const char *p = text;
 
@@ -87,23 +88,23 @@ int hr_flags_enabled(hr_strv *out, const char *text)
     return 0;
 }
 
-/* hr_flags_negate - "-ftree-vrp" <-> "-fno-tree-vrp" */
-char *hr_flags_negate(const char *flag)
+/* hr_flagbisect_negate - "-ftree-vrp" <-> "-fno-tree-vrp" */
+char *hr_flagbisect_negate(const char *flag)
 {
     if (strncmp(flag, "-fno-", 5) == 0)
         return hr_sprintf("-f%s", flag + 5);
     if (strncmp(flag, "-f", 2) == 0)
         return hr_sprintf("-fno-%s", flag + 2);
-    hr_panic("hr_flags_negate: '%s' is not a -f flag", flag);
+    hr_panic("hr_flagbisect_negate: '%s' is not a -f flag", flag);
 }
 
-/* hr_flags_off_args - "-fno-a -fno-b": what turns the flags off */
-char *hr_flags_off_args(const hr_strv *off)
+/* hr_flagbisect_off_args - "-fno-a -fno-b": what turns the flags off */
+char *hr_flagbisect_off_args(const hr_strv *off)
 {
     hr_buf b = HR_BUF_INIT;
 
     for (size_t i = 0; i < off->n; i++) {
-        char *neg = hr_flags_negate(off->v[i]);
+        char *neg = hr_flagbisect_negate(off->v[i]);
 
         hr_buf_printf(&b, "%s%s", i ? " " : "", neg);
         hr_free(neg);
@@ -118,9 +119,9 @@ typedef struct tried {
 
 typedef struct ddctx {
     const hr_strv *flags;
-    hr_flags_oracle oracle;
+    hr_flagbisect_oracle oracle;
     void *payload;
-    hr_flags_result *r;
+    hr_flagbisect_result *r;
     tried *cache;
     size_t ncache;
 } ddctx;
@@ -136,12 +137,11 @@ static char *set_key(const size_t *set, size_t n)
 }
 
 /* test_set - one trial of a set of flags turned off (cached) */
-static int test_set(hr_outcome *out, ddctx *d, const size_t *set,
-                    size_t n)
+static int test_set(hr_outcome *out, ddctx *d, const size_t *set, size_t n)
 {
     char *key = set_key(set, n);
     hr_strv off = HR_STRV_INIT;
-    hr_flags_step *step;
+    hr_flagbisect_step *step;
     hr_buf what = HR_BUF_INIT;
     int error;
 
@@ -156,7 +156,7 @@ static int test_set(hr_outcome *out, ddctx *d, const size_t *set,
         hr_strv_add(&off, d->flags->v[set[i]]);
     hr_buf_printf(&what, "%zu of %zu flags off", n, d->flags->n);
     if (n <= 8) {
-        char *args = hr_flags_off_args(&off);
+        char *args = hr_flagbisect_off_args(&off);
 
         hr_buf_printf(&what, ": %s", args);
         hr_free(args);
@@ -195,10 +195,10 @@ static size_t step_of(ddctx *d, const size_t *set, size_t n)
     return found + 1;
 }
 
-/* hr_flags_ddmin - a 1-minimal set of flags whose removal removes the
+/* hr_flagbisect_ddmin - a 1-minimal set of flags whose removal removes the
  * divergence */
-int hr_flags_ddmin(hr_flags_result *out, const hr_strv *flags,
-                   hr_flags_oracle oracle, void *payload)
+int hr_flagbisect_ddmin(hr_flagbisect_result *out, const hr_strv *flags,
+                        hr_flagbisect_oracle oracle, void *payload)
 {
     ddctx d = {flags, oracle, payload, out, NULL, 0};
     size_t *set = hr_calloc(flags->n ? flags->n : 1, sizeof(size_t));
@@ -213,7 +213,8 @@ int hr_flags_ddmin(hr_flags_result *out, const hr_strv *flags,
     if ((error = test_set(&o, &d, set, m)) < 0)
         goto done;
     if (o != HR_OUTCOME_GOOD) {
-        out->status = o == HR_OUTCOME_FLAKY ? HR_FLAGS_FLAKY : HR_FLAGS_NONE;
+        out->status =
+            o == HR_OUTCOME_FLAKY ? HR_FLAGBISECT_FLAKY : HR_FLAGBISECT_NONE;
         goto done;
     }
     /* Most often one flag is to blame: halve, and when the first half
@@ -226,7 +227,7 @@ int hr_flags_ddmin(hr_flags_result *out, const hr_strv *flags,
         if ((error = test_set(&o, &d, set, half)) < 0)
             goto done;
         if (o == HR_OUTCOME_FLAKY) {
-            out->status = HR_FLAGS_FLAKY;
+            out->status = HR_FLAGBISECT_FLAKY;
             goto done;
         }
         if (o == HR_OUTCOME_GOOD) {
@@ -239,7 +240,7 @@ int hr_flags_ddmin(hr_flags_result *out, const hr_strv *flags,
     if ((error = test_set(&o, &d, set, m)) < 0)
         goto done;
     if (o == HR_OUTCOME_FLAKY) {
-        out->status = HR_FLAGS_FLAKY;
+        out->status = HR_FLAGBISECT_FLAKY;
         goto done;
     }
     if (o != HR_OUTCOME_GOOD) {
@@ -286,7 +287,7 @@ int hr_flags_ddmin(hr_flags_result *out, const hr_strv *flags,
             }
         }
         if (o == HR_OUTCOME_FLAKY) {
-            out->status = HR_FLAGS_FLAKY;
+            out->status = HR_FLAGBISECT_FLAKY;
             goto done;
         }
         if (found)
@@ -295,7 +296,7 @@ int hr_flags_ddmin(hr_flags_result *out, const hr_strv *flags,
             break;
         chunks = chunks * 2 < m ? chunks * 2 : m;
     }
-    out->status = HR_FLAGS_FOUND;
+    out->status = HR_FLAGBISECT_FOUND;
     for (size_t i = 0; i < m; i++)
         hr_strv_add(&out->minimal, flags->v[set[i]]);
     out->verified_step = step_of(&d, set, m);
@@ -308,8 +309,8 @@ done:
     return error;
 }
 
-/* hr_flags_result_release - free */
-void hr_flags_result_release(hr_flags_result *r)
+/* hr_flagbisect_result_release - free */
+void hr_flagbisect_result_release(hr_flagbisect_result *r)
 {
     for (size_t i = 0; i < r->nsteps; i++)
         hr_free(r->steps[i].what);
@@ -361,9 +362,9 @@ void hr_optpass_free_all(hr_optpass *p, size_t count)
     hr_free(p);
 }
 
-/* hr_flags_bisect_limit - the first opt-bisect-limit that is bad */
-int hr_flags_bisect_limit(hr_limit_result *out, int npasses,
-                          hr_limit_oracle oracle, void *payload)
+/* hr_flagbisect_limit - the first opt-bisect-limit that is bad */
+int hr_flagbisect_limit(hr_limit_result *out, int npasses,
+                        hr_limit_oracle oracle, void *payload)
 {
     hr_outcome o;
     int lo = 0, hi = npasses, error;
@@ -374,14 +375,15 @@ int hr_flags_bisect_limit(hr_limit_result *out, int npasses,
     if ((error = oracle(&o, 0, payload)) < 0)
         return error;
     if (o != HR_OUTCOME_GOOD) {
-        out->status = o == HR_OUTCOME_FLAKY ? HR_FLAGS_FLAKY : HR_FLAGS_NONE;
+        out->status =
+            o == HR_OUTCOME_FLAKY ? HR_FLAGBISECT_FLAKY : HR_FLAGBISECT_NONE;
         return 0;
     }
     out->ntrials++;
     if ((error = oracle(&o, npasses, payload)) < 0)
         return error;
     if (o == HR_OUTCOME_FLAKY || o == HR_OUTCOME_GOOD) {
-        out->status = o == HR_OUTCOME_FLAKY ? HR_FLAGS_FLAKY : -1;
+        out->status = o == HR_OUTCOME_FLAKY ? HR_FLAGBISECT_FLAKY : -1;
         return 0;
     }
     while (hi - lo > 1) {
@@ -391,7 +393,7 @@ int hr_flags_bisect_limit(hr_limit_result *out, int npasses,
         if ((error = oracle(&o, mid, payload)) < 0)
             return error;
         if (o == HR_OUTCOME_FLAKY) {
-            out->status = HR_FLAGS_FLAKY;
+            out->status = HR_FLAGBISECT_FLAKY;
             return 0;
         }
         if (o == HR_OUTCOME_GOOD)
@@ -399,7 +401,7 @@ int hr_flags_bisect_limit(hr_limit_result *out, int npasses,
         else
             hi = mid;
     }
-    out->status = HR_FLAGS_FOUND;
+    out->status = HR_FLAGBISECT_FOUND;
     out->pass = hi;
     return 0;
 }

@@ -6,9 +6,9 @@
  * SYNOPSIS
  *	#include "narrow/flags.h"
  *
- *	int	hr_narrow_flags_run(x, variant, good_v, object, source, cc)
+ *	int	hr_flags_run(x, variant, good_v, object, source, cc)
  * DESCRIPTION
- *	hr_narrow_flags_run() builds (or finds) good_v and the bad variant,
+ *	hr_flags_run() builds (or finds) good_v and the bad variant,
  *	observes both sides, then narrows what the bad level does. With
  *	gcc: ddmin (flagbisect(3)) over the flags the level enables
  *	(gcc -Q --help=optimizers), each trial turning a set off with its
@@ -98,7 +98,7 @@ done:
 static int flag_oracle(hr_outcome *res, const hr_strv *off, const char *what,
                        void *payload)
 {
-    char *args = hr_flags_off_args(off);
+    char *args = hr_flagbisect_off_args(off);
     int error = flag_trial(res, payload, args, what, "flags");
 
     hr_free(args);
@@ -140,7 +140,7 @@ static int enabled_flags(hr_strv *outv, const hr_build *bad)
                              "(exit status %d)",
                              bad->cc_path, opt, status);
     if (error == 0)
-        error = hr_flags_enabled(outv, hr_buf_cstr(&text));
+        error = hr_flagbisect_enabled(outv, hr_buf_cstr(&text));
     hr_strv_release(&argv);
     hr_buf_release(&text);
     return error;
@@ -151,7 +151,7 @@ static int flags_gcc(flagctx *f, int *status)
 {
     hr_bisection *x = f->x;
     hr_strv enabled = HR_STRV_INIT;
-    hr_flags_result r;
+    hr_flagbisect_result r;
     int error;
 
     memset(&r, 0, sizeof(r));
@@ -164,14 +164,14 @@ static int flags_gcc(flagctx *f, int *status)
         enabled.n, f->bad->opt, f->bad->cc_kind,
         f->mix ? "recompiles the object and relinks" : "is a whole build");
     hr_record_set_strv(x->rec, "flags.enabled", &enabled);
-    if ((error = hr_flags_ddmin(&r, &enabled, flag_oracle, f)) < 0)
+    if ((error = hr_flagbisect_ddmin(&r, &enabled, flag_oracle, f)) < 0)
         goto done;
     switch (r.status) {
-    case HR_FLAGS_FLAKY:
+    case HR_FLAGBISECT_FLAKY:
         hr_bisection_flaky(x, "a trial");
         *status = HR_BISECTION_NONE;
         break;
-    case HR_FLAGS_NONE:
+    case HR_FLAGBISECT_NONE:
         hr_bisection_out(
             x,
             "no flag explains the divergence: with all %zu flags that %s "
@@ -181,9 +181,9 @@ static int flags_gcc(flagctx *f, int *status)
         hr_record_set_str(x->rec, "result.status", "no-flag");
         *status = HR_BISECTION_NONE;
         break;
-    case HR_FLAGS_FOUND: {
+    case HR_FLAGBISECT_FOUND: {
         char *list = hr_strv_join(&r.minimal, " ");
-        char *args = hr_flags_off_args(&r.minimal);
+        char *args = hr_flagbisect_off_args(&r.minimal);
 
         hr_record_set_str(x->rec, "result.status", "found");
         hr_record_set_strv(x->rec, "result.flags", &r.minimal);
@@ -206,7 +206,7 @@ static int flags_gcc(flagctx *f, int *status)
     }
     }
 done:
-    hr_flags_result_release(&r);
+    hr_flagbisect_result_release(&r);
     hr_strv_release(&enabled);
     return error;
 }
@@ -233,13 +233,13 @@ static int flags_clang(flagctx *f, int *status)
     }
     hr_bisection_out(x, "passes: %d in %s (-mllvm -opt-bisect-limit=-1)",
                      passes[npasses - 1].number, f->object);
-    if ((error = hr_flags_bisect_limit(&r, passes[npasses - 1].number,
-                                       limit_oracle, f)) < 0)
+    if ((error = hr_flagbisect_limit(&r, passes[npasses - 1].number,
+                                     limit_oracle, f)) < 0)
         goto done;
-    if (r.status == HR_FLAGS_FLAKY) {
+    if (r.status == HR_FLAGBISECT_FLAKY) {
         hr_bisection_flaky(x, "a trial");
         *status = HR_BISECTION_NONE;
-    } else if (r.status == HR_FLAGS_NONE) {
+    } else if (r.status == HR_FLAGBISECT_NONE) {
         hr_bisection_out(
             x,
             "no pass explains the divergence: with -opt-bisect-limit=0 "
@@ -247,7 +247,7 @@ static int flags_clang(flagctx *f, int *status)
             f->object);
         hr_record_set_str(x->rec, "result.status", "no-pass");
         *status = HR_BISECTION_NONE;
-    } else if (r.status != HR_FLAGS_FOUND) {
+    } else if (r.status != HR_FLAGBISECT_FOUND) {
         hr_bisection_out(
             x,
             "guard failed: with every pass running, %s behaves as the "
@@ -277,10 +277,9 @@ done:
     return error;
 }
 
-/* hr_narrow_flags_run - bisect flags */
-int hr_narrow_flags_run(hr_bisection *x, const char *variant,
-                        const char *good_v, const char *object,
-                        const char *source, const char *cc)
+/* hr_flags_run - bisect flags */
+int hr_flags_run(hr_bisection *x, const char *variant, const char *good_v,
+                 const char *object, const char *source, const char *cc)
 {
     hr_build *good = NULL, *bad = NULL;
     flagctx f;

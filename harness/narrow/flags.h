@@ -6,8 +6,7 @@
 #include "narrow/bisection.h"
 
 /* HR_BISECTION_FOUND, HR_BISECTION_NONE or an error */
-int hr_narrow_flags_run(hr_bisection *x, const char *variant,
-                        const char *good_v, const char *object,
-                        const char *source, const char *cc);
+int hr_flags_run(hr_bisection *x, const char *variant, const char *good_v,
+                 const char *object, const char *source, const char *cc);
 
 #endif

@@ -6,12 +6,12 @@
  * SYNOPSIS
  *	#include "narrow/objects.h"
  *
- *	int	hr_narrow_objects_run(x, good_v, bad_v, source, cc,
+ *	int	hr_objects_run(x, good_v, bad_v, source, cc,
  *		    max_culprits)
- *	char	*hr_narrow_objects_source(object)
- *	int	hr_narrow_objects_ub_verdict(why, ubsan, wrapv, nreports)
+ *	char	*hr_objects_source(object)
+ *	int	hr_objects_ub_verdict(why, ubsan, wrapv, nreports)
  * DESCRIPTION
- *	hr_narrow_objects_run() builds (or finds) the variants good_v and
+ *	hr_objects_run() builds (or finds) the variants good_v and
  *	bad_v of one source with one compiler, observes both sides, and
  *	runs bisect(3) over mix(3): mix their objects, relink, replay the
  *	case, descend one half at a time, confirm the culprit alone, look
@@ -22,8 +22,8 @@
  *	Progress and results go out as lines through x (bisection(3));
  *	the last ones are "culprit: OBJECT".
  *
- *	hr_narrow_objects_source() names the source of a tree-relative
- *	object; the caller frees it. hr_narrow_objects_ub_verdict() turns
+ *	hr_objects_source() names the source of a tree-relative
+ *	object; the caller frees it. hr_objects_ub_verdict() turns
  *	the outcomes of the two cross-checks and the number of UBSan
  *	reports into 1 (undefined behaviour), 0 (compiler) or -1
  *	(undecided: a trial flapped), with the reason in *why (static).
@@ -164,8 +164,8 @@ done:
     return error;
 }
 
-/* hr_narrow_objects_source - "src/global/xtext.c" for "src/global/xtext.o" */
-char *hr_narrow_objects_source(const char *object)
+/* hr_objects_source - "src/global/xtext.c" for "src/global/xtext.o" */
+char *hr_objects_source(const char *object)
 {
     size_t n = strlen(object);
 
@@ -263,10 +263,10 @@ done:
     return error;
 }
 
-/* hr_narrow_objects_ub_verdict - DESIGN's "UB first" from the two
+/* hr_objects_ub_verdict - DESIGN's "UB first" from the two
  * cross-checks: 1 undefined behaviour, 0 compiler, -1 undecided */
-int hr_narrow_objects_ub_verdict(const char **why, hr_outcome ubsan,
-                                 hr_outcome wrapv, size_t nreports)
+int hr_objects_ub_verdict(const char **why, hr_outcome ubsan, hr_outcome wrapv,
+                          size_t nreports)
 {
     int verdict;
 
@@ -315,7 +315,7 @@ static int ub_check(int *is_ub, objctx *o, const hr_build *bad,
         (error = ub_trial(&wrapv, &none, o, bad, mask, object, WRAPV_FLAGS,
                           NULL, NULL)) < 0)
         goto done;
-    *is_ub = hr_narrow_objects_ub_verdict(&why, ubsan, wrapv, reports.n);
+    *is_ub = hr_objects_ub_verdict(&why, ubsan, wrapv, reports.n);
 #define KEY(f) (snprintf(key, sizeof(key), "ub_check.%zu.%s", ci, f), key)
     hr_record_set_str(x->rec, KEY("object"), object);
     hr_record_set_str(x->rec, KEY("ubsan.flags"), UBSAN_FLAGS);
@@ -348,7 +348,7 @@ static void record_culprit(hr_bisection *x, objctx *o, const hr_build *bad,
                            const hr_objbisect_culprit *cul, size_t ci)
 {
     const char *object = hr_mixtree_object(o->mix, cul->index);
-    char *source = hr_narrow_objects_source(object), key[96];
+    char *source = hr_objects_source(object), key[96];
     hr_buf log = HR_BUF_INIT;
     hr_compile c;
     hr_strv partners = HR_STRV_INIT;
@@ -378,10 +378,9 @@ static void record_culprit(hr_bisection *x, objctx *o, const hr_build *bad,
     hr_free(source);
 }
 
-/* hr_narrow_objects_run - bisect objects */
-int hr_narrow_objects_run(hr_bisection *x, const char *good_v,
-                          const char *bad_v, const char *source, const char *cc,
-                          int max_culprits)
+/* hr_objects_run - bisect objects */
+int hr_objects_run(hr_bisection *x, const char *good_v, const char *bad_v,
+                   const char *source, const char *cc, int max_culprits)
 {
     hr_build *good = NULL, *bad = NULL;
     hr_objbisect_result res;
@@ -481,8 +480,7 @@ int hr_narrow_objects_run(hr_bisection *x, const char *good_v,
 
         for (size_t i = 0; i < res.nculprits; i++) {
             const hr_objbisect_culprit *cul = &res.culprits[i];
-            char *src =
-                hr_narrow_objects_source(hr_mixtree_object(o.mix, cul->index));
+            char *src = hr_objects_source(hr_mixtree_object(o.mix, cul->index));
             int is_ub = 0;
 
             hr_strv_add_owned(&sources, src);

@@ -33,17 +33,17 @@ static void test_commitbisect_every_position(void **state)
     for (size_t n = 1; n <= 40; n++) {
         for (size_t fb = 0; fb < n; fb++) {
             struct history h = {fb, NULL, {0}, 0};
-            hr_commits_result r;
+            hr_commitbisect_result r;
             size_t steps = 0;
 
-            assert_int_equal(hr_commits_bisect(&r, n, oracle, &h), 0);
-            assert_int_equal(r.status, HR_COMMITS_FOUND);
+            assert_int_equal(hr_commitbisect_run(&r, n, oracle, &h), 0);
+            assert_int_equal(r.status, HR_COMMITBISECT_FOUND);
             assert_int_equal(r.first_bad, fb);
             /* The bad end is known: the range before it is searched. */
             while (((size_t)1 << steps) < n)
                 steps++;
             assert_true(r.nsteps <= steps);
-            hr_commits_result_release(&r);
+            hr_commitbisect_result_release(&r);
         }
     }
 }
@@ -52,16 +52,16 @@ static void test_commitbisect_skips_what_does_not_build(void **state)
 {
     /* good, then 0 ok, 1 broken, 2 ok, 3 bad (first), 4 bad */
     struct history h = {3, "-x---", {0}, 0};
-    hr_commits_result r;
+    hr_commitbisect_result r;
 
     (void)state;
-    assert_int_equal(hr_commits_bisect(&r, 5, oracle, &h), 0);
-    assert_int_equal(r.status, HR_COMMITS_FOUND);
+    assert_int_equal(hr_commitbisect_run(&r, 5, oracle, &h), 0);
+    assert_int_equal(r.status, HR_COMMITBISECT_FOUND);
     assert_int_equal(r.first_bad, 3);
     assert_int_equal(h.tries[1], 1);
     assert_int_equal(r.steps[0].index, 1);
     assert_int_equal(r.steps[0].outcome, HR_OUTCOME_SKIP);
-    hr_commits_result_release(&r);
+    hr_commitbisect_result_release(&r);
 }
 
 static void test_commitbisect_skipped_neighbours(void **state)
@@ -69,29 +69,29 @@ static void test_commitbisect_skipped_neighbours(void **state)
     /* The commits just before the first bad one do not build: it is
      * one of them or the first bad one. */
     struct history h = {4, "--xx---", {0}, 0};
-    hr_commits_result r;
+    hr_commitbisect_result r;
 
     (void)state;
-    assert_int_equal(hr_commits_bisect(&r, 7, oracle, &h), 0);
-    assert_int_equal(r.status, HR_COMMITS_SKIPPED);
+    assert_int_equal(hr_commitbisect_run(&r, 7, oracle, &h), 0);
+    assert_int_equal(r.status, HR_COMMITBISECT_SKIPPED);
     assert_int_equal(r.ncandidates, 3);
     assert_int_equal(r.candidates[0], 2);
     assert_int_equal(r.candidates[1], 3);
     assert_int_equal(r.candidates[2], 4);
     assert_int_equal(r.first_bad, 4);
-    hr_commits_result_release(&r);
+    hr_commitbisect_result_release(&r);
 }
 
 static void test_commitbisect_flapping_stops(void **state)
 {
     struct history h = {5, NULL, {0}, 5};
-    hr_commits_result r;
+    hr_commitbisect_result r;
 
     (void)state;
-    assert_int_equal(hr_commits_bisect(&r, 10, oracle, &h), 0);
-    assert_int_equal(r.status, HR_COMMITS_FLAKY);
+    assert_int_equal(hr_commitbisect_run(&r, 10, oracle, &h), 0);
+    assert_int_equal(r.status, HR_COMMITBISECT_FLAKY);
     assert_int_equal(r.steps[r.nsteps - 1].outcome, HR_OUTCOME_FLAKY);
-    hr_commits_result_release(&r);
+    hr_commitbisect_result_release(&r);
 }
 
 int main(void)

@@ -37,10 +37,11 @@ static void round_trip(const char *s, size_t n)
     hr_escape_encode(&text, s, n);
     decode_lines(&back, hr_buf_cstr(&text));
     assert_int_equal(back.len, n);
-    assert_memory_equal(back.ptr, s, n);
+    if (n)
+        assert_memory_equal(back.ptr, s, n);
     /* every line is text a case file may hold */
-    assert_true(hr_utf8_valid(text.ptr, text.len));
-    assert_null(memchr(text.ptr, '\r', text.len));
+    assert_true(text.len == 0 || hr_utf8_valid(text.ptr, text.len));
+    assert_true(text.len == 0 || memchr(text.ptr, '\r', text.len) == NULL);
     hr_buf_release(&text);
     hr_buf_release(&back);
 }

@@ -67,7 +67,7 @@ static void test_flagbisect_enabled_flags(void **state)
     char *j;
 
     (void)state;
-    assert_int_equal(hr_flags_enabled(&v, help_o2), 0);
+    assert_int_equal(hr_flagbisect_enabled(&v, help_o2), 0);
     j = hr_strv_join(&v, " ");
     assert_string_equal(j, "-faggressive-loop-optimizations "
                            "-falign-functions -ftree-vrp");
@@ -81,15 +81,15 @@ static void test_flagbisect_negate(void **state)
     char *s;
 
     (void)state;
-    s = hr_flags_negate("-ftree-vrp");
+    s = hr_flagbisect_negate("-ftree-vrp");
     assert_string_equal(s, "-fno-tree-vrp");
     hr_free(s);
-    s = hr_flags_negate("-fno-common");
+    s = hr_flagbisect_negate("-fno-common");
     assert_string_equal(s, "-fcommon");
     hr_free(s);
     hr_strv_add(&off, "-fipa-icf");
     hr_strv_add(&off, "-ftree-vrp");
-    s = hr_flags_off_args(&off);
+    s = hr_flagbisect_off_args(&off);
     assert_string_equal(s, "-fno-ipa-icf -fno-tree-vrp");
     hr_free(s);
     hr_strv_release(&off);
@@ -99,12 +99,12 @@ static void test_flagbisect_one_flag(void **state)
 {
     struct fake f = {{{"-ftree-vrp"}}, 1, 0, 0};
     hr_strv flags = HR_STRV_INIT;
-    hr_flags_result r;
+    hr_flagbisect_result r;
 
     (void)state;
     many(&flags);
-    assert_int_equal(hr_flags_ddmin(&r, &flags, oracle, &f), 0);
-    assert_int_equal(r.status, HR_FLAGS_FOUND);
+    assert_int_equal(hr_flagbisect_ddmin(&r, &flags, oracle, &f), 0);
+    assert_int_equal(r.status, HR_FLAGBISECT_FOUND);
     assert_int_equal(r.minimal.n, 1);
     assert_string_equal(r.minimal.v[0], "-ftree-vrp");
     /* The minimal set was tried by itself, and cured it. */
@@ -115,7 +115,7 @@ static void test_flagbisect_one_flag(void **state)
      * set twice. */
     assert_true(r.nsteps <= 1 + 8 + 1);
     assert_int_equal(f.calls, r.nsteps);
-    hr_flags_result_release(&r);
+    hr_flagbisect_result_release(&r);
     hr_strv_release(&flags);
 }
 
@@ -128,14 +128,14 @@ static void test_flagbisect_one_flag_anywhere(void **state)
         hr_strv_addf(&flags, "-fflag-%03d", i);
     for (size_t k = 0; k < flags.n; k++) {
         struct fake f = {{{flags.v[k]}}, 1, 0, 0};
-        hr_flags_result r;
+        hr_flagbisect_result r;
 
-        assert_int_equal(hr_flags_ddmin(&r, &flags, oracle, &f), 0);
-        assert_int_equal(r.status, HR_FLAGS_FOUND);
+        assert_int_equal(hr_flagbisect_ddmin(&r, &flags, oracle, &f), 0);
+        assert_int_equal(r.status, HR_FLAGBISECT_FOUND);
         assert_int_equal(r.minimal.n, 1);
         assert_string_equal(r.minimal.v[0], flags.v[k]);
         assert_true(r.nsteps <= 1 + 8 + 1);
-        hr_flags_result_release(&r);
+        hr_flagbisect_result_release(&r);
     }
     hr_strv_release(&flags);
 }
@@ -144,16 +144,16 @@ static void test_flagbisect_two_flags_together(void **state)
 {
     struct fake f = {{{"-fstrict-aliasing", "-fipa-icf"}}, 1, 0, 0};
     hr_strv flags = HR_STRV_INIT;
-    hr_flags_result r;
+    hr_flagbisect_result r;
 
     (void)state;
     many(&flags);
-    assert_int_equal(hr_flags_ddmin(&r, &flags, oracle, &f), 0);
-    assert_int_equal(r.status, HR_FLAGS_FOUND);
+    assert_int_equal(hr_flagbisect_ddmin(&r, &flags, oracle, &f), 0);
+    assert_int_equal(r.status, HR_FLAGBISECT_FOUND);
     assert_int_equal(r.minimal.n, 2);
     assert_string_equal(r.minimal.v[0], "-fstrict-aliasing");
     assert_string_equal(r.minimal.v[1], "-fipa-icf");
-    hr_flags_result_release(&r);
+    hr_flagbisect_result_release(&r);
     hr_strv_release(&flags);
 }
 
@@ -161,14 +161,14 @@ static void test_flagbisect_either_flag(void **state)
 {
     struct fake f = {{{"-fstrict-aliasing"}, {"-ftree-vrp"}}, 2, 0, 0};
     hr_strv flags = HR_STRV_INIT;
-    hr_flags_result r;
+    hr_flagbisect_result r;
 
     (void)state;
     many(&flags);
-    assert_int_equal(hr_flags_ddmin(&r, &flags, oracle, &f), 0);
-    assert_int_equal(r.status, HR_FLAGS_FOUND);
+    assert_int_equal(hr_flagbisect_ddmin(&r, &flags, oracle, &f), 0);
+    assert_int_equal(r.status, HR_FLAGBISECT_FOUND);
     assert_int_equal(r.minimal.n, 1);
-    hr_flags_result_release(&r);
+    hr_flagbisect_result_release(&r);
     hr_strv_release(&flags);
 }
 
@@ -176,16 +176,16 @@ static void test_flagbisect_no_flag_explains(void **state)
 {
     struct fake f = {{{"-fnot-in-the-list"}}, 1, 0, 0};
     hr_strv flags = HR_STRV_INIT;
-    hr_flags_result r;
+    hr_flagbisect_result r;
 
     (void)state;
     many(&flags);
-    assert_int_equal(hr_flags_ddmin(&r, &flags, oracle, &f), 0);
-    assert_int_equal(r.status, HR_FLAGS_NONE);
+    assert_int_equal(hr_flagbisect_ddmin(&r, &flags, oracle, &f), 0);
+    assert_int_equal(r.status, HR_FLAGBISECT_NONE);
     assert_int_equal(r.nsteps, 1);
     assert_int_equal(r.steps[0].noff, 130);
     assert_int_equal(r.minimal.n, 0);
-    hr_flags_result_release(&r);
+    hr_flagbisect_result_release(&r);
     hr_strv_release(&flags);
 }
 
@@ -193,15 +193,15 @@ static void test_flagbisect_flapping_stops(void **state)
 {
     struct fake f = {{{"-ftree-vrp"}}, 1, 0, 3};
     hr_strv flags = HR_STRV_INIT;
-    hr_flags_result r;
+    hr_flagbisect_result r;
 
     (void)state;
     many(&flags);
-    assert_int_equal(hr_flags_ddmin(&r, &flags, oracle, &f), 0);
-    assert_int_equal(r.status, HR_FLAGS_FLAKY);
+    assert_int_equal(hr_flagbisect_ddmin(&r, &flags, oracle, &f), 0);
+    assert_int_equal(r.status, HR_FLAGBISECT_FLAKY);
     assert_int_equal(r.nsteps, 3);
     assert_int_equal(r.minimal.n, 0);
-    hr_flags_result_release(&r);
+    hr_flagbisect_result_release(&r);
     hr_strv_release(&flags);
 }
 
@@ -243,9 +243,9 @@ static void test_flagbisect_limit_search(void **state)
     for (int culprit = 1; culprit <= 124; culprit++) {
         hr_limit_result r;
 
-        assert_int_equal(hr_flags_bisect_limit(&r, 124, limit_oracle, &culprit),
+        assert_int_equal(hr_flagbisect_limit(&r, 124, limit_oracle, &culprit),
                          0);
-        assert_int_equal(r.status, HR_FLAGS_FOUND);
+        assert_int_equal(r.status, HR_FLAGBISECT_FOUND);
         assert_int_equal(r.pass, culprit);
         assert_true(r.ntrials <= 2 + 7);
     }
@@ -257,8 +257,8 @@ static void test_flagbisect_limit_no_pass(void **state)
     hr_limit_result r;
 
     (void)state;
-    assert_int_equal(hr_flags_bisect_limit(&r, 124, limit_oracle, &culprit), 0);
-    assert_int_equal(r.status, HR_FLAGS_NONE);
+    assert_int_equal(hr_flagbisect_limit(&r, 124, limit_oracle, &culprit), 0);
+    assert_int_equal(r.status, HR_FLAGBISECT_NONE);
     assert_int_equal(r.ntrials, 1);
 }
 
