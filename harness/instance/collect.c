@@ -141,6 +141,7 @@ int hr_instance_reset(hr_instance *in)
 
             o.argv = argv;
             o.setenv = hr_instance_env(in);
+            o.view = hr_instance_view(in);
             o.timeout_ms = 30000;
             if ((error = hr_spawn_run(&status, &o)) == 0 && status != 0)
                 error = hr_error_set(HR_ERROR, "postsuper -d ALL %s failed in "

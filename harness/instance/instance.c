@@ -77,6 +77,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/paths.h"
 #include "instance/netns.h"
 #include "instance/sink.h"
 #include "util/spawn.h"
@@ -313,6 +314,52 @@ static void build_env(hr_instance *in, const hr_instance_opts *o)
     hr_strv_argv(&in->env);
 }
 
+/* Host directories that no instance sees: homes, temporary files,
+ * sockets, the host's own Postfix queue, and the harness's state. */
+static const char *const covered[] = {
+    "/root", "/home", "/tmp", "/var/tmp", "/run", "/var/spool/postfix", NULL,
+};
+
+/* keep_path - a library environment's absolute path, there read-only */
+static void keep_path(hr_strv *ro, const char *path)
+{
+    struct stat st;
+
+    if (path[0] != '/' || stat(path, &st) < 0)
+        return;
+    if (S_ISDIR(st.st_mode))
+        hr_strv_add(ro, path);
+    else
+        hr_strv_add_owned(ro, hr_path_dirname(path));
+}
+
+/* build_view - what the instance's processes see: the host read-only,
+ * the covers empty, the build's stage and the instance's directory */
+static void build_view(hr_instance *in, const hr_instance_opts *o)
+{
+    char *var = hr_path_abs(hr_var_dir());
+
+    for (const char *const *c = covered; *c; c++)
+        hr_strv_add(&in->cover, *c);
+    hr_strv_add_owned(&in->cover, var);
+    hr_strv_add(&in->ro, o->build->stage);
+    /* LD_PRELOAD=/x/shim.so, LD_LIBRARY_PATH=/a:/b */
+    for (size_t i = 0; o->libenv && i < o->libenv->n; i++) {
+        const char *eq = strchr(o->libenv->v[i], '=');
+        hr_strv parts = HR_STRV_INIT;
+
+        if (eq)
+            hr_strv_split(&parts, eq + 1, ": ");
+        for (size_t k = 0; k < parts.n; k++)
+            keep_path(&in->ro, parts.v[k]);
+        hr_strv_release(&parts);
+    }
+    hr_strv_add(&in->rw, in->dir);
+    in->view.cover = (const char *const *)hr_strv_argv(&in->cover);
+    in->view.ro = (const char *const *)hr_strv_argv(&in->ro);
+    in->view.rw = (const char *const *)hr_strv_argv(&in->rw);
+}
+
 /* hr_instance_opts_from_case - what an instance for the case c needs */
 void hr_instance_opts_from_case(hr_instance_opts *out, const hr_build *b,
                                 const char *dir, const char *netns,
@@ -377,6 +424,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
         (error = hr_maincf_write(in->dir, o)) < 0 ||
         (error = hr_maincf_put_file(in->maillog, "", 0644)) < 0)
         goto fail;
+    build_view(in, o);
     if ((error = hr_netns_create(in->netns)) < 0)
         goto fail;
     in->netns_made = 1;
@@ -396,6 +444,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     so.argv = argv;
     so.setenv = env;
     so.netns = in->netns;
+    so.view = &in->view;
     so.cwd = in->dir;
     so.out = HR_OUT_FILE;
     so.out_path = master_out;
@@ -472,6 +521,9 @@ void hr_instance_free(hr_instance *in)
     hr_free(in->maillog);
     hr_free(in->netns);
     hr_strv_release(&in->env);
+    hr_strv_release(&in->cover);
+    hr_strv_release(&in->ro);
+    hr_strv_release(&in->rw);
     hr_free(in);
 }
 
@@ -484,6 +536,12 @@ hr_sink *hr_instance_sink(hr_instance *in) { return in->sink; }
 double hr_instance_start_seconds(const hr_instance *in)
 {
     return in->start_seconds;
+}
+
+/* hr_instance_view - what sendmail and friends may see, as master does */
+const hr_mountview_spec *hr_instance_view(const hr_instance *in)
+{
+    return &in->view;
 }
 
 /* hr_instance_env - environment for sendmail and friends */

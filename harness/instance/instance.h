@@ -5,6 +5,7 @@
 
 #include "util/buf.h"
 #include "build/build.h"
+#include "util/mountview.h"
 #include "case/case.h"
 #include "case/world.h"
 #include "util/strv.h"
@@ -50,6 +51,7 @@ const char *hr_instance_config_dir(const hr_instance *in);
 const char *hr_instance_maillog(const hr_instance *in);
 const hr_build *hr_instance_build(const hr_instance *in);
 const char *const *hr_instance_env(const hr_instance *in);
+const hr_mountview_spec *hr_instance_view(const hr_instance *in);
 hr_sink *hr_instance_sink(hr_instance *in);
 double hr_instance_start_seconds(const hr_instance *in);
 

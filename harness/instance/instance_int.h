@@ -6,12 +6,15 @@
 
 #include <sys/types.h>
 #include "instance/instance.h"
+#include "util/mountview.h"
 
 struct hr_instance {
     char *dir, *etc, *tables, *queue, *data, *mail, *san, *maillog;
     char *netns;
     const hr_build *build;
     hr_strv env;            /* for commands run against the instance */
+    hr_strv cover, ro, rw;  /* what its processes see (mountview(3)) */
+    hr_mountview_spec view;
     hr_sink *sink;
     pid_t master;
     int netns_made;

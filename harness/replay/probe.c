@@ -74,6 +74,7 @@ int hr_probe_run(hr_probe_result *out, const hr_case *c, hr_instance *in,
     o.argv = (const char *const *)hr_strv_argv(&argv);
     o.setenv = hr_instance_env(in);
     o.netns = hr_instance_netns(in);
+    o.view = hr_instance_view(in);
     o.stdin_data = body;
     o.stdin_len = strlen(body);
     o.out = HR_OUT_CAPTURE;

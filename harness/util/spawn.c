@@ -18,9 +18,10 @@
  *	Postfix commands report errors on stderr only when it is a tty
  *	(otherwise only to syslog, which does not exist here).
  *
- *	Children may join a network namespace (netns), start their own
- *	session (new_session, so that a timeout or a cleanup can stop the
- *	whole process group), and have a time limit (SIGTERM, then
+ *	Children may join a network namespace (netns), get a mount
+ *	namespace with a read-only view of the host (view, mountview(3)),
+ *	start their own session (new_session, so that a timeout or a
+ *	cleanup can stop the whole process group), and have a time limit (SIGTERM, then
  *	SIGKILL two seconds later). Children get PR_SET_PDEATHSIG, so that
  *	they do not outlive the harness even when it is killed.
  *
@@ -125,12 +126,13 @@ struct child_fds {
     int in_fd;          /* read end for stdin */
     int out_fd, err_fd; /* write ends, or files */
     int ns_fd;          /* netns, or -1 */
+    hr_mountview *view; /* or NULL */
     int keep_alive;
     int new_session;
 };
 
 /* child - after fork: only system calls, then exec */
-static void child(const struct child_fds *f, const char *prog,
+static void child(struct child_fds *f, const char *prog,
                   char *const *argv, char *const *envp, const char *cwd)
 {
     sigset_t none;
@@ -152,6 +154,14 @@ static void child(const struct child_fds *f, const char *prog,
     if (dup2(f->in_fd, 0) < 0 || dup2(f->out_fd, 1) < 0 ||
         dup2(f->err_fd, 2) < 0)
         _exit(126);
+    if (f->view && hr_mountview_enter(f->view) < 0) {
+        static const char nsmsg[] = "pfharness: cannot set up the mount "
+                                    "namespace\n";
+
+        if (write(2, nsmsg, sizeof(nsmsg) - 1) < 0)
+            _exit(126);
+        _exit(126);
+    }
     if (cwd && chdir(cwd) < 0)
         _exit(126);
     execve(prog, argv, envp);
@@ -194,7 +204,9 @@ struct running {
 /* start - fork and exec; fill in r */
 static int start(struct running *r, const hr_spawn_opts *o)
 {
-    struct child_fds f = {-1, -1, -1, -1, o->keep_alive, o->new_session};
+    struct child_fds f = {-1, -1, -1, -1, NULL, o->keep_alive,
+                          o->new_session};
+    hr_mountview *view = NULL;
     hr_strv env = HR_STRV_INIT;
     char *prog = NULL;
     int in_pipe[2] = {-1, -1};
@@ -218,6 +230,11 @@ static int start(struct running *r, const hr_spawn_opts *o)
                                  "'%s': %s", o->netns, strerror(errno));
             goto done;
         }
+    }
+    if (o->view) {
+        if ((error = hr_mountview_plan(&view, o->view)) < 0)
+            goto done;
+        f.view = view;
     }
     if (o->stdin_data) {
         if (pipe2(in_pipe, O_CLOEXEC) < 0)
@@ -281,6 +298,7 @@ done:
         close(f.err_fd);
     if (f.ns_fd >= 0)
         close(f.ns_fd);
+    hr_mountview_free(view);
     hr_strv_release(&env);
     hr_free(prog);
     return error;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include "util/buf.h"
 #include "util/strv.h"
+#include "util/mountview.h"
 
 typedef enum {
     HR_OUT_NULL = 0,    /* /dev/null */
@@ -22,6 +23,7 @@ typedef struct hr_spawn_opts {
     int clear_env;              /* start from an empty environment */
     const char *cwd;
     const char *netns;          /* join /run/netns/NAME first */
+    const hr_mountview_spec *view; /* a mount namespace of its own */
     const char *stdin_data;     /* NULL: /dev/null */
     size_t stdin_len;
     hr_out_mode out, err;
