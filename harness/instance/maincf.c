@@ -338,6 +338,11 @@ static int render_main_cf(char **out, const paths *in,
     set(&ps, "virtual_uid_maps", "static:65534");
     set(&ps, "virtual_gid_maps", "static:65534");
     set(&ps, "address_verify_map", "");
+    /* What no case needs: delivery to commands and files, and the
+     * .forward files of host accounts. */
+    set(&ps, "allow_mail_to_commands", "");
+    set(&ps, "allow_mail_to_files", "");
+    set(&ps, "forward_path", "");
     /* No waiting, no state carried between cases. */
     set(&ps, "smtpd_error_sleep_time", "0");
     set(&ps, "in_flow_delay", "0");
@@ -367,7 +372,9 @@ done:
 }
 
 /* The services of master.cf: name, type, private, unpriv, wakeup,
- * maxproc, command, and -o options. chroot is off everywhere.
+ * maxproc, command, and -o options. chroot is off everywhere. There is
+ * no lmtp and no pipe service: a transport that names one finds no
+ * server, so that mail cannot go to a UNIX socket or a command.
  *
  * max_use = 1 (main.cf) gives every case fresh daemons, so that nothing
  * a daemon caches or logs once per process depends on which cases ran
@@ -401,7 +408,6 @@ static const char *const services[][8] = {
     {"local", "unix", "-", "n", "-", "1", "local", ""},
     {"virtual", "unix", "-", "n", "-", "1", "virtual", ""},
     {"mailbox", "unix", "-", "n", "-", "1", "virtual", ""},
-    {"lmtp", "unix", "-", "-", "-", "1", "lmtp", ""},
     {"anvil", "unix", "-", "-", "-", "1", "anvil", ""},
     {"scache", "unix", "-", "-", "-", "1", "scache", ""},
     /* postlogd counts each datagram as a use: with max_use = 1 master
