@@ -72,6 +72,7 @@ typedef struct hr_case_table {
     char *name;         /* a *_maps parameter, or a table name */
     int is_param;       /* "map PARAM": sets PARAM = texthash:FILE */
     hr_strv entries;    /* "KEY VALUE", in file order */
+    int *entry_lines;   /* the line of each entry */
     int line;           /* where the table is first defined */
 } hr_case_table;
 

@@ -5,11 +5,16 @@
  *	what a case may put into an instance's main.cf and tables
  * SYNOPSIS
  *	#include "case/config.h"
+#include "case/world.h"
  *
  *	char	*hr_config_check_param(param)
  *	char	*hr_config_check_value(param, value, refs)
- *	char	*hr_config_check_table_value(value)
+ *	hr_config_role hr_config_role_of(param)
+ *	char	*hr_config_check_key(key)
+ *	char	*hr_config_check_entry(role, value)
  *	char	*hr_config_check_transport(value)
+ *	int	hr_config_valid_address(s)
+ *	int	hr_config_unchecked(void)
  *	int	hr_config_is_map(param)
  *	char	*hr_config_render(value, table_dir)
  * DESCRIPTION
@@ -29,9 +34,32 @@
  *	delivery to commands or files. hr_config_check_value() judges its
  *	value and appends to refs the NAMEs of the table:NAME references
  *	it makes, which the caller resolves against the case's tables.
- *	hr_config_check_table_value() judges the value of a table entry,
- *	hr_config_check_transport() that of a transport_maps entry.
- *	hr_config_is_map() says whether "map PARAM" may fill param.
+ *	Table values are judged against a grammar, never by looking for
+ *	bad patterns: whatever is not spelled as the grammar says is
+ *	refused. hr_config_role_of() says how the values of a table that
+ *	param uses read, and hr_config_check_entry() judges one value:
+ *
+ *	- ADDRESSES: a list of local, local@domain or @domain, the local
+ *	  part of letters, digits and . _ - + = (no quotes, '\', '|', '/',
+ *	  ':', '<>'), so that local(8) never sees a command, a file or an
+ *	  include;
+ *	- TRANSPORT: transport[:nexthop], the transport from the
+ *	  allowlist, the next hop of smtp and relay only the sink;
+ *	- MAILBOX: a relative path of names, with no '.' or '..' step;
+ *	- ACCESS: an access(5) action of the allowlist, with REDIRECT and
+ *	  BCC to one address and FILTER as TRANSPORT;
+ *	- PRESENCE: one word; only the keys count.
+ *
+ *	hr_config_check_key() judges a lookup key, and
+ *	hr_config_check_transport() a transport with its next hop.
+ *	hr_config_valid_address() is the address grammar, for probes' senders
+ *	and recipients too. hr_config_is_map() says whether "map PARAM"
+ *	may fill param.
+ *
+ *	hr_config_unchecked() is the test-only switch that turns the
+ *	checks of values off (PFHARNESS_TEST_ONLY_UNCHECKED=contain-me) and
+ *	the instance's own denials with them, so that a test can show
+ *	that the mount namespace alone contains an instance (SECURITY.md).
  *
  *	hr_config_render() rewrites the table:NAME references in a
  *	config value to texthash:TABLE_DIR/NAME; the instance writes each
@@ -40,9 +68,12 @@
  *	cases/README.md, "main.cf overrides: the allowlist"; case(3).
  */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "case/config.h"
+#include "case/world.h"
 #include "util/buf.h"
 #include "util/glob.h"
 #include "util/mem.h"
@@ -105,13 +136,9 @@ static const char *const map_allow[] = {
 /* Lookup table types a config value may name. table:NAME is the case's
  * own table; the others need no file. */
 static const char *const type_allow[] = {
-    "table", "inline", "static", "fail", "unix", "proxy", NULL,
+    "table", "inline", "static", "fail", NULL,
 };
 
-/* Transports that a transport_maps value may name. */
-static const char *const transport_allow[] = {
-    "error", "discard", "retry", "smtp", "relay", "local", "virtual", NULL,
-};
 /* clang-format on */
 
 #define NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
@@ -156,41 +183,287 @@ char *hr_config_check_param(const char *param)
                       param);
 }
 
-/* hr_config_check_table_value - no programs, files or includes */
-char *hr_config_check_table_value(const char *value)
+/* Transports that a transport_maps value may name. */
+/* clang-format off */
+static const char *const transport_allow[] = {
+    "error", "discard", "retry", "smtp", "relay", "local", "virtual", NULL,
+};
+
+/* How each map parameter's values read. */
+static const struct {
+    const char *param;
+    hr_config_role role;
+} map_roles[] = {
+    {"alias_maps", HR_CONFIG_ADDRESSES},
+    {"virtual_alias_maps", HR_CONFIG_ADDRESSES},
+    {"canonical_maps", HR_CONFIG_ADDRESSES},
+    {"sender_canonical_maps", HR_CONFIG_ADDRESSES},
+    {"recipient_canonical_maps", HR_CONFIG_ADDRESSES},
+    {"relocated_maps", HR_CONFIG_ADDRESSES},
+    {"sender_bcc_maps", HR_CONFIG_ADDRESSES},
+    {"recipient_bcc_maps", HR_CONFIG_ADDRESSES},
+    {"smtpd_sender_login_maps", HR_CONFIG_ADDRESSES},
+    {"transport_maps", HR_CONFIG_TRANSPORT},
+    {"virtual_mailbox_maps", HR_CONFIG_MAILBOX},
+    {"relay_recipient_maps", HR_CONFIG_PRESENCE},
+    {"local_recipient_maps", HR_CONFIG_PRESENCE},
+};
+
+/* access(5) actions that take free text after them, or nothing. */
+static const char *const text_actions[] = {
+    "REJECT", "DEFER", "DEFER_IF_REJECT", "DEFER_IF_PERMIT", "HOLD",
+    "DISCARD", "WARN", "INFO", NULL,
+};
+static const char *const bare_actions[] = {"OK", "DUNNO", NULL};
+/* clang-format on */
+
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define MAX_ADDRESS 254
+
+/* hr_config_unchecked - the test-only switch that turns the checks off */
+int hr_config_unchecked(void)
 {
-    hr_strv elems = HR_STRV_INIT;
+    const char *v = getenv("PFHARNESS_TEST_ONLY_UNCHECKED");
+
+    return v && strcmp(v, "contain-me") == 0;
+}
+
+/* hr_config_role_of - how the values of a table that param uses read */
+hr_config_role hr_config_role_of(const char *param)
+{
+    for (size_t i = 0; i < sizeof(map_roles) / sizeof(map_roles[0]); i++)
+        if (strcmp(map_roles[i].param, param) == 0)
+            return map_roles[i].role;
+    return HR_CONFIG_ACCESS;
+}
+
+/* valid_domain - labels of letters, digits and inner '-', dot-separated */
+static int valid_domain(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    if (n == 0)
+        return 0;
+    while (i < n) {
+        size_t len = 0;
+
+        while (i + len < n && s[i + len] != '.')
+            len++;
+        if (len == 0 || len > 63 || strspn(s + i, ALNUM "-") < len ||
+            s[i] == '-' || s[i + len - 1] == '-')
+            return 0;
+        i += len;
+        if (i < n && ++i == n)
+            return 0; /* a trailing dot */
+    }
+    return 1;
+}
+
+/* valid_local - letters, digits and . _ - + =, no empty dot-atom */
+static int valid_local(const char *s, size_t n)
+{
+    if (n == 0 || strspn(s, ALNUM "._-+=") < n || s[0] == '.' ||
+        s[n - 1] == '.' || s[0] == '-')
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] == '.' && s[i - 1] == '.')
+            return 0;
+    return 1;
+}
+
+/* hr_config_valid_address - local, local@domain or @domain */
+int hr_config_valid_address(const char *s)
+{
+    const char *at = strchr(s, '@');
+    size_t n = strlen(s);
+
+    if (n == 0 || n > MAX_ADDRESS)
+        return 0;
+    if (at == NULL)
+        return valid_local(s, n);
+    if (strchr(at + 1, '@'))
+        return 0;
+    return (at == s || valid_local(s, (size_t)(at - s))) &&
+           valid_domain(at + 1, strlen(at + 1));
+}
+
+/* check_addresses - a list of addresses, split at blanks and commas */
+static char *check_addresses(const char *value)
+{
+    hr_strv v = HR_STRV_INIT;
     char *why = NULL;
 
-    if (strchr(value, '|'))
-        return hr_strdup("table values may not contain '|' (delivery "
-                         "to commands)");
-    if (strcasestr(value, ":include:"))
-        return hr_strdup("table values may not use ':include:'");
-    hr_strv_split(&elems, value, " \t,");
-    for (size_t i = 0; i < elems.n && why == NULL; i++) {
-        const char *e = elems.v[i] + (elems.v[i][0] == '"');
-
-        if (*e == '/')
-            why = hr_sprintf("table value '%s' names a file; file "
-                             "destinations are not allowed",
-                             elems.v[i]);
-    }
-    hr_strv_release(&elems);
+    hr_strv_split(&v, value, " \t,");
+    if (v.n == 0)
+        why = hr_strdup("a table value needs an address");
+    for (size_t i = 0; i < v.n && why == NULL; i++)
+        if (!hr_config_valid_address(v.v[i]))
+            why = hr_sprintf("'%s' is not an address a case may use "
+                             "(local, local@domain or @domain; letters, "
+                             "digits and . _ - + = before the '@'; no "
+                             "quotes, '\\', '|', '/', ':' or '<>')",
+                             v.v[i]);
+    hr_strv_release(&v);
     return why;
 }
 
-/* hr_config_check_transport - a transport_maps value's transport */
+/* check_mailbox - a path below virtual_mailbox_base, no way out */
+static char *check_mailbox(const char *value)
+{
+    const char *s = value;
+
+    if (*s == 0 || *s == '/')
+        return hr_sprintf("mailbox '%s' must be a relative path below the "
+                          "instance's mail directory",
+                          value);
+    while (*s) {
+        size_t n = strspn(s, ALNUM "._-+=@");
+
+        if (n == 0 || (n == 1 && s[0] == '.') ||
+            (n == 2 && s[0] == '.' && s[1] == '.') || (s[n] && s[n] != '/'))
+            return hr_sprintf("mailbox '%s' is not a path of names of "
+                              "letters, digits and . _ - + = @, with no '.' "
+                              "or '..' step",
+                              value);
+        s += n + (s[n] == '/');
+    }
+    return NULL;
+}
+
+/* is_text - printable, a message that only the client reads */
+static int is_text(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 32 && *s != '\t')
+            return 0;
+    return 1;
+}
+
+/* hr_config_check_transport - "transport:nexthop" of the allowlist, with
+ * a next hop that can only be the sink */
 char *hr_config_check_transport(const char *value)
 {
     size_t n = strcspn(value, ":");
+    const char *hop = value[n] ? value + n + 1 : "";
+    char sink[40], sink_port[48];
 
-    /* ":nexthop" keeps the default transport. */
-    if (n == 0 || hr_strv_member(transport_allow, value, n))
+    if (n && !hr_strv_member(transport_allow, value, n))
+        return hr_sprintf("transport '%.*s' is not allowed "
+                          "(error, discard, retry, smtp, relay, local, "
+                          "virtual)",
+                          (int)n, value);
+    /* error:, retry: and discard: take the text of a bounce or a log. */
+    if (n && (strncmp(value, "error", n) == 0 ||
+              strncmp(value, "retry", n) == 0 ||
+              strncmp(value, "discard", n) == 0))
+        return is_text(hop) ? NULL
+                            : hr_strdup("the transport's text holds a "
+                                        "control character");
+    if (n && (strncmp(value, "local", n) == 0 ||
+              strncmp(value, "virtual", n) == 0)) {
+        if (*hop == 0 || valid_domain(hop, strlen(hop)))
+            return NULL;
+        return hr_sprintf("'%s' is not a domain name", hop);
+    }
+    /* smtp, relay, or the default transport: only to the sink */
+    snprintf(sink, sizeof(sink), "[%s]", HR_SINK_ADDR);
+    snprintf(sink_port, sizeof(sink_port), "[%s]:%d", HR_SINK_ADDR,
+             HR_SINK_PORT);
+    if (*hop == 0 || strcmp(hop, sink) == 0 || strcmp(hop, sink_port) == 0)
         return NULL;
-    return hr_sprintf("transport '%.*s' is not allowed in transport_maps "
-                      "(error, discard, retry, smtp, relay, local, virtual)",
+    return hr_sprintf("next hop '%s' is not the sink; mail may only go "
+                      "to %s",
+                      hop, sink_port);
+}
+
+/* check_access - an access(5) action of the allowlist */
+static char *check_access(const char *value)
+{
+    size_t n = strcspn(value, " \t");
+    const char *rest = value + n + strspn(value + n, " \t");
+    char word[32];
+
+    if (n == 0)
+        return hr_strdup("a table value needs an action");
+    snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), value);
+    for (char *w = word; *w; w++)
+        *w = (char)toupper((unsigned char)*w);
+    if (n == 3 && (value[0] == '4' || value[0] == '5') &&
+        strspn(value, "0123456789") == 3)
+        return is_text(rest) ? NULL : hr_strdup("control character in text");
+    if (n < 32 && hr_strv_member(text_actions, word, n))
+        return is_text(rest) ? NULL : hr_strdup("control character in text");
+    if (n < 32 && hr_strv_member(bare_actions, word, n))
+        return *rest ? hr_sprintf("'%s' takes no text", word) : NULL;
+    if (strcmp(word, "PREPEND") == 0) {
+        size_t h = strspn(rest, ALNUM "-");
+
+        if (h == 0 || rest[h] != ':' || !is_text(rest))
+            return hr_strdup("'PREPEND' needs 'Header-Name: text'");
+        return NULL;
+    }
+    if (strcmp(word, "REDIRECT") == 0 || strcmp(word, "BCC") == 0)
+        return hr_config_valid_address(rest) && strchr(rest, '@')
+                   ? NULL
+                   : hr_sprintf("'%s' needs one address user@domain, not "
+                                "'%s'",
+                                word, rest);
+    if (strcmp(word, "FILTER") == 0) {
+        if (*rest == 0 || strcspn(rest, ":") == 0 || strpbrk(rest, " \t"))
+            return hr_strdup("'FILTER' needs transport:nexthop");
+        return hr_config_check_transport(rest);
+    }
+    /* permit_mynetworks, reject_unauth_destination ...: restriction
+     * names without arguments, which could name tables or servers */
+    if (strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_ \t") ==
+        strlen(value))
+        return NULL;
+    return hr_sprintf("'%.*s' is not an action a case may use (OK, DUNNO, "
+                      "REJECT, DEFER, HOLD, DISCARD, WARN, INFO, PREPEND, "
+                      "REDIRECT, BCC, FILTER, 4NN, 5NN, restriction names)",
                       (int)n, value);
+}
+
+/* hr_config_check_key - a lookup key: text, not a comment */
+char *hr_config_check_key(const char *key)
+{
+    if (hr_config_unchecked())
+        return NULL;
+    if (*key == 0 || *key == '#' || strlen(key) > 255 || !is_text(key) ||
+        strchr(key, '"') || strchr(key, '\\'))
+        return hr_sprintf("'%s' is not a lookup key a case may use (at "
+                          "most 255 bytes, no quotes, '\\' or leading '#')",
+                          key);
+    return NULL;
+}
+
+/* hr_config_check_entry - a table value, as the table's role reads it */
+char *hr_config_check_entry(hr_config_role role, const char *value)
+{
+    if (hr_config_unchecked())
+        return NULL;
+    switch (role) {
+    case HR_CONFIG_ADDRESSES:
+        return check_addresses(value);
+    case HR_CONFIG_TRANSPORT:
+        return strpbrk(value, " \t") &&
+                       strncmp(value, "error:", 6) != 0 &&
+                       strncmp(value, "retry:", 6) != 0 &&
+                       strncmp(value, "discard:", 8) != 0
+                   ? hr_sprintf("transport '%s' holds a blank", value)
+                   : hr_config_check_transport(value);
+    case HR_CONFIG_MAILBOX:
+        return check_mailbox(value);
+    case HR_CONFIG_PRESENCE:
+        return strspn(value, ALNUM "._-+=@") == strlen(value) && *value
+                   ? NULL
+                   : hr_sprintf("'%s': only the keys of this table count; "
+                                "give a word such as OK",
+                                value);
+    case HR_CONFIG_ACCESS:
+        return check_access(value);
+    }
+    return hr_strdup("unknown table role");
 }
 
 /* is_cidr - "[addr]/len" or "addr/len", optionally after '!' */
@@ -267,8 +540,14 @@ char *hr_config_check_value(const char *param, const char *value, hr_strv *refs)
     hr_strv pieces = HR_STRV_INIT;
     char *why;
 
+    if (hr_config_unchecked())
+        return NULL;
     if (strchr(value, '|'))
         return hr_sprintf("'%s' value contains '|'; commands are not allowed",
+                          param);
+    if (strpbrk(value, "\"\\") || !is_text(value))
+        return hr_sprintf("'%s' value may not hold quotes, '\\' or control "
+                          "characters",
                           param);
     if (strcasestr(value, ":include:"))
         return hr_sprintf("'%s' value may not use ':include:'", param);

@@ -8,8 +8,21 @@
 char *hr_config_check_param(const char *param);
 char *hr_config_check_value(const char *param, const char *value,
                             hr_strv *refs);
-char *hr_config_check_table_value(const char *value);
+/* How the values of a table read: decided by the parameter that uses it. */
+typedef enum {
+    HR_CONFIG_ADDRESSES = 1, /* aliases, canonical, relocated, bcc, logins */
+    HR_CONFIG_TRANSPORT,     /* transport_maps */
+    HR_CONFIG_MAILBOX,       /* virtual_mailbox_maps */
+    HR_CONFIG_ACCESS,        /* check_*_access, and every other use */
+    HR_CONFIG_PRESENCE       /* only the keys count */
+} hr_config_role;
+
+hr_config_role hr_config_role_of(const char *param);
+char *hr_config_check_key(const char *key);
+char *hr_config_check_entry(hr_config_role role, const char *value);
 char *hr_config_check_transport(const char *value);
+int hr_config_valid_address(const char *s);
+int hr_config_unchecked(void);
 int hr_config_is_map(const char *param);
 char *hr_config_render(const char *value, const char *table_dir);
 

@@ -234,9 +234,11 @@ static int table_entry(struct parser *p, int line, const char *name,
     size_t klen = strlen(key);
     char *why;
 
-    if ((why = hr_config_check_table_value(value)) != NULL ||
-        (is_param && strcmp(name, "transport_maps") == 0 &&
-         (why = hr_config_check_transport(value)) != NULL))
+    /* A named table's values are judged when a 'config' line shows
+     * what it is for (finish_tables). */
+    if ((why = hr_config_check_key(key)) != NULL ||
+        (is_param && (why = hr_config_check_entry(hr_config_role_of(name),
+                                                  value)) != NULL))
         return hr_parse_reason(p, line, why);
     if (t < 0) {
         c->tables =
@@ -254,6 +256,9 @@ static int table_entry(struct parser *p, int line, const char *name,
             tab->entries.v[i][klen] == ' ')
             return hr_parse_error(p, line, "key '%s' is given twice in %s '%s'",
                                   key, is_param ? "map" : "table", name);
+    tab->entry_lines = hr_realloc(tab->entry_lines,
+                                  (tab->entries.n + 1) * sizeof(int));
+    tab->entry_lines[tab->entries.n] = line;
     hr_strv_addf(&tab->entries, "%s %s", key, value);
     return 0;
 }
@@ -535,6 +540,11 @@ static int parse_directive(struct parser *p, int line, char *s)
         if ((error = kind_only(p, line, "'sender'", HR_CASE_PROBE)) < 0 ||
             (error = one_word(p, line, word, rest)) < 0)
             return error;
+        if (strcmp(rest, "<>") != 0 && *rest && !hr_config_valid_address(rest))
+            return hr_parse_error(p, line,
+                                  "sender '%s' is not an address a case may "
+                                  "use (see cases/README.md)",
+                                  rest);
         return set_once(p, line, &p->sender_line, &c->sender, word, rest);
     }
     if (strcmp(word, "rcpt") == 0) {
@@ -545,6 +555,11 @@ static int parse_directive(struct parser *p, int line, char *s)
         if (*rest == 0)
             return hr_parse_error(p, line, "'rcpt' needs an address");
         while ((r = hr_parse_next_word(&rest)) != NULL) {
+            if (!hr_config_valid_address(r) && !hr_config_unchecked())
+                return hr_parse_error(p, line,
+                                      "recipient '%s' is not an address a "
+                                      "case may use (see cases/README.md)",
+                                      r);
             if (hr_strv_find(&c->rcpts, r) >= 0)
                 return hr_parse_error(p, line, "recipient '%s' is given twice",
                                       r);
@@ -673,16 +688,19 @@ static int find_kind(struct parser *p, const char *text, size_t len)
     return 0;
 }
 
-/* check_transport_table - every value of a table used as transport_maps */
-static int check_transport_table(struct parser *p, const hr_case_table *t)
+/* check_table_role - every value of a named table, as param reads it */
+static int check_table_role(struct parser *p, const hr_case_table *t,
+                            const char *param)
 {
+    hr_config_role role = hr_config_role_of(param);
     int error = 0;
 
     for (size_t i = 0; i < t->entries.n && error == 0; i++) {
-        char *why = hr_config_check_transport(strchr(t->entries.v[i], ' ') + 1);
+        char *why =
+            hr_config_check_entry(role, strchr(t->entries.v[i], ' ') + 1);
 
         if (why != NULL)
-            error = hr_parse_reason(p, t->line, why);
+            error = hr_parse_reason(p, t->entry_lines[i], why);
     }
     return error;
 }
@@ -710,8 +728,8 @@ static int finish_tables(struct parser *p)
                 error = hr_parse_error(p, p->config_lines[i],
                                        "table '%s' is not defined in this case",
                                        refs.v[r]);
-            else if (strcmp(param, "transport_maps") == 0)
-                error = check_transport_table(p, &c->tables[t]);
+            else
+                error = check_table_role(p, &c->tables[t], param);
         }
         if (error == 0 && find_table(c, param, 1) >= 0)
             error = hr_parse_error(

@@ -171,7 +171,7 @@ static const struct err_row err_rows[] = {
      "3: table type 'texthash' is not allowed; define the table in the case "
      "and use table:NAME"},
     {"config_proxy_type", S "config local_recipient_maps = proxy:ldap:x\n" G,
-     0, "3: table type 'ldap' is not allowed; define the table in the case "
+     0, "3: table type 'proxy' is not allowed; define the table in the case "
      "and use table:NAME"},
     {"config_table_no_name", S "config virtual_alias_maps = table:\n" G, 0,
      "3: 'table:' needs a table name"},
@@ -203,23 +203,102 @@ static const struct err_row err_rows[] = {
     {"table_name_param", S "table alias_maps a b\n" G, 0,
      "3: table name 'alias_maps' is a parameter; write 'map alias_maps "
      "...'"},
-    {"map_pipe", S "map alias_maps root |/bin/sh\n" G, 0,
-     "3: table values may not contain '|' (delivery to commands)"},
-    {"map_include", S "map alias_maps root :include:list\n" G, 0,
-     "3: table values may not use ':include:'"},
-    {"map_file", S "map alias_maps root pfuser, /tmp/mbox\n" G, 0,
-     "3: table value '/tmp/mbox' names a file; file destinations are not "
-     "allowed"},
-    {"map_quoted_file", S "map alias_maps root \"/tmp/x\"\n" G, 0,
-     "3: table value '\"/tmp/x\"' names a file; file destinations are not "
-     "allowed"},
+    /* Values against their grammar: every spelling of a command, a
+     * file, an include, a path or a foreign next hop is refused. */
+#define ADDR_WHY \
+    "(local, local@domain or @domain; letters, digits and . _ - + = " \
+    "before the '@'; no quotes, '\\', '|', '/', ':' or '<>')"
+#define NOT_ADDR(name, value, shown) \
+    {name, S "map alias_maps root " value "\n" G, 0, \
+     "3: '" shown "' is not an address a case may use " ADDR_WHY}
+    NOT_ADDR("map_pipe", "|/bin/sh", "|/bin/sh"),
+    NOT_ADDR("map_pipe_quoted", "\"|/bin/sh\"", "\"|/bin/sh\""),
+    NOT_ADDR("map_include", ":include:list", ":include:list"),
+    NOT_ADDR("map_include_backslash", ":\\include:/root/x",
+             ":\\include:/root/x"),
+    NOT_ADDR("map_include_quoted", "\":include:/x\"", "\":include:/x\""),
+    NOT_ADDR("map_include_case", ":INCLUDE:/x", ":INCLUDE:/x"),
+    NOT_ADDR("map_file", "pfuser, /tmp/mbox", "/tmp/mbox"),
+    NOT_ADDR("map_quoted_file", "\"/tmp/x\"", "\"/tmp/x\""),
+    NOT_ADDR("map_backslash_file", "\\/tmp/x", "\\/tmp/x"),
+    NOT_ADDR("map_angle_file", "<u>/tmp/x", "<u>/tmp/x"),
+    NOT_ADDR("map_relative_file", "x/../y", "x/../y"),
+    NOT_ADDR("map_backslash_user", "\\pfuser", "\\pfuser"),
+    NOT_ADDR("map_dotdot_local", "a..b@example.test", "a..b@example.test"),
+    NOT_ADDR("map_bad_domain", "a@-x.example", "a@-x.example"),
+    {"map_mailbox_dotdot",
+     S "map virtual_mailbox_maps a@example.test ../../etc/x\n" G, 0,
+     "3: mailbox '../../etc/x' is not a path of names of letters, digits "
+     "and . _ - + = @, with no '.' or '..' step"},
+    {"map_mailbox_inner_dotdot",
+     S "map virtual_mailbox_maps a@example.test a/../../x/\n" G, 0,
+     "3: mailbox 'a/../../x/' is not a path of names of letters, digits "
+     "and . _ - + = @, with no '.' or '..' step"},
+    {"map_mailbox_absolute",
+     S "map virtual_mailbox_maps a@example.test /var/mail/x\n" G, 0,
+     "3: mailbox '/var/mail/x' must be a relative path below the "
+     "instance's mail directory"},
     {"map_transport", S "map transport_maps example.test pipe:x\n" G, 0,
-     "3: transport 'pipe' is not allowed in transport_maps (error, discard, "
-     "retry, smtp, relay, local, virtual)"},
+     "3: transport 'pipe' is not allowed (error, discard, retry, smtp, "
+     "relay, local, virtual)"},
+    {"map_transport_lmtp", S "map transport_maps example.test "
+     "lmtp:unix:../../x.sock\n" G, 0,
+     "3: transport 'lmtp' is not allowed (error, discard, retry, smtp, "
+     "relay, local, virtual)"},
+    {"map_transport_unix_hop", S "map transport_maps example.test "
+     "smtp:unix:/run/x.sock\n" G, 0,
+     "3: next hop 'unix:/run/x.sock' is not the sink; mail may only go to "
+     "[127.0.0.9]:25"},
+    {"map_transport_host", S "map transport_maps example.test "
+     "relay:[192.0.2.1]:25\n" G, 0,
+     "3: next hop '[192.0.2.1]:25' is not the sink; mail may only go to "
+     "[127.0.0.9]:25"},
     {"table_transport", S "table tr example.test lmtp:x\n"
      "config transport_maps = table:tr\n" G, 0,
-     "3: transport 'lmtp' is not allowed in transport_maps (error, "
-     "discard, retry, smtp, relay, local, virtual)"},
+     "3: transport 'lmtp' is not allowed (error, discard, retry, smtp, "
+     "relay, local, virtual)"},
+    {"table_filter_lmtp", S "table acc 127.0.0.1 FILTER lmtp:unix:x\n"
+     "config smtpd_client_restrictions = check_client_access table:acc\n"
+     G, 0,
+     "3: transport 'lmtp' is not allowed (error, discard, retry, smtp, "
+     "relay, local, virtual)"},
+    {"table_filter_host", S "table acc 127.0.0.1 FILTER smtp:[10.0.0.1]\n"
+     "config smtpd_client_restrictions = check_client_access table:acc\n"
+     G, 0,
+     "3: next hop '[10.0.0.1]' is not the sink; mail may only go to "
+     "[127.0.0.9]:25"},
+    {"table_redirect_file", S "table acc a@b REDIRECT /tmp/x\n"
+     "config smtpd_recipient_restrictions = check_recipient_access "
+     "table:acc\n" G, 0,
+     "3: 'REDIRECT' needs one address user@domain, not '/tmp/x'"},
+    {"table_action_unknown", S "table acc a@b PIPE x\n"
+     "config smtpd_recipient_restrictions = check_recipient_access "
+     "table:acc\n" G, 0,
+     "3: 'PIPE' is not an action a case may use (OK, DUNNO, REJECT, DEFER, "
+     "HOLD, DISCARD, WARN, INFO, PREPEND, REDIRECT, BCC, FILTER, 4NN, 5NN, "
+     "restriction names)"},
+    {"table_restriction_with_table", S "table acc a@b "
+     "check_sender_access unix:passwd.byname\n"
+     "config smtpd_recipient_restrictions = check_recipient_access "
+     "table:acc\n" G, 0,
+     "3: 'check_sender_access' is not an action a case may use (OK, DUNNO, "
+     "REJECT, DEFER, HOLD, DISCARD, WARN, INFO, PREPEND, REDIRECT, BCC, "
+     "FILTER, 4NN, 5NN, restriction names)"},
+    {"config_unix_type", S "config local_recipient_maps = "
+     "unix:passwd.byname\n" G, 0,
+     "3: table type 'unix' is not allowed; define the table in the case "
+     "and use table:NAME"},
+    {"config_quote", S "config smtpd_banner = \"x\"\n" G, 0,
+     "3: 'smtpd_banner' value may not hold quotes, '\\' or control "
+     "characters"},
+    {"probe_rcpt_pipe", "name t\nkind probe\nmode v\nsender a@b.example\n"
+     "rcpt |/bin/sh\nexpect x delivered 2.0.0\n", 0,
+     "5: recipient '|/bin/sh' is not an address a case may use (see "
+     "cases/README.md)"},
+    {"probe_sender_file", "name t\nkind probe\nmode v\n"
+     "sender /tmp/x\nrcpt a@b.example\nexpect x delivered 2.0.0\n", 0,
+     "4: sender '/tmp/x' is not an address a case may use (see "
+     "cases/README.md)"},
     {"map_key_twice", S "map alias_maps a b\nmap alias_maps a c\n" G, 0,
      "4: key 'a' is given twice in map 'alias_maps'"},
     {"table_key_twice", S "config smtpd_sender_restrictions = "
@@ -877,8 +956,7 @@ static void test_case_config_tables_sink(void **state)
           "config  smtpd_sender_restrictions = check_sender_access "
           "table:senders, reject_unknown_sender_domain\n"
           "config  relay_domains =\n"
-          "config  local_recipient_maps = proxy:unix:passwd.byname "
-          "$alias_maps\n"
+          "config  local_recipient_maps = $alias_maps\n"
           "config  smtpd_recipient_restrictions = check_recipient_access "
           "inline:{ a@b=REJECT }\n"
           "config  transport_maps = table:tr\n"
