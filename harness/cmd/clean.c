@@ -6,8 +6,9 @@
  * SYNOPSIS
  *	pfharness clean
  * DESCRIPTION
- *	Every process inside a pfh-* network namespace is stopped (SIGTERM,
- *	then SIGKILL) and the namespace is removed. A run's children die
+ *	Every process inside a pfh-* network namespace whose run is gone
+ *	is stopped (SIGTERM, then SIGKILL) and the namespace is removed;
+ *	the namespaces of a pfharness process that still runs are kept. A run's children die
  *	with it (PR_SET_PDEATHSIG), so this is for namespaces and for
  *	processes of runs killed while they were starting children. The
  *	scratch directories of replays whose process is gone
@@ -86,6 +87,10 @@ int cmd_clean(int argc, char **argv)
     if (hr_netns_list(&names) < 0)
         return hr_cmd_fail();
     for (size_t i = 0; i < names.n; i++) {
+        if (hr_netns_owner_alive(names.v[i])) {
+            printf("kept %s: its run is still alive\n", names.v[i]);
+            continue;
+        }
         if (hr_netns_kill_all(names.v[i], 3000) < 0 ||
             hr_netns_delete(names.v[i]) < 0) {
             hr_msg_error("%s", hr_error_last());

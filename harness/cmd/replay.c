@@ -35,6 +35,7 @@
 #include "util/fsutil.h"
 #include "case/group.h"
 #include "instance/instance.h"
+#include "instance/netns.h"
 #include "instance/libenv.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -153,7 +154,7 @@ int cmd_replay(int argc, char **argv)
         hr_instance *in = NULL;
         hr_capture *cap = NULL;
         char *dir = hr_sprintf("%s/g%zu", top, g + 1);
-        char *ns = hr_sprintf("pfh-r%lx-%zu", (long)getpid() & 0xfffff, g + 1);
+        char *ns = hr_netns_name();
 
         hr_instance_opts_from_case(&io, b, dir, ns,
                                    libenv_spec ? &env.env : NULL, first);

@@ -12,9 +12,13 @@
  *	int	hr_netns_list(out)
  *	int	hr_netns_kill_all(name, timeout_ms)
  *	int	hr_netns_pids(out, name)
+ *	char	*hr_netns_name(void)
+ *	int	hr_netns_owner_alive(name)
  * DESCRIPTION
  *	Every instance runs in a network namespace of its own, named
- *	pfh-<run>-<n>, made with "ip netns add" (so that "ip netns" shows
+ *	pfh-<pid>-<n> by hr_netns_name(): the harness's process id and a
+ *	counter of that process, so that names repeat neither within a
+ *	run nor between concurrent runs. It is made with "ip netns add" (so that "ip netns" shows
  *	and manages it too) with only the loopback interface, up. Every
  *	instance uses the same addresses and ports, and nothing it sends
  *	can leave the namespace. lo is brought up in-process (an ioctl from
@@ -32,6 +36,9 @@
  *	hr_netns_list() lists the namespaces with our prefix, sorted, for
  *	"pfharness clean". hr_netns_kill_all() stops every process inside
  *	one: SIGTERM, then SIGKILL after timeout_ms.
+ *	hr_netns_owner_alive() says whether the pfharness process that
+ *	named a namespace still runs: "pfharness clean" leaves its
+ *	namespaces alone. A name of another form has no owner.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +64,39 @@
 #include "util/spawn.h"
 
 #define NETNS_RUN "/run/netns"
+
+/* hr_netns_name - a new name, unique among all runs on the machine */
+char *hr_netns_name(void)
+{
+    static unsigned seq;
+
+    return hr_sprintf("%s%ld-%u", HR_NETNS_PREFIX, (long)getpid(),
+                      __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST));
+}
+
+/* hr_netns_owner_alive - is the process that named it still running */
+int hr_netns_owner_alive(const char *name)
+{
+    const char *s = name + strlen(HR_NETNS_PREFIX);
+    char *end, *path, comm[64] = "";
+    long pid;
+    FILE *f;
+
+    if (strncmp(name, HR_NETNS_PREFIX, strlen(HR_NETNS_PREFIX)) != 0)
+        return 0;
+    pid = strtol(s, &end, 10);
+    if (end == s || *end != '-' || pid <= 0 || pid == (long)getpid())
+        return 0;
+    path = hr_sprintf("/proc/%ld/comm", pid);
+    if ((f = fopen(path, "re")) != NULL) {
+        if (fgets(comm, sizeof(comm), f) == NULL)
+            comm[0] = 0;
+        fclose(f);
+    }
+    hr_free(path);
+    /* A recycled pid belongs to some other program. */
+    return strncmp(comm, "pfharness", 9) == 0;
+}
 
 /* ip - run "ip ARGS..." quietly */
 static int ip(const char *const *argv)

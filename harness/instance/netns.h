@@ -13,5 +13,7 @@ int hr_netns_socket(int *out, const char *name, int domain, int type);
 int hr_netns_list(hr_strv *out);
 int hr_netns_kill_all(const char *name, int timeout_ms);
 int hr_netns_pids(hr_strv *out, const char *name);
+char *hr_netns_name(void);
+int hr_netns_owner_alive(const char *name);
 
 #endif

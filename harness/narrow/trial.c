@@ -65,8 +65,6 @@ struct hr_trial {
     char *good, *bad; /* the sides, sanitizer sections stripped */
 };
 
-static int ns_seq;
-
 /* hr_trial_new - a case and where its instances go */
 int hr_trial_new(hr_trial **out, const hr_trial_opts *o)
 {
@@ -187,10 +185,7 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
     t->seq++;
     out->instance_dir =
         hr_sprintf("%s/%s%d", t->dir, x && x->tag ? x->tag : "t", t->seq);
-    /* One counter for every trial of the process: escalation keeps a
-     * trial per side, and namespace names must not repeat. */
-    ns = hr_sprintf("pfh-n%lx-%d", (long)getpid() & 0xfffff,
-                    __atomic_add_fetch(&ns_seq, 1, __ATOMIC_SEQ_CST));
+    ns = hr_netns_name();
     out->models = hr_calloc((size_t)t->reps, sizeof(hr_obs *));
     out->obs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->logs = hr_calloc((size_t)t->reps, sizeof(char *));

@@ -54,6 +54,7 @@
 #include "case/group.h"
 #include "util/hash.h"
 #include "instance/instance.h"
+#include "instance/netns.h"
 #include "instance/libenv.h"
 #include "run/machine.h"
 #include "util/mem.h"
@@ -268,8 +269,7 @@ static int run_unit(work *w, struct unit *u)
     dir = hr_sprintf("%s/instances/%s/%s/g%zu", run->out_dir,
                      run->builds[u->build]->variant,
                      run->libenvs[u->libenv].name, u->seq);
-    ns = hr_sprintf("pfh-%.6s-%zu", run->id + strlen(run->id) - 6,
-                    u->seq * 1000 + u->build * 50 + u->libenv);
+    ns = hr_netns_name();
     hr_instance_opts_from_case(&io, run->builds[u->build], dir, ns,
                                &run->libenvs[u->libenv].env, first);
     if ((error = hr_instance_start(&in, &io)) < 0)

@@ -14,8 +14,9 @@
  * DESCRIPTION
  *	The harness starts process groups (Postfix masters with their
  *	daemons, builds, sinks) and network namespaces. Each is registered
- *	here while it lives. On SIGINT, SIGTERM, SIGHUP or a normal exit,
- *	every registered process group gets SIGTERM, then SIGKILL if it is
+ *	here while it lives. On SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT
+ *	(hr_panic()) or a normal exit, every registered process group gets
+ *	SIGTERM, then SIGKILL if it is
  *	still there after a bounded wait, and every registered namespace
  *	is unmounted and unlinked, as "ip netns del" does.
  *
@@ -127,15 +128,20 @@ static void stop_all(void)
     struct timespec tick = {0, 10 * 1000 * 1000};
     char path[sizeof(NETNS_DIR) + 64];
 
+    /* The leader too: a child that has not reached setsid() yet is in
+     * our group, not in its own. */
     for (int i = 0; i < MAX_SLOTS; i++)
-        if (pgrps[i] > 0)
+        if (pgrps[i] > 0) {
             kill(-pgrps[i], SIGTERM);
+            kill(pgrps[i], SIGTERM);
+        }
     /* Postfix's master stops its daemons on SIGTERM; give it 3 s. */
     for (int n = 0; n < 300 && any_alive(); n++)
         nanosleep(&tick, NULL);
     for (int i = 0; i < MAX_SLOTS; i++) {
         if (pgrps[i] > 0) {
             kill(-pgrps[i], SIGKILL);
+            kill(pgrps[i], SIGKILL);
             pgrps[i] = 0;
         }
     }
@@ -183,6 +189,9 @@ void hr_cleanup_install(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    /* hr_panic() aborts: its instances must go too. */
+    sigaction(SIGABRT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     atexit(at_exit);
 }

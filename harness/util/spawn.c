@@ -129,6 +129,7 @@ struct child_fds {
     hr_mountview *view; /* or NULL */
     int keep_alive;
     int new_session;
+    pid_t parent;
 };
 
 /* child - after fork: only system calls, then exec */
@@ -147,8 +148,13 @@ static void child(struct child_fds *f, const char *prog,
     signal(SIGHUP, SIG_DFL);
     if (f->new_session)
         setsid();
-    if (!f->keep_alive)
+    if (!f->keep_alive) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        /* The harness died between fork() and prctl(): nobody would
+         * stop us. */
+        if (getppid() != f->parent)
+            _exit(126);
+    }
     if (f->ns_fd >= 0 && setns(f->ns_fd, CLONE_NEWNET) < 0)
         _exit(126);
     if (dup2(f->in_fd, 0) < 0 || dup2(f->out_fd, 1) < 0 ||
@@ -205,7 +211,7 @@ struct running {
 static int start(struct running *r, const hr_spawn_opts *o)
 {
     struct child_fds f = {-1, -1, -1, -1, NULL, o->keep_alive,
-                          o->new_session};
+                          o->new_session, getpid()};
     hr_mountview *view = NULL;
     hr_strv env = HR_STRV_INIT;
     char *prog = NULL;
