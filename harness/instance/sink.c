@@ -62,7 +62,6 @@
 #define SINK_NAME "sink.remote.example"
 #define SESSION_TIMEOUT_MS 30000
 #define MAX_LINE 65536
-#define MAX_SESSIONS 64
 
 typedef struct rule {
     char *stage;
@@ -82,8 +81,6 @@ struct hr_sink {
     rule *rules;
     size_t nrules;
     hr_strv records;
-    pthread_t sessions[MAX_SESSIONS];
-    int nsessions;
 };
 
 typedef struct session {
@@ -336,7 +333,11 @@ static void *session_main(void *arg)
 static void *acceptor_main(void *arg)
 {
     hr_sink *sink = arg;
+    pthread_attr_t detached;
+    pthread_t thread;
 
+    pthread_attr_init(&detached);
+    pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
     for (;;) {
         struct pollfd p[2] = {{sink->lfd, POLLIN, 0}, {sink->wake[0], POLLIN, 0}};
         session *s;
@@ -357,17 +358,11 @@ static void *acceptor_main(void *arg)
         pthread_mutex_lock(&sink->lock);
         s->rules = copy_rules(sink->rules, sink->nrules);
         s->nrules = sink->nrules;
-        if (sink->nsessions == MAX_SESSIONS) {
-            /* Reap finished sessions to make room. */
-            for (int i = 0; i < sink->nsessions; i++)
-                pthread_join(sink->sessions[i], NULL);
-            sink->nsessions = 0;
-        }
         sink->active++;
-        if (pthread_create(&sink->sessions[sink->nsessions], NULL,
-                           session_main, s) == 0) {
-            sink->nsessions++;
-        } else {
+        /* Sessions are detached: hr_sink_stop() waits for active to reach
+         * 0. (Joining them here, under the lock that a finishing session
+         * takes, deadlocked after 64 sessions.) */
+        if (pthread_create(&thread, &detached, session_main, s) != 0) {
             sink->active--;
             close(fd);
             free_rules(s->rules, s->nrules);
@@ -376,6 +371,7 @@ static void *acceptor_main(void *arg)
         }
         pthread_mutex_unlock(&sink->lock);
     }
+    pthread_attr_destroy(&detached);
     return NULL;
 }
 
@@ -507,9 +503,12 @@ void hr_sink_stop(hr_sink *s)
     }
     if (s->lfd >= 0)
         close(s->lfd);
-    /* Sessions end on their own: the peer is gone once master stopped. */
-    for (int i = 0; i < s->nsessions; i++)
-        pthread_join(s->sessions[i], NULL);
+    /* Sessions end on their own: the peer is gone once master stopped,
+     * and a silent one times out. */
+    pthread_mutex_lock(&s->lock);
+    while (s->active > 0)
+        pthread_cond_wait(&s->idle, &s->lock);
+    pthread_mutex_unlock(&s->lock);
     if (s->wake[0] >= 0)
         close(s->wake[0]);
     if (s->wake[1] >= 0)

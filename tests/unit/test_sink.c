@@ -4,9 +4,15 @@
 #include <stdio.h> /* before unit.h, which uses snprintf() */
 #include "unit.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "case/world.h"
+#include "instance/netns.h"
+#include "util/msg.h"
 
 #include "instance/sink.h"
 #include "util/buf.h"
@@ -169,6 +175,69 @@ static void test_sink_eof(void **state)
     hr_free(replies);
 }
 
+/* client - connect to the sink inside ns, read its greeting */
+static int client(const char *ns)
+{
+    struct sockaddr_in sa;
+    char buf[256];
+    int fd;
+
+    assert_int_equal(hr_netns_socket(&fd, ns, AF_INET, SOCK_STREAM), 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(HR_SINK_PORT);
+    inet_pton(AF_INET, HR_SINK_ADDR, &sa.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_true(read(fd, buf, sizeof(buf)) > 4);
+    assert_int_equal(strncmp(buf, "220 ", 4), 0);
+    return fd;
+}
+
+/* quit - end a session and read its 221 */
+static void quit(int fd)
+{
+    char buf[256];
+
+    assert_int_equal(write(fd, "QUIT\r\n", 6), 6);
+    assert_true(read(fd, buf, sizeof(buf)) > 4);
+    assert_int_equal(strncmp(buf, "221 ", 4), 0);
+    close(fd);
+}
+
+/* test_sink_many_sessions - 200 sessions to one sink, 100 of them open
+ * at once: every one is served and recorded (it deadlocked after 64) */
+static void test_sink_many_sessions(void **state)
+{
+    int fds[100];
+    hr_sink *sink = NULL;
+    char *ns, *record;
+    size_t n = 0;
+
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    ns = hr_netns_name();
+    assert_int_equal(hr_netns_create(ns), 0);
+    assert_int_equal(hr_sink_start(&sink, ns, HR_SINK_ADDR, HR_SINK_PORT),
+                     0);
+    for (int i = 0; i < 100; i++)
+        fds[i] = client(ns);
+    for (int i = 0; i < 100; i++)
+        quit(fds[i]);
+    for (int i = 0; i < 100; i++)
+        quit(client(ns));
+    assert_int_equal(hr_sink_wait_idle(sink, 10000), 0);
+    record = hr_sink_take_record(sink);
+    for (const char *p = record; (p = strstr(p, "> QUIT\n")) != NULL; p++)
+        n++;
+    assert_int_equal(n, 200);
+    assert_non_null(strstr(record, "session 200\n"));
+    hr_free(record);
+    hr_sink_stop(sink);
+    assert_int_equal(hr_netns_delete(ns), 0);
+    hr_free(ns);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_sink_stage_rules),
         cmocka_unit_test(test_sink_connect_reject),
         cmocka_unit_test(test_sink_eof),
+        cmocka_unit_test(test_sink_many_sessions),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
