@@ -133,6 +133,16 @@ static int parse_include(hr_buildspec *s, struct seen *seen, const char *path,
     return error;
 }
 
+/* make_safe - a value that reaches a make command line: words of
+ * letters, digits and - _ . , = + / : @ %, and blanks between them */
+static int make_safe(const char *v)
+{
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+                             "VWXYZ0123456789-_.,=+/:@% \t";
+
+    return strspn(v, ok) == strlen(v);
+}
+
 /* parse_line - one "key value" line */
 static int parse_line(hr_buildspec *s, struct seen *seen, const char *path,
                       int line, const char *key, const char *v,
@@ -142,6 +152,14 @@ static int parse_line(hr_buildspec *s, struct seen *seen, const char *path,
 
     if (strcmp(key, "about") == 0)
         return set_once(&s->about, &seen->about, v, path, line, key);
+    /* A spec is code (builds/README.md); still, a value that could only
+     * be a shell construct is a mistake, or worse. */
+    if (strcmp(key, "include") != 0 && !make_safe(v))
+        return hr_error_set(HR_EINPUT,
+                            "%s:%d: '%s' value '%s' holds a shell "
+                            "metacharacter (allowed: letters, digits, blanks "
+                            "and - _ . , = + / : @ %%)",
+                            path, line, key, v);
     if (strcmp(key, "cc") == 0) {
         if (*v == 0)
             return spec_err(path, line, "'%s' needs a compiler", key);

@@ -382,6 +382,8 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
 {
     hr_instance *in = hr_calloc(1, sizeof(*in));
     hr_spawn_opts so = HR_SPAWN_OPTS_INIT;
+    uid_t pf_uid;
+    gid_t pf_gid;
     long long t0 = hr_clock_ms();
     const char *argv[3];
     char *master_path = NULL, *master_out = NULL;
@@ -415,7 +417,13 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
         (error = hr_mkdir_p(in->mail, 0755)) < 0 ||
         (error = hr_mkdir_p(in->san, 0755)) < 0)
         goto fail;
-    if (chown(in->mail, 65534, 65534) < 0 || chmod(in->san, 01777) < 0) {
+    /* Sanitizer logs: root and the postfix user write them, nobody
+     * else may (no world-writable directory). */
+    if ((error = hr_lookup_uid(&pf_uid, "postfix")) < 0 ||
+        (error = hr_lookup_gid(&pf_gid, "postfix")) < 0)
+        goto fail;
+    if (chown(in->mail, 65534, 65534) < 0 ||
+        chown(in->san, pf_uid, pf_gid) < 0 || chmod(in->san, 0770) < 0) {
         error = hr_error_set(HR_ERROR, "cannot set up '%s': %s", in->dir,
                              strerror(errno));
         goto fail;

@@ -42,6 +42,7 @@
  *	command that fails is reported with hr_error_set().
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -51,6 +52,7 @@
 #include "build/makelog.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/paths.h"
 #include "narrow/record.h"
 #include "util/spawn.h"
 
@@ -120,35 +122,59 @@ static char *compiler_txt(const hr_record *n)
                   str(n, "bad.cc"), str(n, "bad.cc_path"),
                   str(n, "bad.cc_sha256"), str(n, "bad.cc_kind"),
                   str(n, "bad.cc_version"));
-    if (cc) {
-        static const char *const flags[] = {"--version", "-v", NULL};
-
-        for (const char *const *f = flags; *f; f++) {
-            const char *argv[] = {cc, *f, NULL};
-            hr_buf out = HR_BUF_INIT;
-
-            if (run_capture(&out, argv, NULL, *f) < 0)
-                hr_error_clear();
-            hr_buf_printf(&b, "\n$ %s %s\n%s", cc, *f, hr_buf_cstr(&out));
-            hr_buf_release(&out);
-        }
-    }
+    /* Recorded, never run: a record may come from anyone, and its
+     * cc_path with it. */
+    (void)cc;
     return hr_buf_detach(&b);
+}
+
+/* own_compile - the culprit's compile command from make.log of one of
+ * our own builds; never the command that the record holds */
+static int own_compile(hr_compile *out, const char *build, const char *object)
+{
+    char *real = build ? realpath(build, NULL) : NULL;
+    char *root = realpath(hr_builds_root(), NULL);
+    char *log_path;
+    hr_buf log = HR_BUF_INIT;
+    int error;
+
+    if (real == NULL || root == NULL || strncmp(real, root, strlen(root)) ||
+        real[strlen(root)] != '/' || strchr(real + strlen(root) + 1, '/')) {
+        error = hr_error_set(HR_EINPUT,
+                             "the record's bad build '%s' is not a build "
+                             "of this harness (under %s): its compile "
+                             "command is not run",
+                             build ? build : "(none)", hr_builds_root());
+        free(real);
+        free(root);
+        return error;
+    }
+    log_path = hr_path_join(real, "make.log");
+    if ((error = hr_file_read(&log, log_path, 64 << 20)) == 0)
+        error = hr_makelog_compile(out, hr_buf_cstr(&log), object);
+    hr_buf_release(&log);
+    hr_free(log_path);
+    free(real);
+    free(root);
+    return error;
 }
 
 /* preprocess - the culprit's -E output, from the bad build's tree */
 static int preprocess(hr_strv *files, const hr_record *n, const char *dir,
-                      const char *name, const char *command, const char *cdir)
+                      const char *name, const char *object)
 {
     const char *build = hr_record_get_str(n, "bad.dir");
-    char *cwd = NULL, *out = NULL, *cmd = NULL;
+    char *cwd = NULL, *out = NULL, *cmd = NULL, *plain = NULL;
     const char *argv[4];
     hr_buf log = HR_BUF_INIT;
+    hr_compile comp = {NULL, NULL, NULL};
+    const char *cdir;
     int error;
 
-    if (build == NULL)
-        return hr_error_set(HR_EINPUT, "the record names no bad build "
-                                       "directory");
+    if ((error = own_compile(&comp, build, object)) < 0)
+        return error;
+    cdir = comp.dir;
+    plain = hr_makelog_strip_launcher(comp.command);
     cwd = hr_sprintf("%s/src/%s", build, cdir);
     if (!hr_is_dir(cwd)) {
         error = hr_error_set(HR_EINPUT,
@@ -161,7 +187,7 @@ static int preprocess(hr_strv *files, const hr_record *n, const char *dir,
     out = hr_path_join(dir, name);
     /* The command as make ran it, with -E: gcc and clang stop after
      * preprocessing, whatever -c says. */
-    cmd = hr_sprintf("%s -E -o %s", command, out);
+    cmd = hr_sprintf("%s -E -o %s", plain, out);
     argv[0] = "sh";
     argv[1] = "-c";
     argv[2] = cmd;
@@ -172,6 +198,8 @@ static int preprocess(hr_strv *files, const hr_record *n, const char *dir,
         hr_strv_add(files, name);
 done:
     hr_buf_release(&log);
+    hr_compile_release(&comp);
+    hr_free(plain);
     hr_free(cwd);
     hr_free(out);
     hr_free(cmd);
@@ -297,7 +325,7 @@ int hr_bugreport_write(hr_strv *files, const char *bisect_dir,
     hr_free(text);
     text = NULL;
     if (error < 0 ||
-        (error = preprocess(files, n, out_dir, iname, plain, cdir)) < 0 ||
+        (error = preprocess(files, n, out_dir, iname, object)) < 0 ||
         (error = copy(files, bisect_dir, str(n, "case.file"), out_dir, cname)) <
             0 ||
         (error = copy(files, bisect_dir, "good.txt", out_dir, "good.txt")) <

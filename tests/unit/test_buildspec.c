@@ -64,6 +64,18 @@ static const struct bad bads[] = {
      "t.build:3: unknown key 'frob'"},
     {"key is case-sensitive", "OPT -O2\n", "t.build:1: unknown key 'OPT'"},
     {"duplicate opt", "opt -O2\nopt -O3\n", "t.build:2: 'opt' is given twice"},
+#define META(name, text, key, value)                                          \
+    {name, text, "t.build:1: '" key "' value '" value "' holds a shell "      \
+                 "metacharacter (allowed: letters, digits, blanks and - _ . " \
+                 ", = + / : @ %)"}
+    META("opt with ;", "opt -O2; touch /tmp/x\n", "opt", "-O2; touch /tmp/x"),
+    META("cc with $()", "cc $(touch /tmp/x)\n", "cc", "$(touch /tmp/x)"),
+    META("cc with backquote", "cc `id`\n", "cc", "`id`"),
+    META("ccargs with |", "ccargs -DX | sh\n", "ccargs", "-DX | sh"),
+    META("auxlibs with &", "auxlibs -lx & y\n", "auxlibs", "-lx & y"),
+    META("makevar with quote", "makevar AUXLIBS_PCRE '-l x'\n", "makevar",
+         "AUXLIBS_PCRE '-l x'"),
+    META("debug with >", "debug -g >/tmp/x\n", "debug", "-g >/tmp/x"),
     {"duplicate empty opt", "opt\nopt\n", "t.build:2: 'opt' is given twice"},
     {"duplicate about", "about a\nabout b\n",
      "t.build:2: 'about' is given twice"},
