@@ -160,6 +160,7 @@ struct rd {
     size_t nflows, fcap;
     hr_buf pool;
     unsigned long npkt, nfrag;
+    size_t reserved;    /* stream offsets allocated, all directions */
     hr_pcap *p;
 };
 
@@ -470,24 +471,38 @@ static uint32_t stream_base(const struct side *s)
     return base;
 }
 
-/* reserve - room for stream offsets below need */
-static void reserve(struct side *s, size_t need)
+/* Stream offsets may cost at most this much beyond the payload held. */
+#define BUDGET(payload) (4 * (size_t)(payload) + ((size_t)64 << 20))
+
+/* reserve - room for stream offsets below need, within the budget */
+static int reserve(struct rd *r, struct side *s, size_t need)
 {
     size_t cap = s->cap ? s->cap : 4096;
 
     if (need <= s->cap)
-        return;
+        return 0;
     while (cap < need)
         cap *= 2;
+    /* Offsets come from sequence numbers, which a capture sets at will:
+     * memory follows the payload, not the numbers. */
+    if (r->reserved + (cap - s->cap) > BUDGET(r->pool.len))
+        return hr_error_set(HR_EINPUT,
+                            "%s: TCP sequence numbers jump far beyond the "
+                            "data the capture holds (%zu bytes of payload); "
+                            "a capture with wild sequence numbers is not "
+                            "imported",
+                            r->path, r->pool.len);
+    r->reserved += cap - s->cap;
     s->data = hr_realloc(s->data, cap);
     s->flg = hr_realloc(s->flg, cap);
     s->ack = hr_realloc(s->ack, cap * sizeof(*s->ack));
     memset(s->flg + s->cap, 0, cap - s->cap);
     s->cap = cap;
+    return 0;
 }
 
 /* reassemble - a direction's stream from its segments */
-static void reassemble(struct rd *r, struct side *s, uint32_t obase)
+static int reassemble(struct rd *r, struct side *s, uint32_t obase)
 {
     const uint8_t *pool = (const uint8_t *)r->pool.ptr;
 
@@ -532,7 +547,8 @@ static void reassemble(struct rd *r, struct side *s, uint32_t obase)
         }
         if (len == 0)
             continue;
-        reserve(s, (size_t)(rel + len));
+        if (reserve(r, s, (size_t)(rel + len)) < 0)
+            return HR_EINPUT;
         for (int64_t k = 0; k < len; k++) {
             size_t o = (size_t)(rel + k);
 
@@ -550,6 +566,7 @@ static void reassemble(struct rd *r, struct side *s, uint32_t obase)
         while (s->len < s->hi && (s->flg[s->len] & B_HAVE))
             s->len++;
     }
+    return 0;
 }
 
 /* endpoint - "addr:port", IPv6 in brackets */
@@ -796,15 +813,16 @@ static int from_file(hr_pcap **out, const char *path, FILE *fp,
     r.o = o ? o : &none;
     r.p = hr_calloc(1, sizeof(*r.p));
     if ((error = read_packets(&r, pc)) == 0) {
-        for (size_t i = 0; i < r.nflows; i++) {
+        for (size_t i = 0; i < r.nflows && error == 0; i++) {
             struct flow *f = r.flows[i];
             uint32_t b0 = stream_base(&f->s[0]), b1 = stream_base(&f->s[1]);
 
-            reassemble(&r, &f->s[0], b1);
-            reassemble(&r, &f->s[1], b0);
+            if ((error = reassemble(&r, &f->s[0], b1)) == 0)
+                error = reassemble(&r, &f->s[1], b0);
         }
-        select_flows(&r);
-        if (r.p->n == 0) {
+        if (error == 0)
+            select_flows(&r);
+        if (error == 0 && r.p->n == 0) {
             if (r.o->port)
                 error = hr_error_set(HR_EINPUT,
                                      "%s: no SMTP session to port %d "

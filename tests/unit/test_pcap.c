@@ -912,6 +912,35 @@ static void test_pcap_import_cut_file(void **state)
     free(c.buf);
 }
 
+/* test_pcap_import_wild_seq - 1-byte segments 3 MiB apart in 50 flows:
+ * refused, where offsets used to cost 24 MB a direction (1.2 GB here) */
+static void test_pcap_import_wild_seq(void **state)
+{
+    struct cap c;
+    hr_pcap *p = NULL;
+
+    (void)state;
+    cap_open(&c, DLT_EN10MB, 4);
+    for (uint16_t f = 0; f < 50; f++) {
+        struct ep a, b;
+
+        ep_set(&a, 4, "127.0.0.1", (uint16_t)(40100 + f));
+        ep_set(&b, 4, "127.0.0.1", 25);
+        seg_cut(&c, &b, &a, F_PSH | F_ACK, 5000, 7000, "2", 1, 0);
+        seg_cut(&c, &b, &a, F_PSH | F_ACK, 5000 + (3u << 20), 7000, "2", 1,
+                0);
+    }
+    cap_close(&c);
+    assert_int_equal(hr_pcap_parse(&p, "t.pcap", c.buf, c.len, NULL),
+                     HR_EINPUT);
+    assert_null(p);
+    assert_string_equal(hr_error_last(),
+                        "t.pcap: TCP sequence numbers jump far beyond the "
+                        "data the capture holds (100 bytes of payload); a "
+                        "capture with wild sequence numbers is not imported");
+    free(c.buf);
+}
+
 /* test_pcap_import_bad_input - not a capture, nothing SMTP */
 static void test_pcap_import_bad_input(void **state)
 {
@@ -1055,6 +1084,7 @@ int main(void)
         cmocka_unit_test(test_pcap_import_big_message),
         cmocka_unit_test(test_pcap_import_snaplen),
         cmocka_unit_test(test_pcap_import_cut_file),
+        cmocka_unit_test(test_pcap_import_wild_seq),
         cmocka_unit_test(test_pcap_import_bad_input),
         cmocka_unit_test(test_pcap_import_golden),
     };
