@@ -45,7 +45,7 @@
  *	  include;
  *	- TRANSPORT: transport[:nexthop], the transport from the
  *	  allowlist, the next hop of smtp and relay only the sink;
- *	- MAILBOX: a relative path of names, with no '.' or '..' step;
+ *	- MAILBOX: a relative path of names, with no '.' step and no '..';
  *	- ACCESS: an access(5) action of the allowlist, with REDIRECT and
  *	  BCC to one address and FILTER as TRANSPORT;
  *	- PRESENCE: one word; only the keys count.
@@ -319,11 +319,12 @@ static char *check_mailbox(const char *value)
     while (*s) {
         size_t n = strspn(s, ALNUM "._-+=@");
 
-        if (n == 0 || (n == 1 && s[0] == '.') ||
-            (n == 2 && s[0] == '.' && s[1] == '.') || (s[n] && s[n] != '/'))
+        /* No '..' at all, not only as a step: nothing to argue about. */
+        if (n == 0 || (n == 1 && s[0] == '.') || strstr(value, "..") ||
+            (s[n] && s[n] != '/'))
             return hr_sprintf("mailbox '%s' is not a path of names of "
                               "letters, digits and . _ - + = @, with no '.' "
-                              "or '..' step",
+                              "step and no '..'",
                               value);
         s += n + (s[n] == '/');
     }

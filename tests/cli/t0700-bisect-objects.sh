@@ -59,6 +59,34 @@ grep -q 'sha256: *[0-9a-f]\{64\}' "$T/bug/compiler.txt" || fail "no compiler ide
 grep -q 'Bad ENVID' "$T/bug/observations.diff" || fail "the diff lacks the reply"
 grep -q 'conclusion: compiler' "$T/bug/ub-check.txt" || fail "no UB cross-check"
 
+# A record is input: the report runs none of its commands and no compiler
+# it names. Same record, with the culprit's compile command, cc_path and
+# build directories replaced by hostile ones.
+printf '#!/bin/sh\ntouch "%s/pwned-cc"\n' "$T" >"$T/evil-cc"
+chmod 755 "$T/evil-cc"
+mkdir -p "$T/evil" "$T/fake/src/src/global"
+cp -r "$T/b/." "$T/evil/"
+sed -i "s|\"cc_path\": *\"[^\"]*\"|\"cc_path\":\"$T/evil-cc\"|g;
+        s|-c xtext\.c|-c xtext.c; touch $T/pwned-record|" "$T/evil/objects.json"
+grep -q "pwned-record" "$T/evil/objects.json" || fail "could not craft the record"
+$PFH report "$T/evil" --compiler-bug "$T/bug3" >"$T/rep3.out" 2>&1 ||
+    { cat "$T/rep3.out"; fail "report of the crafted record failed"; }
+grep -q -- '-O2 .*-c xtext.c' "$T/bug3/compile-command.txt" ||
+    fail "no compile command in the crafted record's report"
+grep -q 'xtext_unquote' "$T/bug3/xtext.i" ||
+    fail "xtext.i did not come from make.log's command"
+# its build directory outside var/builds: refused, nothing run
+printf 'cd src/global && touch %s/pwned-make; gcc -c xtext.c\n' "$T" \
+    >"$T/fake/make.log"
+sed -i "s|\"dir\": *\"[^\"]*/builds/[^\"]*\"|\"dir\": \"$T/fake\"|g" \
+    "$T/evil/objects.json"
+expect_exit 2 $PFH report "$T/evil" --compiler-bug "$T/bug4"
+grep -q "is not a build of this harness" "$T/err" || fail "wrong refusal: $(cat "$T/err")"
+for f in pwned-cc pwned-record pwned-make; do
+    [ ! -e "$T/$f" ] || fail "the report ran a command of the record ($f)"
+done
+echo "ok: a crafted record's commands and compiler were not run"
+
 # Not a bisection directory: trouble, one line.
 expect_exit 2 $PFH report "$T" --compiler-bug "$T/bug2"
 grep -q 'no object bisection' "$T/err" || fail "no diagnostic for a bad directory"

@@ -229,11 +229,15 @@ static const struct err_row err_rows[] = {
     {"map_mailbox_dotdot",
      S "map virtual_mailbox_maps a@example.test ../../etc/x\n" G, 0,
      "3: mailbox '../../etc/x' is not a path of names of letters, digits "
-     "and . _ - + = @, with no '.' or '..' step"},
+     "and . _ - + = @, with no '.' step and no '..'"},
     {"map_mailbox_inner_dotdot",
      S "map virtual_mailbox_maps a@example.test a/../../x/\n" G, 0,
      "3: mailbox 'a/../../x/' is not a path of names of letters, digits "
-     "and . _ - + = @, with no '.' or '..' step"},
+     "and . _ - + = @, with no '.' step and no '..'"},
+    {"map_mailbox_dots_in_name",
+     S "map virtual_mailbox_maps a@example.test b../c/\n" G, 0,
+     "3: mailbox 'b../c/' is not a path of names of letters, digits "
+     "and . _ - + = @, with no '.' step and no '..'"},
     {"map_mailbox_absolute",
      S "map virtual_mailbox_maps a@example.test /var/mail/x\n" G, 0,
      "3: mailbox '/var/mail/x' must be a relative path below the "
