@@ -113,12 +113,31 @@ static int put(struct job *j, const char *rel, const char *data, size_t len)
     return error;
 }
 
-/* put_copy - a file of the run into the bundle; a missing one is noted */
+/* in_run - is path, symlinks resolved, inside the run directory */
+static int in_run(const struct job *j, const char *path)
+{
+    char *real = realpath(path, NULL), *top = realpath(j->run_dir, NULL);
+    int inside = real && top && strncmp(real, top, strlen(top)) == 0 &&
+                 real[strlen(top)] == '/';
+
+    free(real);
+    free(top);
+    return inside;
+}
+
+/* put_copy - a file of the run into the bundle; a missing one is noted,
+ * and one outside the run directory (a symlink, a path that report.json
+ * names) is not read */
 static int put_copy(struct job *j, const char *rel, const char *from)
 {
     hr_buf b = HR_BUF_INIT;
     int error;
 
+    if (hr_is_file(from) && !in_run(j, from)) {
+        hr_strv_addf(&j->missing, "%s: outside the run directory, not read",
+                     rel);
+        return 0;
+    }
     if ((error = hr_file_read(&b, from, MAX_TEXT)) == HR_ENOTFOUND ||
         (error < 0 && !hr_is_file(from))) {
         hr_strv_addf(&j->missing, "%s: %s", rel, hr_error_last());
@@ -456,11 +475,18 @@ static int cases_and_observations(struct job *j)
     for (size_t i = 0; i < j->r->ncases && error == 0; i++) {
         const hr_report_case *c = &j->r->cases[i];
         char *rel = hr_sprintf("cases/%s.case", c->name);
+        char *copy = hr_path_join(j->run_dir, rel);
 
-        if (c->path)
-            error = put_copy(j, rel, c->path);
+        /* A case name from report.json makes a file name: only
+         * [a-z0-9][a-z0-9._-]*, as case(3) allows, and no "..". */
+        if (strspn(c->name, "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+                strlen(c->name) ||
+            c->name[0] == '.' || c->name[0] == '-' || strstr(c->name, ".."))
+            error = hr_error_set(HR_EINPUT, "%s/report.json: case name '%s' "
+                                 "is not a case name", j->run_dir, c->name);
         else
-            hr_strv_addf(&j->missing, "%s: report.json has no path", rel);
+            error = put_copy(j, rel, copy);
+        hr_free(copy);
         hr_free(rel);
         for (size_t k = 0; k < c->ncells && error == 0; k++)
             for (size_t n = 0; n < c->cells[k].nreps && error == 0; n++) {

@@ -17,7 +17,8 @@
  *	evidence (verdict(3)): the differing cells, a unified diff of a
  *	representative pair made with libgit2, the first log finding of
  *	each side. Every observation is written to
- *	OUT/observations/CASE/VARIANT.LIBENV.REP.txt.
+ *	OUT/observations/CASE/VARIANT.LIBENV.REP.txt, and every case file
+ *	as it ran to OUT/cases/CASE.case.
  *
  *	With ub_check, when a case gets the compiler verdict and the run
  *	has no UB-check build, the ubsan and wrapv variants are built and
@@ -752,8 +753,21 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     }
 
     /* Replay everything everywhere, then judge. */
-    if ((error = hr_mkdir_p(run->out_dir, 0755)) < 0 ||
-        (error = replay_all(run, o, cases, NULL, 0)) < 0)
+    if ((error = hr_mkdir_p(run->out_dir, 0755)) < 0)
+        goto done;
+    /* The cases as they ran, inside the run: a bundle reads nothing
+     * outside it. */
+    for (size_t i = 0; i < ncases && error == 0; i++) {
+        char *to = hr_sprintf("%s/cases/%s.case", run->out_dir,
+                              cases[i]->name);
+        char *parent = hr_path_dirname(to);
+
+        if ((error = hr_mkdir_p(parent, 0755)) == 0)
+            error = hr_file_copy(cases[i]->path, to, 0644);
+        hr_free(parent);
+        hr_free(to);
+    }
+    if (error < 0 || (error = replay_all(run, o, cases, NULL, 0)) < 0)
         goto done;
     sanitizer_background(&background, run);
     for (size_t i = 0; i < ncases && error == 0; i++)

@@ -132,7 +132,7 @@ config  mydestination = $myhostname, /etc/postfix/domains
 < 220 hi
 CASE
 
-bad pipe-alias "3: table values may not contain '|' (delivery to commands)" <<'CASE'
+bad pipe-alias "3: '|/bin/sh' is not an address a case may use (local, local@domain or @domain; letters, digits and . _ - + = before the '@'; no quotes, '\\', '|', '/', ':' or '<>')" <<'CASE'
 name    t
 kind    smtp
 map     alias_maps  root  |/bin/sh

@@ -186,3 +186,27 @@ grep -q '^ *AAAAAA.AAAAAAA  2  2  0' "$A/$rel/qshape.txt" || fail "qshape domain
 grep -q '^fault-lowercase-commands  *library' "$A/summary.txt" || fail "verdict"
 json_pp <"$A/report.json" >/dev/null || fail "report.json is no longer JSON"
 grep -q '^Anonymized as DEBUG_README asks' "$A/README.txt" || fail "README"
+
+echo "== a bundle reads only inside the run, writes only inside itself"
+secret="$T/outside-secret"
+echo "BUNDLE-SECRET-$$" >"$secret"
+cp -r "$T/run" "$T/evil"
+# an observation that is a symlink out of the run
+obs=$(ls "$T"/evil/observations/capture-basic/*.txt | head -n 1)
+rm "$obs"
+ln -s "$secret" "$obs"
+ln -sf "$secret" "$T/evil/cases/capture-basic.case"
+expect_exit 0 "$PFH" report "$T/evil" --bundle "$T/eb"
+grep -rq "BUNDLE-SECRET-$$" "$T/eb" "$T/eb.tar.gz" && fail "the bundle read outside the run"
+grep -q "outside the run directory, not read" "$T/eb/MISSING.txt" 2>/dev/null ||
+    grep -rq "outside the run directory, not read" "$T/eb" ||
+    fail "the refused files are not noted"
+# a case name that would write outside the bundle
+sed -i 's|"name": *"capture-basic"|"name":"../../escaped"|' "$T/evil/report.json"
+grep -q '"name":"../../escaped"' "$T/evil/report.json" || fail "could not craft report.json"
+expect_exit 2 "$PFH" report "$T/evil" --bundle "$T/eb2"
+grep -q "case name '../../escaped' is not a case name" "$T/err" ||
+    fail "wrong refusal: $(cat "$T/err")"
+[ ! -e "$T/escaped.case" ] && [ ! -e "$T/eb2/../escaped.case" ] ||
+    fail "a file was written outside the bundle"
+echo "ok: symlinks out of the run not read, a hostile case name refused"
