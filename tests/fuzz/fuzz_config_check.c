@@ -39,13 +39,24 @@ static void promises(hr_config_role role, const char *v)
     if (strstr(v, "../") && role == HR_CONFIG_MAILBOX)
         hr_panic("a traversal was accepted: '%s'", v);
     hr_strv_split(&el, v, " \t,");
-    for (size_t i = 0; i < el.n; i++) {
+    for (size_t i = 0; i < el.n; i++)
         if ((role == HR_CONFIG_ADDRESSES || role == HR_CONFIG_MAILBOX) &&
             el.v[i][0] == '/')
             hr_panic("a path was accepted: '%s'", v);
-        if (strncasecmp(el.v[i], "lmtp:", 5) == 0 ||
-            (role == HR_CONFIG_TRANSPORT && strstr(el.v[i], "unix:")))
-            hr_panic("lmtp or unix was accepted: '%s'", v);
+    /* the transport itself, or FILTER's: never lmtp, unix or pipe (the
+     * text of error:, retry: and discard: may say anything) */
+    {
+        const char *t = role == HR_CONFIG_TRANSPORT ? v
+                        : role == HR_CONFIG_ACCESS && el.n > 1 &&
+                                  strcasecmp(el.v[0], "FILTER") == 0
+                            ? el.v[1]
+                            : NULL;
+
+        if (t && (strncasecmp(t, "lmtp", 4) == 0 ||
+                  strncasecmp(t, "unix", 4) == 0 ||
+                  strncasecmp(t, "pipe", 4) == 0) &&
+            t[strcspn(t, ":")] == ':' && strcspn(t, ":") == 4)
+            hr_panic("lmtp, unix or pipe was accepted: '%s'", v);
     }
     hr_strv_release(&el);
 }

@@ -102,7 +102,12 @@ static void test_mountview_contains(void **state)
     /* the rw directory is writable, and /run is empty */
     assert_string_equal(hr_buf_cstr(&out), "kept\n0\n");
     /* the host: the write into rw happened, nothing else did */
-    assert_true(hr_is_file(hr_sprintf("%s/file", rw)));
+    {
+        char *file = hr_sprintf("%s/file", rw);
+
+        assert_true(hr_is_file(file));
+        hr_free(file);
+    }
     assert_false(hr_is_file(stray));
     assert_false(hr_is_file("/tmp/elsewhere"));
     close(lfd);
