@@ -171,7 +171,11 @@ int hr_capture_start(hr_capture **out, const char *netns, const char *path,
     c->err_path = hr_sprintf("%s.err.%ld", path, (long)getpid());
     /* Say which file cannot be written, not that tcpdump failed. */
     {
-        int fd = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int fd;
+
+        unlink(c->tmp);
+        fd = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0644);
 
         if (fd < 0) {
             error = hr_error_set(HR_EINPUT, "cannot create '%s': %s", path,

@@ -126,7 +126,9 @@ static int put_file(const char *from, const char *to, const struct stat *like)
 
     if ((error = hr_file_read(&b, from, MAX_OBJECT)) < 0)
         goto done;
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+    unlink(tmp);
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0644)) < 0 ||
         (b.len && write(fd, b.ptr, b.len) != (ssize_t)b.len) ||
         (like && fchown(fd, like->st_uid, like->st_gid) < 0) ||
         (like && fchmod(fd, like->st_mode & 07777) < 0) || close(fd) < 0) {

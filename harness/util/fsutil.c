@@ -226,13 +226,22 @@ static int write_all(int fd, const char *p, size_t len)
 int hr_file_write_atomic(const char *path, const void *data, size_t len,
                          mode_t mode)
 {
-    char *tmp = hr_sprintf("%s.tmp.%ld", path, (long)getpid());
+    char *tmp = hr_sprintf("%s.tmp.XXXXXX", path);
     int fd;
     int error = 0;
 
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0) {
+    /* mkostemp: a new name, O_EXCL, so never a file or a symlink that
+     * someone planted at a predictable one */
+    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
         error = hr_error_set(HR_ERROR, "cannot create '%s': %s", tmp,
                              strerror(errno));
+        goto done;
+    }
+    if (fchmod(fd, mode) < 0) {
+        error = hr_error_set(HR_ERROR, "cannot set the mode of '%s': %s",
+                             tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
         goto done;
     }
     if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {

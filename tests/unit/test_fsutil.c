@@ -1,5 +1,5 @@
 /* test_fsutil.c - hr_file_write_atomic(): content, mode, no temporary
- * file left behind, replacement, and a failure that keeps the old file */
+ * file left behind, replacement, failures, and no symlink followed */
 #include <stdio.h> /* before unit.h, which uses snprintf() */
 #include "unit.h"
 
@@ -107,25 +107,28 @@ static void test_fsutil_replace(void **state)
     free(dir);
 }
 
-/* test_fsutil_failure_keeps_old - when the temporary file cannot be
- * made, the old content stays and the error names the file */
+/* test_fsutil_failure_keeps_old - something at the name that the
+ * temporary file had before mkostemp() (path.tmp.PID) no longer stops a
+ * write, nor is it touched */
 static void test_fsutil_failure_keeps_old(void **state)
 {
     char *dir = unit_tmpdir();
     char *path = hr_path_join(dir, "f");
     char *blocker = hr_sprintf("%s.tmp.%ld", path, (long)getpid());
+    hr_strv names = HR_STRV_INIT;
     char *text;
 
     (void)state;
     assert_int_equal(hr_file_write_atomic(path, "old\n", 4, 0644), 0);
-    /* A directory where the temporary file would go: open() fails. */
     assert_int_equal(mkdir(blocker, 0755), 0);
-    assert_true(hr_file_write_atomic(path, "new\n", 4, 0644) < 0);
+    assert_int_equal(hr_file_write_atomic(path, "new\n", 4, 0644), 0);
     text = content(path);
-    assert_string_equal(text, "old\n");
+    assert_string_equal(text, "new\n");
     hr_free(text);
-    assert_int_equal(rmdir(blocker), 0);
-    only_file(dir, "f");
+    assert_true(hr_is_dir(blocker));
+    assert_int_equal(hr_dir_list(&names, dir), 0);
+    assert_int_equal(names.n, 2);
+    hr_strv_release(&names);
     assert_int_equal(hr_rm_rf(dir), 0);
     hr_free(blocker);
     hr_free(path);
@@ -168,6 +171,46 @@ static void test_fsutil_missing_dir(void **state)
     free(dir);
 }
 
+/* test_fsutil_symlinks - a symlink planted at the target, or at the
+ * temporary name that an older version used, is never written through;
+ * hr_rm_rf() removes a symlink, not what it points to */
+static void test_fsutil_symlinks(void **state)
+{
+    char *dir = unit_tmpdir();
+    char *victim = hr_path_join(dir, "victim");
+    char *path = hr_path_join(dir, "report.json");
+    char *old_tmp = hr_sprintf("%s.tmp.%ld", path, (long)getpid());
+    char *tree = hr_path_join(dir, "tree");
+    char *link = hr_path_join(tree, "link");
+    char *text;
+    struct stat st;
+
+    (void)state;
+    assert_int_equal(hr_file_write_atomic(victim, "keep\n", 5, 0644), 0);
+    assert_int_equal(symlink(victim, path), 0);
+    assert_int_equal(symlink(victim, old_tmp), 0);
+    assert_int_equal(hr_file_write_atomic(path, "new\n", 4, 0644), 0);
+    text = content(victim);
+    assert_string_equal(text, "keep\n");
+    hr_free(text);
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    text = content(path);
+    assert_string_equal(text, "new\n");
+    hr_free(text);
+    assert_int_equal(hr_mkdir_p(tree, 0755), 0);
+    assert_int_equal(symlink(dir, link), 0);
+    assert_int_equal(hr_rm_rf(tree), 0);
+    assert_true(hr_is_file(victim));
+    assert_int_equal(hr_rm_rf(dir), 0);
+    hr_free(link);
+    hr_free(tree);
+    hr_free(old_tmp);
+    hr_free(path);
+    hr_free(victim);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_fsutil_failure_keeps_old),
         cmocka_unit_test(test_fsutil_rename_failure),
         cmocka_unit_test(test_fsutil_missing_dir),
+        cmocka_unit_test(test_fsutil_symlinks),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
