@@ -355,6 +355,8 @@ static void build_view(hr_instance *in, const hr_instance_opts *o)
         hr_strv_release(&parts);
     }
     hr_strv_add(&in->rw, in->dir);
+    if (o->writable)
+        hr_strv_add(&in->rw, o->writable);
     in->view.cover = (const char *const *)hr_strv_argv(&in->cover);
     in->view.ro = (const char *const *)hr_strv_argv(&in->ro);
     in->view.rw = (const char *const *)hr_strv_argv(&in->rw);

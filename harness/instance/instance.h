@@ -24,6 +24,7 @@ typedef struct hr_instance_opts {
     size_t ntables;
     const hr_strv *service_args;/* "smtpd -v": extra args for a master.cf
                                  * service (escalation) */
+    const char *writable;       /* also writable in its mount namespace */
     const hr_strv *extra_main;  /* "param = value" the harness adds
                                  * (escalation: debug_peer_list...) */
     int timeout_ms;             /* for start-up; 0: 15 s */

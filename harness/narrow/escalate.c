@@ -606,6 +606,9 @@ static int run_step(esc *x, hr_escalation_step *st, const char *sub,
                 break;
             }
             hr_strv_add_owned(&extra, debugger(debug, outdir));
+            /* strace and gdb write there, inside the instance's mount
+             * namespace, where the rest of the host is read-only */
+            tx.writable = outdir;
         }
         /* One instance directory for both sides (they run one after the
          * other): paths in traces and logs then match. */

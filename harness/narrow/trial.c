@@ -195,6 +195,7 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
     if (x) {
         io.service_args = x->service_args;
         io.extra_main = x->extra_main;
+        io.writable = x->writable;
     }
     if ((error = hr_instance_start(&in, &io)) < 0)
         goto done;

@@ -30,6 +30,8 @@ typedef struct hr_trial_extra {
     const char *tag;             /* names the instance directory */
     int quiesce;                 /* logs without start-up and teardown
                                   * races (escalation) */
+    const char *writable;        /* a directory outside the instance that
+                                  * its processes write (traces) */
 } hr_trial_extra;
 
 /* What the runs of one trial showed. */
