@@ -38,6 +38,7 @@ static const struct hr_cmd {
     {"cases", cmd_cases, "parse cases and list them"},
     {"clean", cmd_clean, "remove what killed runs left behind"},
     {"run", cmd_run, "the main job: build, replay, compare, judge"},
+    {"record", cmd_record, "store each case's whole observation as its golden"},
     {"replay", cmd_replay, "replay cases against one build"},
     {"normalize", cmd_normalize, "normalize text, a DSN or an observation"},
     {"report", cmd_report, "make report.html and junit.xml from report.json"},

@@ -20,7 +20,15 @@
  *	the probe's recipients and DSN expectations. hr_case_parse(), in
  *	parse(3), turns the text of one file into an hr_case.
  *
- *	hr_case_load() reads and parses one file. hr_case_load_all()
+ *	hr_case_load() reads and parses one file, and the golden beside
+ *	it: NAME.golden for NAME.case (hr_case_golden_path()), the whole
+ *	normalized observation that pfharness record stored. A golden is
+ *	compared byte for byte and never interpreted; its grammar
+ *	(hr_case_golden_check()) is that of an observation's text: no NUL
+ *	byte, at most 16 MiB, and when not empty it starts with a known
+ *	section head ("== transcript" ...) and ends with a newline.
+ *
+ *	hr_case_load_all()
  *	takes files and directories (searched recursively for *.case),
  *	drops repeated files, sorts by path, and rejects two cases with
  *	the same name. The caller owns the results: hr_case_free(),
@@ -39,6 +47,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "case/case.h"
 #include "util/fsutil.h"
@@ -47,7 +56,78 @@
 
 #define MAX_FILE (16 << 20) /* bytes in one case file */
 
-/* hr_case_load - read and parse one case file */
+/* Section heads an observation may start with (observe(3)). */
+static const char *const golden_heads[] = {
+    "== transcript\n", "== probe\n", "== dsn\n", "== delivered\n",
+    "== sink\n", "== log\n", NULL,
+};
+
+/* hr_case_golden_path - NAME.golden for NAME.case, or NULL */
+char *hr_case_golden_path(const char *case_path)
+{
+    size_t n = strlen(case_path);
+
+    if (n < 5 || strcmp(case_path + n - 5, ".case") != 0)
+        return NULL;
+    return hr_sprintf("%.*s.golden", (int)(n - 5), case_path);
+}
+
+/* hr_case_golden_check - a golden's grammar; HR_EINPUT "path:line: ..." */
+int hr_case_golden_check(const char *path, const char *text, size_t len)
+{
+    const char *nul = memchr(text, 0, len);
+    int head = 0;
+
+    if (nul) {
+        int line = 1;
+
+        for (const char *p = text; p < nul; p++)
+            line += *p == '\n';
+        return hr_error_set(HR_EINPUT, "%s:%d: a NUL byte; a golden is the "
+                            "text of an observation", path, line);
+    }
+    if (len == 0)
+        return 0;
+    for (const char *const *h = golden_heads; *h; h++)
+        if (len >= strlen(*h) && strncmp(text, *h, strlen(*h)) == 0)
+            head = 1;
+    if (!head)
+        return hr_error_set(HR_EINPUT, "%s:1: expected a section head such "
+                            "as '== transcript' (pfharness record writes "
+                            "goldens)", path);
+    if (text[len - 1] != '\n') {
+        int line = 1;
+
+        for (size_t i = 0; i < len; i++)
+            line += text[i] == '\n';
+        return hr_error_set(HR_EINPUT, "%s:%d: the last line has no "
+                            "newline", path, line);
+    }
+    return 0;
+}
+
+/* load_golden - the golden beside c, if there is one */
+static int load_golden(hr_case *c)
+{
+    hr_buf b = HR_BUF_INIT;
+    struct stat st;
+    int error = 0;
+
+    c->golden_path = hr_case_golden_path(c->path);
+    if (c->golden_path == NULL || lstat(c->golden_path, &st) < 0)
+        return 0;
+    if (!S_ISREG(st.st_mode))
+        return hr_error_set(HR_EINPUT, "%s:1: not a regular file",
+                            c->golden_path);
+    if ((error = hr_file_read(&b, c->golden_path, MAX_FILE)) == 0 &&
+        (error = hr_case_golden_check(c->golden_path, hr_buf_cstr(&b),
+                                      b.len)) == 0)
+        c->golden = hr_buf_detach(&b);
+    hr_buf_release(&b);
+    return error;
+}
+
+/* hr_case_load - read and parse one case file, and its golden */
 int hr_case_load(hr_case **out, const char *path)
 {
     hr_buf b = HR_BUF_INIT;
@@ -56,6 +136,10 @@ int hr_case_load(hr_case **out, const char *path)
     if ((error = hr_file_read(&b, path, MAX_FILE)) == 0)
         error = hr_case_parse(out, path, hr_buf_cstr(&b), b.len);
     hr_buf_release(&b);
+    if (error == 0 && (error = load_golden(*out)) < 0) {
+        hr_case_free(*out);
+        *out = NULL;
+    }
     return error;
 }
 
@@ -128,6 +212,8 @@ void hr_case_free(hr_case *c)
     if (c == NULL)
         return;
     hr_free(c->path);
+    hr_free(c->golden);
+    hr_free(c->golden_path);
     hr_free(c->name);
     hr_free(c->about);
     hr_strv_release(&c->marks);

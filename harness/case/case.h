@@ -102,11 +102,18 @@ typedef struct hr_case {
     size_t nexpects;
 
     int name_line;          /* line of the "name" directive */
+
+    /* NAME.golden beside NAME.case (pfharness record): the whole
+     * normalized observation every build gave, or NULL */
+    char *golden;
+    char *golden_path;
 } hr_case;
 
 int hr_case_parse(hr_case **out, const char *path, const char *text,
                   size_t len);
 int hr_case_load(hr_case **out, const char *path);
+char *hr_case_golden_path(const char *case_path);
+int hr_case_golden_check(const char *path, const char *text, size_t len);
 int hr_case_load_all(hr_case ***out, size_t *count, const char *const *args,
                      size_t nargs);
 void hr_case_free(hr_case *c);

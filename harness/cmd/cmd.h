@@ -17,6 +17,7 @@ int cmd_clean(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);

@@ -7,14 +7,18 @@
  *	pfharness run [--source REV] [--variants A,B,...] [--cc CC] [--reps N]
  *		[--libenv NAME[:VAR=VAL,...]]... [--cases CASE...] [--out DIR]
  *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
- *		[--escalate]
+ *		[--escalate] [--no-ccache] [--confirm N]
  * DESCRIPTION
  *	Runs runner(3), writes report.json, junit.xml and report.html into
  *	the run directory (and to --json, --junit, --html when given), and
  *	prints the verdict table, which fits 80 columns. On a terminal a
  *	progress line shows what is being built and replayed.
  *
- *	Exit status: 0 every case passes, 1 findings, 2 trouble.
+ *	A build that fails, an instance that does not start, a daemon
+ *	that crashes: each is a finding in the report, and the run goes on.
+ *
+ *	Exit status: 0 every case passes, 1 findings (a failed build
+ *	counts), 2 trouble: bad input, or no build at all.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -37,7 +41,7 @@ static const char usage[] =
     "                     [--reps N] [--libenv NAME[:VAR=VAL,...]]...\n"
     "                     [--cases CASE...] [--out DIR] [--json F]\n"
     "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
-    "                     [--escalate]\n"
+    "                     [--escalate] [--no-ccache] [--confirm N]\n"
     "\n"
     "Build the variants, replay every case on every build under every\n"
     "library environment, compare, and give each case a verdict: pass,\n"
@@ -60,8 +64,15 @@ static const char usage[] =
     "  --escalate         on a divergence, rerun both sides with\n"
     "                     debug_peer_list, -v, strace and gdb (DEBUG_README's\n"
     "                     ladder) and show where their logs first differ\n"
+    "  --confirm N        rerun a flapping cell N times on each CPU, with a\n"
+    "                     control, before it is called hardware (default\n"
+    "                     10; 0: no reruns)\n"
+    "  --no-ccache        compile every build afresh (replicas, NAME@LABEL,\n"
+    "                     always are: a cache hit would be the same bytes)\n"
     "\n"
-    "Exit status: 0 all pass, 1 findings, 2 trouble.\n";
+    "A failed build, an instance that does not start and a crashing daemon\n"
+    "are findings: the run goes on and the report says so.\n"
+    "Exit status: 0 all pass, 1 findings, 2 trouble (bad input, no build).\n";
 
 /* progress - one line on a terminal */
 static void progress(const char *line, void *payload)
@@ -82,8 +93,14 @@ static void detail(char *buf, size_t len, const hr_run_case *rc)
         snprintf(buf, len, "%s", "");
         break;
     case HR_COMPILER:
-        if (v->suspect && strcmp(v->suspect, "undecided") != 0)
-            snprintf(buf, len, "suspect %s", v->suspect);
+        if (v->suspect && strcmp(v->suspect, "undecided") != 0) {
+            /* the builds; report.json says who agrees */
+            size_t n = strcspn(v->suspect, "(:");
+
+            while (n > 0 && v->suspect[n - 1] == ' ')
+                n--;
+            snprintf(buf, len, "suspect %.*s", (int)n, v->suspect);
+        }
         else
             snprintf(buf, len, "undecided: %s", cells);
         break;
@@ -121,6 +138,9 @@ static void print_table(const hr_run *run)
         if (count[k])
             printf(" %zu %s", count[k], hr_verdict_name(k));
     printf("\n");
+    for (size_t i = 0; i < run->failed_variants.n; i++)
+        printf("build %s failed: %s\n", run->failed_variants.v[i],
+               run->failed_errors.v[i]);
 }
 
 /* write_reports - report.json, junit.xml and report.html, and copies */
@@ -167,6 +187,8 @@ int cmd_run(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"ub-check", no_argument, NULL, 'u'},
         {"escalate", no_argument, NULL, 'E'},
+        {"no-ccache", no_argument, NULL, 'N'},
+        {"confirm", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -180,6 +202,7 @@ int cmd_run(int argc, char **argv)
     int ch, code;
 
     memset(&o, 0, sizeof(o));
+    o.confirm = 10;
     for (int i = 0; i < argc; i++)
         hr_strv_add(&cmdline, i == 0 ? "pfharness run" : argv[i]);
     while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
@@ -233,6 +256,14 @@ int cmd_run(int argc, char **argv)
             break;
         case 'E':
             o.escalate = 1;
+            break;
+        case 'N':
+            o.no_ccache = 1;
+            break;
+        case 'F':
+            if (hr_cmd_parse_int(&o.confirm, "--confirm", optarg, 0, 1000) <
+                0)
+                return hr_cmd_usage(usage);
             break;
         case 'h':
             return hr_cmd_help(usage);

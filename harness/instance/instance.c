@@ -53,6 +53,7 @@
  * DIAGNOSTICS
  *	Functions return 0 or a negative code with hr_error_set().
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -189,14 +190,30 @@ static char *first_fatal(const hr_instance *in)
                                    "or in master.out)");
 }
 
-/* reachable - the postfix user must be able to reach the instance */
-static int reachable(const char *dir)
+/* under_cover - path is a cover of the view, or lies inside one: there
+ * the view has its own directories, mode 0755 (mountview(3)) */
+static int under_cover(const char *path, const hr_strv *cover)
+{
+    for (size_t i = 0; i < cover->n; i++) {
+        size_t n = strlen(cover->v[i]);
+
+        if (strncmp(path, cover->v[i], n) == 0 &&
+            (path[n] == 0 || path[n] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
+/* reachable - the postfix user must be able to reach the instance in its
+ * view: every directory above it that the view takes from the host must
+ * be searchable by others. Under a cover (/root, /home, the harness's
+ * var/ ...) the view makes its own, so a checkout in /root works. */
+static int reachable(const char *dir, const hr_strv *cover)
 {
     char *copy = hr_strdup(dir);
     int error = 0;
 
-    /* Daemons run as postfix (and nobody, for the mailboxes): every
-     * directory above the instance must be searchable by others. */
+    /* Daemons run as postfix (and nobody, for the mailboxes). */
     for (char *p = copy + strlen(copy); p > copy; p--) {
         struct stat st;
 
@@ -204,7 +221,8 @@ static int reachable(const char *dir)
             continue;
         if (*p == '/')
             *p = 0;
-        if (*copy && stat(copy, &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+        if (*copy && !under_cover(copy, cover) && stat(copy, &st) == 0 &&
+            (st.st_mode & S_IXOTH) == 0) {
             error = hr_error_set(HR_EINPUT, "the postfix user cannot reach "
                                  "'%s': '%s' has mode %04o; make it "
                                  "searchable (chmod o+x) or put runs "
@@ -217,7 +235,9 @@ static int reachable(const char *dir)
     return error;
 }
 
-/* greet - connect to smtpd in the namespace; 1 when the greeting came */
+/* greet - connect to smtpd in the namespace: 1 when the greeting came,
+ * 2 when the connection was taken and closed (or stayed silent) without
+ * one, 0 when nothing listens yet, -1 on trouble */
 static int greet(hr_instance *in, char *banner, size_t len)
 {
     struct sockaddr_in sa;
@@ -233,6 +253,8 @@ static int greet(hr_instance *in, char *banner, size_t len)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
         struct pollfd p = {fd, POLLIN, 0};
+
+        ok = 2;
 
         while (got < sizeof(buf) - 1 && poll(&p, 1, 5000) > 0) {
             ssize_t n = read(fd, buf + got, sizeof(buf) - 1 - got);
@@ -257,7 +279,43 @@ static int greet(hr_instance *in, char *banner, size_t len)
     return ok;
 }
 
-/* wait_ready - until the greeting arrives, master dies, or time is up */
+/* Why the last hr_instance_start() of this thread failed, in words that
+ * do not vary between runs ("" when it was the harness's trouble). */
+static __thread char start_why[256];
+
+/* hr_instance_start_why - see above */
+const char *hr_instance_start_why(void)
+{
+    return start_why;
+}
+
+/* wait_reaped - after smtpd broke at the greeting, until master has
+ * logged what became of it, so that no case's log slice gets the line */
+static void wait_reaped(hr_instance *in, int timeout_ms)
+{
+    long long deadline = hr_clock_ms() + timeout_ms;
+    int delay_ms = 1;
+
+    while (hr_clock_ms() < deadline) {
+        hr_buf text = HR_BUF_INIT;
+        int seen = 0;
+
+        if (hr_file_read(&text, in->maillog, 1 << 20) == 0)
+            seen = strstr(hr_buf_cstr(&text), "killed by signal") != NULL ||
+                   strstr(hr_buf_cstr(&text), " exit status ") != NULL;
+        hr_buf_release(&text);
+        if (seen)
+            return;
+        struct timespec ts = {0, delay_ms * 1000000L};
+
+        nanosleep(&ts, NULL);
+        if (delay_ms < 20)
+            delay_ms *= 2;
+    }
+}
+
+/* wait_ready - until the greeting arrives (or smtpd is seen to break
+ * without one: the cases observe that), master dies, or time is up */
 static int wait_ready(hr_instance *in, int timeout_ms)
 {
     long long deadline = hr_clock_ms() + timeout_ms;
@@ -268,13 +326,29 @@ static int wait_ready(hr_instance *in, int timeout_ms)
     for (;;) {
         int status, r = greet(in, banner, sizeof(banner));
 
-        if (r > 0)
+        if (r == 1)
             return 0;
+        if (r == 2 && waitpid(in->master, &status, WNOHANG) == 0) {
+            /* master is up and its smtpd broke before its banner: the
+             * cases observe that, and the probes do not need smtpd. */
+            snprintf(in->no_greeting, sizeof(in->no_greeting),
+                     "no greeting at start-up");
+            wait_reaped(in, 3000);
+            return 0;
+        }
         if (r < 0)
             return HR_ERROR;
         if (waitpid(in->master, &status, WNOHANG) == in->master) {
             char *why = first_fatal(in);
-            int error = hr_error_set(HR_ERROR, "postfix master of %s exited "
+            int error;
+
+            if (WIFEXITED(status))
+                snprintf(start_why, sizeof(start_why), "master exited during "
+                         "start-up with status %d", WEXITSTATUS(status));
+            else
+                snprintf(start_why, sizeof(start_why), "master was killed "
+                         "by signal %d during start-up", WTERMSIG(status));
+            error = hr_error_set(HR_ERROR, "postfix master of %s exited "
                                      "during start-up (status %d): %s",
                                      in->dir, WIFEXITED(status)
                                                   ? WEXITSTATUS(status)
@@ -287,7 +361,11 @@ static int wait_ready(hr_instance *in, int timeout_ms)
         }
         if (hr_clock_ms() >= deadline) {
             char *why = first_fatal(in);
-            int error = hr_error_set(HR_ETIMEOUT, "no SMTP greeting from %s "
+            int error;
+
+            snprintf(start_why, sizeof(start_why), "no SMTP greeting within "
+                     "%d ms of start-up", timeout_ms);
+            error = hr_error_set(HR_ETIMEOUT, "no SMTP greeting from %s "
                                      "within %d ms: %s", in->dir, timeout_ms,
                                      why);
 
@@ -394,6 +472,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     int error;
 
     *out = NULL;
+    start_why[0] = 0;
     in->build = o->build;
     in->dir = hr_path_abs(o->dir);
     in->etc = hr_path_join(in->dir, "etc");
@@ -413,7 +492,6 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     build_env(in, o);
     if ((error = hr_rm_rf(in->dir)) < 0 ||
         (error = hr_mkdir_p(in->dir, 0755)) < 0 ||
-        (error = reachable(in->dir)) < 0 ||
         (error = hr_mkdir_p(in->tables, 0755)) < 0 ||
         (error = hr_mkdir_p(in->queue, 0755)) < 0 ||
         (error = hr_mkdir_p(in->mail, 0755)) < 0 ||
@@ -435,6 +513,8 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
         (error = hr_maincf_put_file(in->maillog, "", 0644)) < 0)
         goto fail;
     build_view(in, o);
+    if ((error = reachable(in->dir, &in->cover)) < 0)
+        goto fail;
     if ((error = hr_netns_create(in->netns)) < 0)
         goto fail;
     in->netns_made = 1;
@@ -546,6 +626,12 @@ hr_sink *hr_instance_sink(hr_instance *in) { return in->sink; }
 double hr_instance_start_seconds(const hr_instance *in)
 {
     return in->start_seconds;
+}
+
+/* hr_instance_no_greeting - "" or why smtpd gave no banner at start-up */
+const char *hr_instance_no_greeting(const hr_instance *in)
+{
+    return in->no_greeting;
 }
 
 /* hr_instance_view - what sendmail and friends may see, as master does */
@@ -685,6 +771,110 @@ static const char *queues_busy(hr_instance *in)
     return NULL;
 }
 
+/* child_busy - process pid, a child of master, is a zombie (a daemon
+ * that died and is not yet reaped and logged) or an smtpd still serving */
+static int child_busy(const char *pid, long master)
+{
+    char path[64], buf[512], state;
+    const char *open_paren, *close_paren;
+    long ppid;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%.20s/stat", pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    /* "PID (COMM) S PPID ...": COMM may hold spaces and parens */
+    if ((open_paren = strchr(buf, '(')) == NULL ||
+        (close_paren = strrchr(buf, ')')) == NULL ||
+        sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2 ||
+        ppid != master)
+        return 0;
+    return state == 'Z' ||
+           (close_paren - open_paren - 1 == 5 &&
+            strncmp(open_paren + 1, "smtpd", 5) == 0);
+}
+
+/* children_busy - master has a busy child (child_busy()); smtpd serves
+ * one connection (max_use = 1) and exits. Its children come from
+ * /proc/PID/task/PID/children, else from a walk of /proc. */
+static int children_busy(pid_t master)
+{
+    char path[64];
+    hr_buf list = HR_BUF_INIT;
+    int busy = 0;
+
+    snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)master,
+             (long)master);
+    if (hr_file_read(&list, path, 1 << 16) == 0) {
+        hr_strv pids = HR_STRV_INIT;
+
+        hr_strv_split(&pids, hr_buf_cstr(&list), " \n");
+        for (size_t i = 0; i < pids.n && !busy; i++)
+            busy = child_busy(pids.v[i], (long)master);
+        hr_strv_release(&pids);
+    } else {
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+
+        while (d && !busy && (e = readdir(d)) != NULL)
+            if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+                busy = child_busy(e->d_name, (long)master);
+        if (d)
+            closedir(d);
+    }
+    hr_buf_release(&list);
+    return busy;
+}
+
+/* master_running - master is runnable, not asleep in its event loop:
+ * it may be between reaping a child and logging what became of it */
+static int master_running(pid_t master)
+{
+    char path[64], buf[512], state = 'S';
+    const char *close_paren;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)master);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    if ((close_paren = strrchr(buf, ')')) == NULL ||
+        sscanf(close_paren + 1, " %c", &state) != 1)
+        return 0;
+    return state == 'R';
+}
+
+/* wait_children - until master has reaped every child that died and is
+ * back asleep, and no smtpd serves, or time is up: then what master logs
+ * about the case's processes (a daemon killed by a signal, the throttle
+ * after it) is in the case's log slice, not the next case's */
+static void wait_children(hr_instance *in, int timeout_ms)
+{
+    long long deadline = hr_clock_ms() + timeout_ms;
+    int delay_us = 200;
+
+    while (in->master > 0 &&
+           (children_busy(in->master) || master_running(in->master)) &&
+           hr_clock_ms() < deadline) {
+        struct timespec ts = {0, delay_us * 1000L};
+
+        nanosleep(&ts, NULL);
+        if (delay_us < 20000)
+            delay_us *= 2;
+    }
+}
+
 /* hr_instance_settle - wait until no mail is in flight */
 int hr_instance_settle(hr_instance *in, int timeout_ms)
 {
@@ -731,6 +921,8 @@ int hr_instance_settle(hr_instance *in, int timeout_ms)
     error = hr_sink_wait_idle(in->sink, (int)(deadline - hr_clock_ms() > 0
                                                   ? deadline - hr_clock_ms()
                                                   : 0));
+    if (error == 0)
+        wait_children(in, 2000);
 done:
     close(ifd);
     return error;

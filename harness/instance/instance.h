@@ -44,6 +44,8 @@ void hr_instance_opts_from_case(hr_instance_opts *out, const hr_build *b,
                                 const hr_strv *libenv, const hr_case *c);
 int hr_instance_start(hr_instance **out, const hr_instance_opts *o);
 int hr_instance_stop(hr_instance *in);
+const char *hr_instance_start_why(void);
+const char *hr_instance_no_greeting(const hr_instance *in);
 void hr_instance_free(hr_instance *in);
 
 const char *hr_instance_dir(const hr_instance *in);

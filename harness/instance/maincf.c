@@ -349,6 +349,10 @@ static int render_main_cf(char **out, const paths *in,
     set(&ps, "smtpd_error_sleep_time", "0");
     set(&ps, "in_flow_delay", "0");
     set(&ps, "max_use", "1");
+    /* A daemon that crashes on its first connection makes master throttle
+     * the service (60 s by default): each case then waits a second, not a
+     * minute, for the next one to crash the same way. */
+    set(&ps, "service_throttle_time", "1s");
     set(&ps, "debug_peer_level", "2");
     for (size_t i = 0; o->extra_main && i < o->extra_main->n; i++)
         if ((error = set_line(&ps, o->extra_main->v[i])) < 0)

@@ -20,7 +20,8 @@
  *	them). It
  *	then checks the result against the case's recorded expectation:
  *	the replies of an SMTP case (globs), the per-recipient DSN records
- *	of a probe. Finally the instance is reset, so that no mail of this
+ *	of a probe, and, when the case has a golden (pfharness record), the
+ *	whole normalized observation. Finally the instance is reset, so that no mail of this
  *	case reaches the next one.
  *
  *	Mail that does not settle in time is an observation ("! ..."), not
@@ -42,6 +43,8 @@
 #include "util/glob.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/fsutil.h"
+#include "util/paths.h"
 #include "observe/dsn.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -153,11 +156,14 @@ char *hr_caserun_check_probe(const hr_case *c, const hr_mail *mail,
     return hr_buf_detach(&out);
 }
 
-/* hr_caserun_expected - the expectation, in transcript form */
+/* hr_caserun_expected - the expectation: the golden, else the replies
+ * or DSN expectations in transcript form */
 char *hr_caserun_expected(const hr_case *c)
 {
     hr_buf b = HR_BUF_INIT;
 
+    if (c->golden)
+        return hr_strdup(c->golden);
     if (c->kind == HR_CASE_PROBE) {
         for (size_t e = 0; e < c->nexpects; e++)
             hr_buf_printf(&b, "expect %s %s %s%s%s\n", c->expects[e].rcpt,
@@ -256,6 +262,16 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
         out->mismatch = hr_strdup(hr_buf_cstr(&rr.mismatch));
     else
         out->mismatch = hr_caserun_check_probe(c, mail, nmail);
+    if (c->golden && strcmp(hr_obs_behaviour(out->model), c->golden) != 0) {
+        /* The golden holds the whole observation: mail, sink, log. */
+        const char *g = c->golden, *o = hr_obs_behaviour(out->model);
+        int line = 1;
+
+        for (; *g && *g == *o; g++, o++)
+            line += *g == '\n';
+        hr_buf_printf(&events, "%s:%d: the observation differs from the "
+                      "golden\n", c->golden_path, line);
+    }
     if (events.len) {
         char *more = hr_sprintf("%s%s", out->mismatch, hr_buf_cstr(&events));
 
@@ -285,6 +301,77 @@ done:
     hr_free(msgs);
     hr_free(sink);
     hr_free(probe_out);
+    if (error < 0)
+        hr_caserun_result_release(out);
+    return error;
+}
+
+/* hr_caserun_baseline - the sanitizer findings of an instance that has
+ * only started and served one empty session (the start-up's greeting):
+ * a sanitizer build's background, whatever the cases do */
+int hr_caserun_baseline(hr_strv *findings, hr_instance *in)
+{
+    hr_buf san = HR_BUF_INIT;
+    hr_obs_raw raw;
+    hr_obs *model = NULL;
+    int error;
+
+    memset(&raw, 0, sizeof(raw));
+    if ((error = hr_instance_settle(in, HR_SETTLE_TIMEOUT_MS)) < 0 ||
+        (error = hr_instance_take_sanitizer(in, &san)) < 0)
+        goto done;
+    raw.sanitizer = san.len ? hr_buf_cstr(&san) : NULL;
+    raw.instance_dir = hr_instance_dir(in);
+    raw.build_dir = hr_instance_build(in)->dir;
+    if ((error = hr_observe(&model, &raw)) < 0)
+        goto done;
+    for (size_t k = 0; k < hr_obs_ub(model)->n; k++)
+        if (hr_strv_find(findings, hr_obs_ub(model)->v[k]) < 0)
+            hr_strv_add(findings, hr_obs_ub(model)->v[k]);
+done:
+    hr_obs_free(model);
+    hr_buf_release(&san);
+    return error;
+}
+
+/* hr_caserun_failed - the observation of a case that could not run on
+ * the instance in dir: what (in words that do not vary between runs),
+ * and the fatal, panic and signal lines that master and the daemons
+ * logged there */
+int hr_caserun_failed(hr_caserun_result *out, const char *what,
+                      const char *dir, const char *build_dir)
+{
+    hr_buf log = HR_BUF_INIT, more = HR_BUF_INIT;
+    hr_obs_raw raw;
+    char *maillog = hr_path_join(dir, "maillog");
+    char *master_out = hr_path_join(dir, "master.out");
+    char *transcript = hr_sprintf("! %s\n", what);
+    int error;
+
+    memset(out, 0, sizeof(*out));
+    memset(&raw, 0, sizeof(raw));
+    /* master -d writes its own start-up complaints to master.out */
+    if (hr_file_read(&log, maillog, 16 << 20) < 0)
+        hr_buf_release(&log);
+    if (hr_file_read(&more, master_out, 1 << 20) == 0)
+        hr_buf_puts(&log, hr_buf_cstr(&more));
+    raw.transcript = transcript;
+    raw.maillog = hr_buf_cstr(&log);
+    raw.instance_dir = dir;
+    raw.build_dir = build_dir;
+    if ((error = hr_observe(&out->model, &raw)) == 0) {
+        out->obs = hr_strdup(hr_obs_text(out->model));
+        out->mismatch = hr_sprintf("%s\n", what);
+        if (hr_observe_first_finding(&out->first_finding,
+                                     hr_buf_cstr(&log)) < 0)
+            out->first_finding = NULL;
+        out->log = hr_buf_detach(&log);
+    }
+    hr_buf_release(&log);
+    hr_buf_release(&more);
+    hr_free(maillog);
+    hr_free(master_out);
+    hr_free(transcript);
     if (error < 0)
         hr_caserun_result_release(out);
     return error;

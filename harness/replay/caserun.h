@@ -21,6 +21,9 @@ typedef struct hr_caserun_result {
 
 int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c);
 void hr_caserun_result_release(hr_caserun_result *r);
+int hr_caserun_baseline(hr_strv *findings, hr_instance *in);
+int hr_caserun_failed(hr_caserun_result *out, const char *what,
+                      const char *dir, const char *build_dir);
 char *hr_caserun_expected(const hr_case *c);
 char *hr_caserun_check_probe(const hr_case *c, const hr_mail *mail,
                              size_t nmail);

@@ -419,6 +419,14 @@ static void builds(hr_buf *b, const hr_report *r)
                       bd->cached ? "yes" : "no", bd->seconds);
         hr_free(cc_title);
     }
+    for (size_t i = 0; i < r->failed_variants.n; i++) {
+        hr_buf_puts(b, "<tr class=\"failed\"><td data-label=\"Variant\"><span>");
+        elem(b, "strong", r->failed_variants.v[i]);
+        hr_buf_puts(b, "<span class=\"tag\">failed</span></span></td>"
+                       "<td colspan=\"5\" data-label=\"Error\"><code>");
+        text(b, r->failed_errors.v[i]);
+        hr_buf_puts(b, "</code></td></tr>\n");
+    }
     hr_buf_puts(b, "</tbody></table></div>\n");
     if (r->nlibenvs) {
         hr_buf_puts(b, "<h3>Library environments</h3>\n<dl class=\"facts\" "
@@ -588,6 +596,12 @@ static void evidence(hr_buf *b, const hr_report *r, const hr_report_case *c)
     hr_buf_puts(b, "</dd>\n");
     if (c->suspect)
         fact(b, "Suspect", c->suspect);
+    if (c->undecided_why)
+        fact(b, "Undecided", c->undecided_why);
+    for (size_t i = 0; i < c->also.n; i++)
+        fact(b, "Also", c->also.v[i]);
+    for (size_t i = 0; i < c->flaps.n; i++)
+        fact(b, "Flap rate", c->flaps.v[i]);
     if (c->differing.n) {
         hr_buf_puts(b, "<dt>Differing</dt><dd>");
         for (size_t i = 0; i < c->differing.n; i++) {

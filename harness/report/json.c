@@ -57,6 +57,9 @@
  *	    long the build took when it was made),
  *	    "env": [ "NAME=VALUE" for the daemons ]
  *	  } ],
+ *	  "failed_builds": [ { "variant", "error" (one line: the make.log
+ *	    and its first compiler error) }: builds that could not be
+ *	    made; the run went on without them ],
  *	  "libenvs": [ { "name" ("plain": no settings), "env": [...] } ],
  *	  "totals": { "pass", "real-bug", "compiler",
  *	    "undefined-behavior", "library", "hardware": case counts },
@@ -65,8 +68,14 @@
  *	    "verdict": one of pass real-bug compiler undefined-behavior
  *	      library hardware,
  *	    "summary": one line,
- *	    "suspect": null, "undecided", or the cells that look wrong
- *	      ("O2/plain, O3/plain"); compiler verdicts only,
+ *	    "suspect": null, "undecided", or the builds that look wrong
+ *	      and who says so ("default, O2 (gcc -O, -O2): O0 and the
+ *	      golden agree"); compiler verdicts only,
+ *	    "undecided_why": with "undecided", why nothing decides,
+ *	    "also": [ what else holds beside the verdict: "hardware:
+ *	      ..." beside a stable divergence, "real-bug: ..." beside
+ *	      hardware ],
+ *	    "flaps": [ "O2/plain: 1 of 3 reps differ from the first" ],
  *	    "differing": [ cell labels "VARIANT/LIBENV" that stand apart;
  *	      for library verdicts, libenv names ],
  *	    "pair": { "left", "right" (cell labels of the representative
@@ -80,6 +89,15 @@
  *	      fatal, error or warning log line of each side, or null,
  *	    "ub_reports": [ sanitizer "runtime error" lines ],
  *	    "ub_background": [ sanitizer findings that every case shows ],
+ *	    "confirm": null, or (a flapping cell, or a divergence that
+ *	      rests on a cell that flapped in another case) { "cell",
+ *	      "runs_per_cpu", "cpus": [ { "cpu", "runs", "differ" } ],
+ *	      "control" (a stable cell run as often, or null),
+ *	      "control_runs", "control_differ", "artefact_chance" (the
+ *	      chance of this many differing runs at the control's rate,
+ *	      or null), "varies" (the cell did not reproduce itself),
+ *	      "edac" (counters before -> after), "was" (the verdict the
+ *	      confirmation replaced, or null) },
  *	    "escalation": null, or (run --escalate, divergent cases) {
  *	      "left", "right" (the pair's cell labels), "seconds",
  *	      "steps": [ { "step" (1 debug_peer_list, 2 verbose,
@@ -92,6 +110,8 @@
  *	    "cells": [ {
  *	      "build" (variant), "build_id", "libenv",
  *	      "skipped" (the case does not apply to this build),
+ *	      "failed" (the instance did not start or failed under the
+ *	        case: the reps hold that as their observation),
  *	      "flapping" (its repetitions differ),
  *	      "expect_ok" (every rep met the expectation; null when
  *	        skipped),
@@ -331,6 +351,7 @@ static json_object *cell_obj(const hr_run *run, const hr_run_cell *cell)
     add(o, "build_id", jstr(run->builds[cell->build]->id));
     add(o, "libenv", jstr(run->libenvs[cell->libenv].name));
     add(o, "skipped", json_object_new_boolean(cell->skipped));
+    add(o, "failed", json_object_new_boolean(cell->failed));
     add(o, "flapping", json_object_new_boolean(flapping));
     add(o, "expect_ok",
         cell->skipped ? NULL : json_object_new_boolean(expect_ok));
@@ -376,6 +397,38 @@ static json_object *escalation_obj(const hr_escalation *e)
     return o;
 }
 
+/* confirm_obj - a flap rerun per CPU, or null */
+static json_object *confirm_obj(const hr_confirm *c)
+{
+    json_object *o, *cpus;
+
+    if (c == NULL)
+        return NULL;
+    o = json_object_new_object();
+    cpus = json_object_new_array();
+    add(o, "cell", jstr(c->cell));
+    add(o, "runs_per_cpu", json_object_new_int(c->per_cpu));
+    for (int i = 0; i < c->ncpus; i++) {
+        json_object *x = json_object_new_object();
+
+        add(x, "cpu", json_object_new_int(c->cpu[i]));
+        add(x, "runs", json_object_new_int(c->runs[i]));
+        add(x, "differ", json_object_new_int(c->differ[i]));
+        json_object_array_add(cpus, x);
+    }
+    add(o, "cpus", cpus);
+    add(o, "control", jstr(c->control));
+    add(o, "control_runs", json_object_new_int(c->control_runs));
+    add(o, "control_differ", json_object_new_int(c->control_differ));
+    add(o, "artefact_chance", c->artefact_chance < 0
+                                  ? NULL
+                                  : json_object_new_double(c->artefact_chance));
+    add(o, "varies", json_object_new_boolean(c->varies));
+    add(o, "edac", jstr(c->edac));
+    add(o, "was", jstr(c->was));
+    return o;
+}
+
 /* case_obj - one of "cases" */
 static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
 {
@@ -392,7 +445,10 @@ static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
     add(o, "verdict", jstr(hr_verdict_name(v->kind)));
     add(o, "summary", jstr(v->summary));
     add(o, "suspect", jstr(v->suspect));
+    add(o, "undecided_why", jstr(v->undecided_why));
     add(o, "differing", jstrv(&v->differing));
+    add(o, "also", jstrv(&v->also));
+    add(o, "flaps", jstrv(&v->flaps));
     add(pair, "left", jstr(v->left));
     add(pair, "right", jstr(v->right));
     add(pair, "left_obs", jstr(pair_obs(run, rc, v->left, v->left_rep)));
@@ -406,6 +462,7 @@ static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
     add(o, "ub_reports", jstrv(&v->ub_reports));
     add(o, "ub_background", jstrv(&v->ub_background));
     add(o, "escalation", escalation_obj(rc->escalation));
+    add(o, "confirm", confirm_obj(rc->confirm));
     for (size_t i = 0; i < run->nbuilds * run->nlibenvs; i++)
         json_object_array_add(cells, cell_obj(run, &rc->cells[i]));
     add(o, "cells", cells);
@@ -449,6 +506,18 @@ int hr_report_json_text(char **out, const hr_run *run)
             builds, build_obj(run->builds[i],
                               run->build_cached ? run->build_cached[i] : 0));
     add(root, "builds", builds);
+    {
+        json_object *failed = json_object_new_array();
+
+        for (size_t i = 0; i < run->failed_variants.n; i++) {
+            json_object *f = json_object_new_object();
+
+            add(f, "variant", jstr(run->failed_variants.v[i]));
+            add(f, "error", jstr(run->failed_errors.v[i]));
+            json_object_array_add(failed, f);
+        }
+        add(root, "failed_builds", failed);
+    }
     for (size_t i = 0; i < run->nlibenvs; i++) {
         json_object *le = json_object_new_object();
 

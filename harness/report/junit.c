@@ -140,6 +140,11 @@ static void system_out(hr_buf *b, const hr_report *r, const hr_report_case *c)
         hr_buf_putc(&text, '\n');
     }
     out_line(&text, "suspect", c->suspect);
+    out_line(&text, "undecided", c->undecided_why);
+    for (size_t i = 0; i < c->also.n; i++)
+        out_line(&text, "also", c->also.v[i]);
+    for (size_t i = 0; i < c->flaps.n; i++)
+        out_line(&text, "flap rate", c->flaps.v[i]);
     out_line(&text, "differing", differing);
     if (c->left && c->right) {
         char *pair = hr_sprintf("%s vs %s", c->left, c->right);
@@ -212,13 +217,15 @@ int hr_report_junit(char **out, const hr_report *r)
     double seconds = 0;
     char *head;
 
+    /* A build that could not be made is a failed test of its own. */
+    failures = r->failed_variants.n;
     for (size_t i = 0; i < r->ncases; i++) {
         failures += r->cases[i].verdict != HR_PASS;
         skipped += r->cases[i].verdict == HR_PASS && all_skipped(&r->cases[i]);
         seconds += r->cases[i].seconds;
     }
-    head = hr_sprintf(" tests=\"%zu\" failures=\"%zu\" errors=\"0\"", r->ncases,
-                      failures);
+    head = hr_sprintf(" tests=\"%zu\" failures=\"%zu\" errors=\"0\"",
+                      r->ncases + r->failed_variants.n, failures);
     hr_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     hr_buf_printf(&b, "<testsuites name=\"pfharness\"%s time=\"%.3f\">\n", head,
                   seconds);
@@ -230,6 +237,15 @@ int hr_report_junit(char **out, const hr_report *r)
         attr(&b, "timestamp", r->started);
     hr_buf_puts(&b, ">\n");
     properties(&b, r);
+    for (size_t i = 0; i < r->failed_variants.n; i++) {
+        hr_buf_puts(&b, "    <testcase classname=\"pfharness.build\"");
+        attr(&b, "name", r->failed_variants.v[i]);
+        hr_buf_puts(&b, " time=\"0\">\n      <failure");
+        attr(&b, "message", "the build failed");
+        hr_buf_puts(&b, " type=\"build\">");
+        hr_markup_puts(&b, r->failed_errors.v[i], 0);
+        hr_buf_puts(&b, "</failure>\n    </testcase>\n");
+    }
     for (size_t i = 0; i < r->ncases; i++)
         testcase(&b, r, &r->cases[i]);
     hr_buf_puts(&b, "  </testsuite>\n</testsuites>\n");

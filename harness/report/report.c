@@ -566,6 +566,39 @@ done:
     return error;
 }
 
+/* read_failed_builds - "failed_builds", optional */
+static int read_failed_builds(hr_report *r, const struct reader *rd,
+                              json_object *root)
+{
+    json_object *v;
+    int error;
+
+    if ((error = field(&v, rd, root, "", "failed_builds", json_type_array,
+                       0)) < 0 ||
+        v == NULL)
+        return error;
+    for (size_t i = 0; i < json_object_array_length(v); i++) {
+        json_object *f = json_object_array_get_idx(v, i);
+        char *where = hr_sprintf("failed_builds[%zu]", i);
+        char *variant = NULL, *err = NULL;
+
+        if (json_object_get_type(f) != json_type_object)
+            error = bad(rd, where, "", "expected an object");
+        else if ((error = get_str(&variant, rd, f, where, "variant", 1)) ==
+                     0 &&
+                 (error = get_str(&err, rd, f, where, "error", 1)) == 0) {
+            hr_strv_add(&r->failed_variants, variant);
+            hr_strv_add(&r->failed_errors, err);
+        }
+        hr_free(variant);
+        hr_free(err);
+        hr_free(where);
+        if (error < 0)
+            return error;
+    }
+    return 0;
+}
+
 /* read_case_text - a case's strings and evidence */
 static int read_case_text(hr_report_case *c, const struct reader *rd,
                           json_object *o, const char *where)
@@ -577,7 +610,11 @@ static int read_case_text(hr_report_case *c, const struct reader *rd,
         (error = get_str(&c->about, rd, o, where, "about", 0)) < 0 ||
         (error = get_str(&c->summary, rd, o, where, "summary", 0)) < 0 ||
         (error = get_str(&c->suspect, rd, o, where, "suspect", 0)) < 0 ||
+        (error = get_str(&c->undecided_why, rd, o, where, "undecided_why",
+                         0)) < 0 ||
         (error = get_strv(&c->differing, rd, o, where, "differing")) < 0 ||
+        (error = get_strv(&c->also, rd, o, where, "also")) < 0 ||
+        (error = get_strv(&c->flaps, rd, o, where, "flaps")) < 0 ||
         (error = read_pair(c, rd, o, where)) < 0 ||
         (error = get_str(&c->diff, rd, o, where, "diff", 0)) < 0 ||
         (error = get_str(&c->expected, rd, o, where, "expected", 0)) < 0 ||
@@ -678,6 +715,7 @@ static int read_report(hr_report *r, const struct reader *rd, json_object *root)
     r->cases = hr_calloc(array_len(root, "cases") + 1, sizeof(hr_report_case));
     if ((error = read_run(r, rd, root)) < 0 ||
         (error = read_machine(r, rd, root)) < 0 ||
+        (error = read_failed_builds(r, rd, root)) < 0 ||
         (error = each(rd, root, "builds", 1, &r->nbuilds, &f, fill_build)) <
             0 ||
         (error = each(rd, root, "libenvs", 0, &r->nlibenvs, &f, fill_libenv)) <
@@ -796,6 +834,9 @@ static void free_case(hr_report_case *c)
     hr_free(c->summary);
     hr_free(c->suspect);
     hr_strv_release(&c->differing);
+    hr_strv_release(&c->also);
+    hr_strv_release(&c->flaps);
+    hr_free(c->undecided_why);
     hr_free(c->left);
     hr_free(c->right);
     hr_free(c->left_obs);
@@ -816,6 +857,8 @@ void hr_report_free(hr_report *r)
         return;
     /* Arrays may be longer than their counts after a failed read: free
      * up to the allocated, zeroed end. */
+    hr_strv_release(&r->failed_variants);
+    hr_strv_release(&r->failed_errors);
     for (size_t i = 0; r->builds && r->builds[i]; i++)
         hr_build_free(r->builds[i]);
     hr_free(r->builds);

@@ -36,7 +36,10 @@ typedef struct hr_report_case {
     hr_verdict_kind verdict;
     char *summary;
     char *suspect;      /* NULL, "undecided" or cell labels */
+    char *undecided_why;
     hr_strv differing;  /* cell labels, or libenv names (library) */
+    hr_strv also;       /* "hardware: ..." beside the verdict */
+    hr_strv flaps;      /* per flapping cell, its rate */
     char *left, *right; /* the representative pair, or NULL */
     char *left_obs, *right_obs;
     char *diff;     /* unified diff, or NULL */
@@ -60,6 +63,7 @@ typedef struct hr_report {
     hr_machine machine;
     int edac_available;
     char *edac_note;   /* "no EDAC", or the counts */
+    hr_strv failed_variants, failed_errors; /* builds not made */
     hr_build **builds; /* no dir, src, stage or make_log */
     size_t nbuilds;
     hr_libenv *libenvs;

@@ -28,7 +28,24 @@ typedef struct hr_run_cell {
     size_t libenv;      /* index into hr_run.libenvs */
     hr_rep *reps;       /* hr_run.reps entries */
     int skipped;        /* the case does not apply to this build */
+    int failed;         /* the instance did not start or failed: the reps
+                         * hold that as their observation */
 } hr_run_cell;
+
+/* A flapping cell rerun on each CPU in turn (confirm(3)). */
+typedef struct hr_confirm {
+    char *cell;             /* "O2/flaky" */
+    char *control;          /* the stable cell run beside it, or NULL */
+    int per_cpu;            /* runs asked for on each CPU */
+    int ncpus;
+    int *cpu, *runs, *differ; /* per CPU: its number, runs, differing */
+    int control_runs, control_differ;
+    double artefact_chance; /* P(this many differ by the control's rate);
+                             * -1 without a control */
+    int varies;             /* the cell did not reproduce itself */
+    char *edac;             /* "no EDAC", or the counters before -> after */
+    char *was;              /* the verdict it replaced, or NULL */
+} hr_confirm;
 
 typedef struct hr_run_case {
     const hr_case *c;
@@ -38,6 +55,7 @@ typedef struct hr_run_case {
     char *expected;     /* the expectation, rendered like an observation */
     char *left_finding, *right_finding; /* first log finding, each side */
     hr_escalation *escalation; /* run --escalate on a divergence, or NULL */
+    hr_confirm *confirm;    /* a flap rerun per CPU, or NULL */
 } hr_run_case;
 
 /* ECC/EDAC counters of one memory controller. */
@@ -67,6 +85,8 @@ typedef struct hr_run {
     hr_build **builds;
     size_t nbuilds;
     int *build_cached;  /* per build: found in the cache */
+    hr_strv failed_variants; /* builds that could not be made ... */
+    hr_strv failed_errors;   /* ... and the one-line error of each */
     hr_libenv *libenvs;
     size_t nlibenvs;
     hr_run_case *cases;

@@ -20,6 +20,9 @@ typedef struct hr_runner_opts {
     int jobs;                   /* instances at once; 0: automatic */
     int ub_check;               /* add ubsan and wrapv on a divergence */
     int escalate;               /* DEBUG_README's ladder on a divergence */
+    int no_ccache;              /* compile every build without ccache */
+    int confirm;                /* reruns per CPU of a flapping cell; 0:
+                                 * none */
     const char *command;        /* for the report */
     hr_runner_progress_fn progress;
     void *payload;

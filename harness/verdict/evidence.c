@@ -3,30 +3,26 @@
  *	verdict/evidence 3
  * SUMMARY
  *	what a verdict shows: the observed expectation, the diff of the
- *	representative pair, the sanitizer background
+ *	representative pair, the sanitizer findings
  * SYNOPSIS
  *	#include "verdict/evidence.h"
  *
  *	char	*hr_evidence_expectation(c, o)
  *	int	hr_evidence_diff(out, left, left_label, right, right_label)
  *	void	hr_evidence_findings(out, o)
- *	void	hr_evidence_background(out, per_case, ncases)
  * DESCRIPTION
  *	hr_evidence_expectation() renders an observation in the form of the
  *	case's expectation, so that a real-bug verdict can show a diff
  *	against what was recorded: an smtp case's "transcript" section, or
  *	a probe case's DSN records as "expect RCPT ACTION STATUS [TEXT]"
- *	lines.
+ *	lines; with a golden, the whole observation (without sanitizer
+ *	findings), as the golden holds it.
  *
  *	hr_evidence_diff() is a unified diff (libgit2, through gitrepo(3))
  *	with HR_EVIDENCE_CONTEXT lines of context.
  *
  *	hr_evidence_findings() adds an observation's sanitizer findings to
- *	out, each once. hr_evidence_background() adds the findings that
- *	every one of ncases cases shows (per_case[i] holds case i's): they
- *	are in start-up code, say, and explain no divergence. With fewer
- *	than two cases there is nothing to tell them apart by, and nothing
- *	is added.
+ *	out, each once.
  * SEE ALSO
  *	verdict(3), observe/obs(3).
  */
@@ -56,6 +52,9 @@ char *hr_evidence_expectation(const hr_case *c, const hr_obs *o)
 {
     hr_buf b = HR_BUF_INIT;
     const char *p;
+
+    if (c->golden)
+        return hr_strdup(hr_obs_behaviour(o));
 
     if (c->kind == HR_CASE_SMTP)
         return hr_strdup(hr_obs_section(o, "transcript"));
@@ -117,21 +116,4 @@ void hr_evidence_findings(hr_strv *out, const hr_obs *o)
     for (size_t k = 0; k < ub->n; k++)
         if (hr_strv_find(out, ub->v[k]) < 0)
             hr_strv_add(out, ub->v[k]);
-}
-
-/* hr_evidence_background - findings that every case shows */
-void hr_evidence_background(hr_strv *out, const hr_strv *per_case,
-                            size_t ncases)
-{
-    if (ncases < 2)
-        return;
-    for (size_t k = 0; k < per_case[0].n; k++) {
-        const char *f = per_case[0].v[k];
-        size_t i = 1;
-
-        while (i < ncases && hr_strv_find(&per_case[i], f) >= 0)
-            i++;
-        if (i == ncases && hr_strv_find(out, f) < 0)
-            hr_strv_add(out, f);
-    }
 }

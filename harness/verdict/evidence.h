@@ -2,7 +2,7 @@
 #define HR_VERDICT_EVIDENCE_H
 
 /* verdict/evidence.h - what a verdict shows: the observed expectation, the
- * diff of the representative pair, the sanitizer background */
+ * diff of the representative pair, the sanitizer findings */
 
 #include <stddef.h>
 #include "case/case.h"
@@ -15,7 +15,5 @@ char *hr_evidence_expectation(const hr_case *c, const hr_obs *o);
 int hr_evidence_diff(char **out, const char *left, const char *left_label,
                      const char *right, const char *right_label);
 void hr_evidence_findings(hr_strv *out, const hr_obs *o);
-void hr_evidence_background(hr_strv *out, const hr_strv *per_case,
-                            size_t ncases);
 
 #endif

@@ -21,3 +21,23 @@ grep -q '^fault-lowercase-commands  *hardware' "$T/out" ||
     fail "fault-lowercase-commands is not hardware"
 grep -q '^capture-basic  *pass' "$T/out" || fail "capture-basic did not pass"
 grep -q '"note":"no EDAC"\|"controllers"' "$T/r.json" || fail "no EDAC facts"
+# Hardware with numbers: the flapping cell was rerun 10 times on each CPU,
+# pinned, beside a control (the same build without the shim), with the
+# EDAC counters read around it.
+ncpu=$(nproc)
+grep -q '"confirm": {' "$T/r.json" || fail "the flap was not confirmed"
+grep -q '"runs_per_cpu": 10' "$T/r.json" || fail "not 10 runs per CPU"
+n=$(grep -c '"cpu": [0-9]' "$T/r.json")
+[ "$n" -ge "$ncpu" ] || fail "$n per-CPU entries for $ncpu CPUs"
+grep -q 'confirmed [A-Za-z0-9]*/flaky with 10 runs per CPU: cpu 0 [0-9]* of 10 differ' \
+    "$T/r.json" || fail "no per-CPU flap rate in the evidence"
+grep -q '"control": "[A-Za-z0-9]*/plain"' "$T/r.json" || fail "no control cell"
+grep -q '"control_differ": 0' "$T/r.json" || fail "the control flapped"
+# The shim breaks about half of all processes: the chance that so many
+# differing runs are the harness's own is tiny.
+chance=$(sed -n 's/.*"artefact_chance": \([0-9.e+-]*\).*/\1/p' "$T/r.json" | head -1)
+[ -n "$chance" ] || fail "no artefact chance"
+awk -v c="$chance" 'BEGIN { exit !(c < 0.001) }' ||
+    fail "artefact chance $chance is not small"
+grep -q '"edac": "\(no EDAC\|mc\)' "$T/r.json" || fail "no EDAC note in the confirmation"
+echo "ok: a flapping shim is hardware, with per-CPU rates and a control"

@@ -197,6 +197,8 @@ static hr_verdict *fx_verdict(const hr_run *run, const hr_run_case *rc)
             .nreps = NREPS,
             .obs = (const hr_obs *const *)obs[n],
             .expect_ok = ok[n],
+            .compiler = b->cc,
+            .opt = b->opt,
         };
         n++;
     }
@@ -515,7 +517,8 @@ static void test_report_json_key_order(void **state)
 
     (void)state;
     assert_keys(root, "",
-                "schema,run,source,machine,builds,libenvs,totals,cases");
+                "schema,run,source,machine,builds,failed_builds,libenvs,totals,"
+                "cases");
     assert_keys(root, "run",
                 "id,command,started,seconds,build_seconds,replay_seconds,"
                 "reps,out_dir,exit");
@@ -530,13 +533,14 @@ static void test_report_json_key_order(void **state)
                 "pass,real-bug,compiler,undefined-behavior,library,"
                 "hardware");
     assert_keys(root, "cases.1",
-                "name,kind,path,about,verdict,summary,suspect,differing,"
-                "pair,diff,expected,first_finding,ub_reports,ub_background,"
-                "escalation,cells");
+                "name,kind,path,about,verdict,summary,suspect,undecided_why,"
+                "differing,also,flaps,pair,diff,expected,first_finding,"
+                "ub_reports,ub_background,escalation,confirm,cells");
     assert_keys(root, "cases.1.pair", "left,right,left_obs,right_obs");
     assert_keys(root, "cases.1.first_finding", "left,right");
     assert_keys(root, "cases.1.cells.3",
-                "build,build_id,libenv,skipped,flapping,expect_ok,mismatch,"
+                "build,build_id,libenv,skipped,failed,flapping,expect_ok,"
+                "mismatch,"
                 "reps");
     assert_keys(root, "cases.1.cells.3.reps.2",
                 "obs_file,sha256,expect_ok,seconds");
@@ -591,7 +595,8 @@ static void test_report_json_values(void **state)
     assert_string_equal(jstr_at(root, "cases.1.name"), "odd-compiler");
     assert_string_equal(jstr_at(root, "cases.1.kind"), "smtp");
     assert_string_equal(jstr_at(root, "cases.1.verdict"), "compiler");
-    assert_string_equal(jstr_at(root, "cases.1.suspect"), "undecided");
+    assert_string_equal(jstr_at(root, "cases.1.suspect"),
+                        "O2 (gcc -O2): O0 and the golden agree");
     assert_string_equal(jstr_at(root, "cases.1.differing.0"), "O2/plain");
     assert_string_equal(jstr_at(root, "cases.1.pair.left"), "O0/plain");
     assert_string_equal(jstr_at(root, "cases.1.pair.right"), "O2/plain");
@@ -679,7 +684,8 @@ static void test_report_json_edac_and_skipped(void **state)
         hr_free(path);
     }
     assert_string_equal(jstr_at(root, "cases.2.suspect"),
-                        "O2/plain, wrapv/plain");
+                        "O2, wrapv (gcc -O2): O0, default and the golden "
+                        "agree");
     assert_string_equal(jstr_at(root, "cases.3.ub_reports.0"),
                         "smtpd.c:120: runtime error: signed integer overflow: "
                         "2147483647 + 1");
@@ -770,7 +776,8 @@ static void test_report_read_back(void **state)
     assert_int_equal(r->totals[HR_COMPILER], 1);
     assert_int_equal(r->totals[HR_HARDWARE], 1);
     assert_int_equal(r->cases[1].verdict, HR_COMPILER);
-    assert_string_equal(r->cases[1].suspect, "undecided");
+    assert_string_equal(r->cases[1].suspect,
+                        "O2 (gcc -O2): O0 and the golden agree");
     assert_string_equal(r->cases[1].differing.v[0], "O2/plain");
     assert_string_equal(r->cases[1].right_obs,
                         "obs/O2/plain/odd-compiler/1.txt");
@@ -998,8 +1005,8 @@ static void test_report_junit_golden(void **state)
     /* What the golden file must show, said here too */
     assert_non_null(strstr(
         xml, "<failure message=\"compiler: builds of the same source "
-             "disagree (O0/plain vs O2/plain); no third build breaks the "
-             "tie\" type=\"compiler\">--- O0/plain\n"));
+             "disagree; suspect O2 (gcc -O2): O0 and the golden agree\" "
+             "type=\"compiler\">--- O0/plain\n"));
     assert_non_null(strstr(xml, "+&lt; 250 2.1.0 &lt;odd&gt; &amp; "
                                 "&quot;quoted&quot; &#39;single&#39; "
                                 "\xe2\x90\x81\n"));
@@ -1172,7 +1179,8 @@ static void test_report_html_matrix(void **state)
     assert_non_null(strstr(html, "EDAC: 2 memory controllers; 3 corrected"));
     assert_non_null(strstr(html, "<code>mc0</code> corrected 0 \u2192 3"));
     /* Evidence: suspect, UB report, grouped mismatches */
-    assert_non_null(strstr(html, "<dt>Suspect</dt><dd>O2/plain, wrapv/plain"));
+    assert_non_null(strstr(html, "<dt>Suspect</dt><dd>O2, wrapv (gcc -O2): O0, "
+                                  "default and the golden agree"));
     assert_non_null(strstr(html, "<li><code>smtpd.c:120: runtime error: "
                                  "signed integer overflow"));
     assert_non_null(strstr(html, "<strong>O0/plain, O0/shim, default/plain, "
