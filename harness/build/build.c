@@ -36,7 +36,9 @@
  *
  *	ccache is used when installed (and PFHARNESS_NO_CCACHE is not 1),
  *	with its cache in var/ccache and compiler_check=content, so that a
- *	changed wrapper script misses.
+ *	changed wrapper script misses. A build asked for without ccache
+ *	(use_ccache 0: a replica, --no-ccache) has an id of its own, so
+ *	that it is compiled afresh and not found as the ccache-made build.
  *
  *	hr_build_env() is that environment for a build directory, and
  *	hr_build_exec() runs a command with it (narrowing relinks and
@@ -609,6 +611,23 @@ done:
     return error;
 }
 
+/* fresh_id - the id of a build compiled without ccache (a replica,
+ * --no-ccache): not the id of the same build made with it, so that the
+ * cached one is not taken for an independent compile */
+static void fresh_id(char id[HR_BUILD_ID_LEN + 1])
+{
+    char hex[HR_SHA256_HEX];
+    hr_hash *h;
+
+    hr_hash_new(&h);
+    hr_hash_field(h, "id", id);
+    hr_hash_field(h, "ccache", "never");
+    hr_hash_final(hex, h);
+    hr_hash_free(h);
+    memcpy(id, hex, HR_BUILD_ID_LEN);
+    id[HR_BUILD_ID_LEN] = 0;
+}
+
 /* hr_build_run - build a variant, or find it cached */
 int hr_build_run(hr_build **out, const hr_build_opts *o)
 {
@@ -647,6 +666,8 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
                                                       : "gcc")) < 0)
         goto done;
     hr_build_compute_id(id, tree, cc, spec, o->extra_opt);
+    if (o->use_ccache == 0)
+        fresh_id(id);
     if ((error = hr_mkdir_p(hr_builds_root(), 0755)) < 0 ||
         (error = lock_id(&lockfd, id)) < 0)
         goto done;

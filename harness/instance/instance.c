@@ -440,6 +440,23 @@ static void build_view(hr_instance *in, const hr_instance_opts *o)
     in->view.rw = (const char *const *)hr_strv_argv(&in->rw);
 }
 
+/* hr_instance_reachable - instances under dir will be reachable by the
+ * postfix user in their view; a check to make before anything is built */
+int hr_instance_reachable(const char *dir)
+{
+    hr_strv cover = HR_STRV_INIT;
+    char *abs = hr_path_abs(dir);
+    int error;
+
+    for (const char *const *c = covered; *c; c++)
+        hr_strv_add(&cover, *c);
+    hr_strv_add_owned(&cover, hr_path_abs(hr_var_dir()));
+    error = reachable(abs, &cover);
+    hr_strv_release(&cover);
+    hr_free(abs);
+    return error;
+}
+
 /* hr_instance_opts_from_case - what an instance for the case c needs */
 void hr_instance_opts_from_case(hr_instance_opts *out, const hr_build *b,
                                 const char *dir, const char *netns,

@@ -409,14 +409,16 @@ static int flapped_somewhere(const hr_run *run, size_t b, size_t e)
     return 0;
 }
 
-/* suspect_cell - a cell that a divergent verdict stands on and that
- * flapped in some case; 0 when found */
-static int suspect_cell(const hr_run *run, const hr_verdict *v, size_t *b,
-                        size_t *e)
+/* suspect_cell - a cell that a divergent verdict of case rc stands on
+ * (stable here, and among the differing) and that flapped in some case;
+ * 0 when found */
+static int suspect_cell(const hr_run *run, const hr_run_case *rc,
+                        const hr_verdict *v, size_t *b, size_t *e)
 {
     for (size_t i = 0; i < v->differing.n; i++) {
         if (find_label(run, v->differing.v[i], b, e) == 0) {
-            if (flapped_somewhere(run, *b, *e))
+            if (cell_stable(run, &rc->cells[*b * run->nlibenvs + *e]) &&
+                flapped_somewhere(run, *b, *e))
                 return 0;
             continue;
         }
@@ -425,7 +427,8 @@ static int suspect_cell(const hr_run *run, const hr_verdict *v, size_t *b,
             if (strcmp(run->libenvs[*e].name, v->differing.v[i]) != 0)
                 continue;
             for (*b = 0; *b < run->nbuilds; (*b)++)
-                if (flapped_somewhere(run, *b, *e))
+                if (cell_stable(run, &rc->cells[*b * run->nlibenvs + *e]) &&
+                    flapped_somewhere(run, *b, *e))
                     return 0;
         }
     }
@@ -444,21 +447,20 @@ int hr_confirm_all(hr_run *run, const hr_runner_opts *o)
         hr_run_case *rc = &run->cases[ci];
         hr_verdict *v = rc->verdict;
         size_t b = 0, e = 0;
-        int flap = v->flaps.n > 0, found = 0;
+        int divergence = 0, found = 0;
 
-        if (flap) {
-            for (size_t k = 0; k < run->nbuilds * run->nlibenvs && !found;
-                 k++)
-                if (!rc->cells[k].skipped &&
-                    !cell_stable(run, &rc->cells[k])) {
-                    b = rc->cells[k].build;
-                    e = rc->cells[k].libenv;
-                    found = 1;
-                }
-        } else if (v->kind == HR_COMPILER || v->kind == HR_LIBRARY ||
-                   v->kind == HR_UB) {
-            found = suspect_cell(run, v, &b, &e) == 0;
-        }
+        /* A divergence first: does a cell it stands on reproduce
+         * itself? Else the flap itself, for its numbers. */
+        if ((v->kind == HR_COMPILER || v->kind == HR_LIBRARY ||
+             v->kind == HR_UB) &&
+            suspect_cell(run, rc, v, &b, &e) == 0)
+            found = divergence = 1;
+        for (size_t k = 0; k < run->nbuilds * run->nlibenvs && !found; k++)
+            if (!rc->cells[k].skipped && !cell_stable(run, &rc->cells[k])) {
+                b = rc->cells[k].build;
+                e = rc->cells[k].libenv;
+                found = 1;
+            }
         if (!found)
             continue;
         hr_phase_say(o, "confirming %s on %s/%s", rc->c->name,
@@ -466,7 +468,7 @@ int hr_confirm_all(hr_run *run, const hr_runner_opts *o)
         if ((error = confirm_cell(&rc->confirm, run, o, rc, b, e)) < 0)
             break;
         hr_strv_add_owned(&v->flaps, hr_confirm_line(rc->confirm));
-        if (!flap && rc->confirm->varies) {
+        if (divergence && rc->confirm->varies) {
             /* The divergence rested on a cell that does not reproduce
              * itself: the same randomness, not the compiler. */
             rc->confirm->was = hr_strdup(hr_verdict_name(v->kind));

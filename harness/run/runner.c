@@ -68,6 +68,7 @@
 #include "util/clock.h"
 #include "narrow/escalate.h"
 #include "util/fsutil.h"
+#include "instance/instance.h"
 #include "instance/libenv.h"
 #include "run/machine.h"
 #include "util/mem.h"
@@ -391,6 +392,9 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
         run->cases[i].c = cases[i];
         run->cases[i].expected = hr_caserun_expected(cases[i]);
     }
+    /* Before minutes of building: can the daemons reach the run? */
+    if ((error = hr_instance_reachable(run->out_dir)) < 0)
+        goto done;
     grow_builds(run, nvariants);
     if ((error = hr_phase_build(run, o, variants, nvariants, 0)) < 0)
         goto done;
@@ -462,15 +466,15 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
 
             hr_phase_say(o, "divergence: adding ubsan and wrapv");
             grow_builds(run, 2);
-            if ((error = hr_phase_build(run, o, uv, 2, b0)) == 0 &&
-                (drop_failed_builds(run, b0), 1) &&
-                (run->nbuilds == b0 ||
-                 (error = hr_phase_replay(run, o, cases, mask, b0)) == 0)) {
-                error = hr_phase_baseline(&background, run, o, b0);
+            if ((error = hr_phase_build(run, o, uv, 2, b0)) == 0)
+                drop_failed_builds(run, b0);
+            /* When neither could be made, the verdicts stand. */
+            if (error == 0 && run->nbuilds > b0 &&
+                (error = hr_phase_replay(run, o, cases, mask, b0)) == 0 &&
+                (error = hr_phase_baseline(&background, run, o, b0)) == 0)
                 for (size_t i = 0; i < ncases && error == 0; i++)
                     if (mask[i])
                         error = judge(run, i, &background);
-            }
         }
         hr_free(mask);
         if (error < 0)

@@ -14,6 +14,10 @@ grep -q '"variant": *"O2@replica"' "$T/same/report.json" ||
 n=$(grep -c '"build_id": *"[0-9a-f]*"' "$T/same/report.json" || true)
 ids=$(grep -o '"id": *"[0-9a-f]\{16\}"' "$T/same/report.json" | sort -u | wc -l)
 [ "$ids" -eq 2 ] || fail "expected 2 distinct build ids, got $ids"
+# A replica is a second compile, not a cache hit: built without ccache.
+awk '/"variant": *"O2@replica"/ { r = 1 } r && /"ccache":/ { print; exit }' \
+    "$T/same/report.json" | grep -q '"ccache": *false' ||
+    fail "the replica was built with ccache"
 
 $PFH run --variants O0,O2 --reps 3 --out "$T/pair" --json "$T/pair.json" \
     --junit "$T/pair.xml" --html "$T/pair.html" >"$T/pair.out" 2>"$T/pair.err" ||

@@ -3,6 +3,10 @@
 # behaviour that the optimizer exploits (signed overflow), committed on
 # top of the imported tree as a test-only commit: the ubsan build reports
 # it and the verdict is undefined-behavior, with file:line as evidence.
+# The same commit counts NOOPs in an int that overflows and is never
+# used: every build agrees, and only the sanitizer sees it, in the cases
+# that send NOOP. That is undefined-behavior too (latent), the usual way
+# UBSan finds real bugs.
 . tests/cli/lib.sh
 need_root
 command -v git >/dev/null || skip "git is not installed"
@@ -14,13 +18,14 @@ cd "$T/src"
 git checkout -q postfix-3.7.11
 patch -s -p1 <"$TOP/tests/faults/ub-size-overflow.patch"
 git -c user.name=pfharness-test -c user.email=test@pfharness.invalid \
-    commit -q -am "test-only: an overflow check that relies on wrapping"
+    commit -q -am "test-only: an overflow check that relies on wrapping, and a NOOP counter that overflows"
 cd "$TOP"
 rev=$($PFH fetch --git "$T/src" --rev HEAD | cut -d' ' -f2)
 
 set +e
 $PFH run --source "$rev" --variants O0,O2,ubsan \
     --cases tests/faults/cases/fault-size-overflow.case cases/smtp/capture-basic.case \
+    cases/smtp/greeting-ehlo-keywords.case \
     --out "$T/run" --json "$T/r.json" >"$T/out" 2>"$T/err"
 rc=$?
 set -e
@@ -31,6 +36,13 @@ grep -q '^fault-size-overflow  *undefined-behavior' "$T/out" ||
 grep -q '^capture-basic  *pass' "$T/out" || fail "capture-basic did not pass"
 grep -q 'smtpd.c:[0-9]*: runtime error: signed integer overflow' "$T/r.json" ||
     fail "no sanitizer file:line in the report"
+# Latent: no build differs, the sanitizer names the line.
+grep -q '^greeting-ehlo-keywords  *undefined-behavior  *smtpd.c:[0-9]' "$T/out" ||
+    fail "the NOOP overflow is not a latent undefined-behavior"
+grep -q 'every build agrees, but ubsan.s sanitizer reported (latent undefined behaviour)' \
+    "$T/r.json" || fail "the summary does not say latent"
+# The baseline's start-up findings are background, not evidence.
+grep -q '"ub_background": \[' "$T/r.json" || fail "no ub_background"
 
 # The wrapv build, without a sanitizer, reaches the same conclusion.
 set +e

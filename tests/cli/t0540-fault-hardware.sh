@@ -40,4 +40,31 @@ chance=$(sed -n 's/.*"artefact_chance": \([0-9.e+-]*\).*/\1/p' "$T/r.json" | hea
 awk -v c="$chance" 'BEGIN { exit !(c < 0.001) }' ||
     fail "artefact chance $chance is not small"
 grep -q '"edac": "\(no EDAC\|mc\)' "$T/r.json" || fail "no EDAC note in the confirmation"
+
+# Randomness is judged across cases: with 2 reps, a coin flip per process
+# leaves both reps alike in a quarter of the cells, which then stand apart
+# as if the library or the compiler did it. Six copies of the case that
+# the shim reaches: the same cells flap in other copies, so those verdicts
+# are confirmed by reruns first, and none survives.
+mkdir "$T/copies"
+for k in 1 2 3 4 5 6; do
+    sed "s/^name .*/name    lowercase-copy-$k/" \
+        tests/faults/cases/fault-lowercase-commands.case \
+        >"$T/copies/lowercase-copy-$k.case"
+done
+set +e
+$PFH run --variants O0,O2 --reps 2 --libenv "flaky:LD_PRELOAD=$T/flaky.so" \
+    --cases "$T/copies" --out "$T/rand" --json "$T/rand.json" \
+    >"$T/rout" 2>"$T/rerr"
+rc=$?
+set -e
+cat "$T/rout" "$T/rerr"
+[ $rc -eq 1 ] || fail "the 2-rep run exited $rc, wanted 1"
+grep -E '^lowercase-copy-[0-9] +(library|compiler|undefined-behavior) ' \
+    "$T/rout" && fail "a random fault was judged library, compiler or UB"
+# A copy where the coin never came up broken passes (1 in 16): right.
+[ "$(grep -c '^lowercase-copy-[0-9]  *\(hardware\|pass\)' "$T/rout")" -eq 6 ] ||
+    fail "a copy is neither hardware nor pass"
+grep -q '^lowercase-copy-[0-9]  *hardware' "$T/rout" || fail "no copy is hardware"
+echo "confirmed verdicts that were not hardware before: $(grep -c '"was": "' "$T/rand.json")"
 echo "ok: a flapping shim is hardware, with per-CPU rates and a control"

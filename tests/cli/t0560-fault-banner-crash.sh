@@ -37,4 +37,24 @@ grep -q 'connection closed by the server' "$T/r.json" ||
     fail "the transcript does not show the closed connection"
 # Deterministic: the O2 cell's three reps agree (no flap from the crash).
 grep -q 'reps differ from the first' "$T/r.json" && fail "a crash made a cell flap"
+
+# --ub-check with one divergent case: the ubsan and wrapv builds are added
+# (their -O2 crashes too). The start-up findings that every daemon of
+# 3.7.11 hits come from the ubsan build's baseline, so they are
+# background, not evidence: the verdict stays compiler.
+set +e
+$PFH run --cc "$cc" --ub-check --cases cases/smtp/capture-basic.case \
+    cases/probe/bv-local-user.case --out "$T/ub" --json "$T/ub.json" \
+    >"$T/uout" 2>"$T/uerr"
+rc=$?
+set -e
+cat "$T/uout" "$T/uerr"
+[ $rc -eq 1 ] || fail "the --ub-check run exited $rc, wanted 1"
+grep -q '"variant": *"ubsan"' "$T/ub.json" || fail "ubsan was not added"
+grep -q '"variant": *"wrapv"' "$T/ub.json" || fail "wrapv was not added"
+grep -q '^capture-basic  *compiler  *suspect default, O2' "$T/uout" ||
+    fail "capture-basic is not compiler"
+grep -q '"suspect": "default, O2, ubsan, wrapv (cc-crash-banner.sh .*): O0 and the golden agree"' \
+    "$T/ub.json" || fail "the optimized builds are not the suspect"
+grep -q '^bv-local-user  *pass' "$T/uout" || fail "bv-local-user did not pass"
 echo "ok: a crashing optimized smtpd is a compiler verdict with its signal"
