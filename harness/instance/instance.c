@@ -67,6 +67,7 @@
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -849,15 +850,58 @@ static int children_busy(pid_t master)
     return busy;
 }
 
-/* master_running - master is runnable, not asleep in its event loop:
- * it may be between reaping a child and logging what became of it */
+/* master_running - master is not asleep in its event loop: it may be
+ * between reaping a child and logging what became of it, or blocked in
+ * sending those lines (a UNIX datagram socket holds few: a full queue
+ * blocks the sender, and blocked senders wake in no set order, so a mark
+ * sent now could overtake them). /proc/PID/syscall says which call it
+ * sleeps in; where it cannot be read, the run state does. */
 static int master_running(pid_t master)
 {
+    static const long idle_calls[] = {
+#ifdef SYS_epoll_wait
+        SYS_epoll_wait,
+#endif
+#ifdef SYS_epoll_pwait
+        SYS_epoll_pwait,
+#endif
+#ifdef SYS_epoll_pwait2
+        SYS_epoll_pwait2,
+#endif
+#ifdef SYS_poll
+        SYS_poll,
+#endif
+#ifdef SYS_ppoll
+        SYS_ppoll,
+#endif
+#ifdef SYS_select
+        SYS_select,
+#endif
+#ifdef SYS_pselect6
+        SYS_pselect6,
+#endif
+        -1,
+    };
     char path[64], buf[512], state = 'S';
     const char *close_paren;
     ssize_t n;
+    long call;
     int fd;
 
+    snprintf(path, sizeof(path), "/proc/%ld/syscall", (long)master);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = 0;
+            if (sscanf(buf, "%ld", &call) != 1)
+                return 1;           /* "running" */
+            for (const long *c = idle_calls; *c >= 0; c++)
+                if (call == *c)
+                    return 0;
+            return 1;               /* asleep elsewhere: sending, say */
+        }
+    }
     snprintf(path, sizeof(path), "/proc/%ld/stat", (long)master);
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return 0;
