@@ -789,33 +789,45 @@ static const char *queues_busy(hr_instance *in)
     return NULL;
 }
 
-/* child_busy - process pid, a child of master, is a zombie (a daemon
- * that died and is not yet reaped and logged) or an smtpd still serving */
-static int child_busy(const char *pid, long master)
+/* proc_stat - the command, state and parent of process pid, from
+ * /proc/PID/stat ("PID (COMM) S PPID ...": COMM may hold spaces and
+ * parens); 0, or -1 when it is gone */
+static int proc_stat(const char *pid, char *comm, size_t comm_len,
+                     char *state, long *ppid)
 {
-    char path[64], buf[512], state;
+    char path[64], buf[512];
     const char *open_paren, *close_paren;
-    long ppid;
     ssize_t n;
     int fd;
 
     snprintf(path, sizeof(path), "/proc/%.20s/stat", pid);
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return 0;
+        return -1;
     n = read(fd, buf, sizeof(buf) - 1);
     close(fd);
     if (n <= 0)
-        return 0;
+        return -1;
     buf[n] = 0;
-    /* "PID (COMM) S PPID ...": COMM may hold spaces and parens */
     if ((open_paren = strchr(buf, '(')) == NULL ||
         (close_paren = strrchr(buf, ')')) == NULL ||
-        sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2 ||
+        sscanf(close_paren + 1, " %c %ld", state, ppid) != 2)
+        return -1;
+    snprintf(comm, comm_len, "%.*s", (int)(close_paren - open_paren - 1),
+             open_paren + 1);
+    return 0;
+}
+
+/* child_busy - process pid, a child of master, is a zombie (a daemon
+ * that died and is not yet reaped and logged) or an smtpd still serving */
+static int child_busy(const char *pid, long master)
+{
+    char comm[64], state;
+    long ppid;
+
+    if (proc_stat(pid, comm, sizeof(comm), &state, &ppid) < 0 ||
         ppid != master)
         return 0;
-    return state == 'Z' ||
-           (close_paren - open_paren - 1 == 5 &&
-            strncmp(open_paren + 1, "smtpd", 5) == 0);
+    return state == 'Z' || strcmp(comm, "smtpd") == 0;
 }
 
 /* children_busy - master has a busy child (child_busy()); smtpd serves
@@ -882,10 +894,9 @@ static int master_running(pid_t master)
 #endif
         -1,
     };
-    char path[64], buf[512], state = 'S';
-    const char *close_paren;
+    char path[64], buf[512], comm[64], state = 'S';
     ssize_t n;
-    long call;
+    long call, ppid;
     int fd;
 
     snprintf(path, sizeof(path), "/proc/%ld/syscall", (long)master);
@@ -902,16 +913,8 @@ static int master_running(pid_t master)
             return 1;               /* asleep elsewhere: sending, say */
         }
     }
-    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)master);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = 0;
-    if ((close_paren = strrchr(buf, ')')) == NULL ||
-        sscanf(close_paren + 1, " %c", &state) != 1)
+    snprintf(path, sizeof(path), "%ld", (long)master);
+    if (proc_stat(path, comm, sizeof(comm), &state, &ppid) < 0)
         return 0;
     return state == 'R';
 }

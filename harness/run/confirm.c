@@ -383,22 +383,6 @@ char *hr_confirm_line(const hr_confirm *c)
     return hr_buf_detach(&b);
 }
 
-/* find_label - the (build, libenv) of a cell label */
-static int find_label(const hr_run *run, const char *label, size_t *b,
-                      size_t *e)
-{
-    for (*b = 0; *b < run->nbuilds; (*b)++)
-        for (*e = 0; *e < run->nlibenvs; (*e)++) {
-            char *l = cell_label(run, *b, *e);
-            int same = strcmp(l, label) == 0;
-
-            hr_free(l);
-            if (same)
-                return 0;
-        }
-    return -1;
-}
-
 /* flapped_somewhere - the cell flapped in some case of the run */
 static int flapped_somewhere(const hr_run *run, size_t b, size_t e)
 {
@@ -416,7 +400,7 @@ static int suspect_cell(const hr_run *run, const hr_run_case *rc,
                         const hr_verdict *v, size_t *b, size_t *e)
 {
     for (size_t i = 0; i < v->differing.n; i++) {
-        if (find_label(run, v->differing.v[i], b, e) == 0) {
+        if (hr_phase_find_cell(run, v->differing.v[i], b, e) == 0) {
             if (cell_stable(run, &rc->cells[*b * run->nlibenvs + *e]) &&
                 flapped_somewhere(run, *b, *e))
                 return 0;

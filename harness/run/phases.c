@@ -10,6 +10,7 @@
  *	int	hr_phase_replay(run, o, cases, mask, b0)
  *	int	hr_phase_baseline(out, run, o, b0)
  *	hr_run_cell *hr_phase_cell(run, ci, b, e)
+ *	int	hr_phase_find_cell(run, label, b, e)
  *	void	hr_phase_say(o, fmt, ...)
  * DESCRIPTION
  *	hr_phase_build() builds variants [first..] of the run on threads,
@@ -526,3 +527,19 @@ int hr_phase_baseline(hr_strv *out, hr_run *run, const hr_runner_opts *o,
     return error;
 }
 
+/* hr_phase_find_cell - the build and libenv of a cell label
+ * "VARIANT/LIBENV"; -1 when there is none */
+int hr_phase_find_cell(const hr_run *run, const char *label, size_t *b, size_t *e)
+{
+    for (*b = 0; *b < run->nbuilds; (*b)++)
+        for (*e = 0; *e < run->nlibenvs; (*e)++) {
+            char *l = hr_sprintf("%s/%s", run->builds[*b]->variant,
+                                 run->libenvs[*e].name);
+            int same = strcmp(l, label) == 0;
+
+            hr_free(l);
+            if (same)
+                return 0;
+        }
+    return -1;
+}

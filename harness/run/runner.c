@@ -260,22 +260,6 @@ static int has_ub_check(const hr_run *run)
     return 0;
 }
 
-/* find_cell - the build and libenv of a cell label "VARIANT/LIBENV" */
-static int find_cell(const hr_run *run, const char *label, size_t *b, size_t *e)
-{
-    for (*b = 0; *b < run->nbuilds; (*b)++)
-        for (*e = 0; *e < run->nlibenvs; (*e)++) {
-            char *l = hr_sprintf("%s/%s", run->builds[*b]->variant,
-                                 run->libenvs[*e].name);
-            int same = strcmp(l, label) == 0;
-
-            hr_free(l);
-            if (same)
-                return 0;
-        }
-    return -1;
-}
-
 /* escalate_all - the ladder for every case whose builds or libenvs
  * disagree: compiler, undefined-behavior and library verdicts */
 static int escalate_all(hr_run *run, const hr_runner_opts *o)
@@ -292,8 +276,8 @@ static int escalate_all(hr_run *run, const hr_runner_opts *o)
         if ((v->kind != HR_COMPILER && v->kind != HR_UB &&
              v->kind != HR_LIBRARY) ||
             v->left == NULL || v->right == NULL ||
-            find_cell(run, v->left, &lb, &le) < 0 ||
-            find_cell(run, v->right, &rb, &re) < 0)
+            hr_phase_find_cell(run, v->left, &lb, &le) < 0 ||
+            hr_phase_find_cell(run, v->right, &rb, &re) < 0)
             continue;
         if (hr_interrupted())
             return hr_error_set(HR_EINTR, "interrupted");
