@@ -29,5 +29,7 @@ int hr_cmd_flush(int code);
 int hr_cmd_need_root(const char *what);
 int hr_cmd_parse_int(int *out, const char *opt, const char *arg, int min,
                      int max);
+struct hr_runner_opts;
+int hr_cmd_build_option(struct hr_runner_opts *o, int ch, const char *arg);
 
 #endif

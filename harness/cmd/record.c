@@ -91,23 +91,13 @@ int cmd_record(int argc, char **argv)
 
     memset(&o, 0, sizeof(o));
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int taken = hr_cmd_build_option(&o, ch, optarg);
+
+        if (taken < 0)
+            return hr_cmd_usage(usage);
+        if (taken)
+            continue;
         switch (ch) {
-        case 's':
-            o.source = optarg;
-            break;
-        case 'V':
-            if (hr_strv_split(&o.variants, optarg, ",") == 0) {
-                hr_msg_error("--variants: no variant named");
-                return hr_cmd_usage(usage);
-            }
-            break;
-        case 'c':
-            o.cc = optarg;
-            break;
-        case 'r':
-            if (hr_cmd_parse_int(&o.reps, "--reps", optarg, 1, 100) < 0)
-                return hr_cmd_usage(usage);
-            break;
         case 'o':
             o.out_dir = optarg;
             break;

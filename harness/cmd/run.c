@@ -206,23 +206,13 @@ int cmd_run(int argc, char **argv)
     for (int i = 0; i < argc; i++)
         hr_strv_add(&cmdline, i == 0 ? "pfharness run" : argv[i]);
     while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+        int taken = hr_cmd_build_option(&o, ch, optarg);
+
+        if (taken < 0)
+            return hr_cmd_usage(usage);
+        if (taken)
+            continue;
         switch (ch) {
-        case 's':
-            o.source = optarg;
-            break;
-        case 'V':
-            if (hr_strv_split(&o.variants, optarg, ",") == 0) {
-                hr_msg_error("--variants: no variant named");
-                return hr_cmd_usage(usage);
-            }
-            break;
-        case 'c':
-            o.cc = optarg;
-            break;
-        case 'r':
-            if (hr_cmd_parse_int(&o.reps, "--reps", optarg, 1, 100) < 0)
-                return hr_cmd_usage(usage);
-            break;
         case 'l':
             envs = hr_realloc(envs, (nenvs + 1) * sizeof(*envs));
             if (hr_libenv_parse(&envs[nenvs], optarg) < 0)

@@ -11,12 +11,19 @@
  *	int	hr_cmd_flush(code)
  *	int	hr_cmd_need_root(what)
  *	int	hr_cmd_parse_int(out, opt, arg, min, max)
+ *	int	hr_cmd_build_option(o, ch, arg)
  * DESCRIPTION
  *	hr_cmd_fail() prints the recorded error as one line and returns
  *	the trouble exit code. hr_cmd_usage() prints a usage text to
  *	stderr and returns 2; hr_cmd_help() prints it to stdout for -h.
  *	hr_cmd_flush() checks that stdout was written completely before
  *	the program exits with code.
+ *
+ *	hr_cmd_build_option() takes the options that say what the main job
+ *	builds and how often it runs, shared by run and record: 's'
+ *	--source, 'V' --variants, 'c' --cc, 'r' --reps. It returns 1 when
+ *	ch was one of them, 0 when not, -1 (message printed) for a bad
+ *	value.
  */
 #include <errno.h>
 #include <limits.h>
@@ -26,6 +33,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "run/runner.h"
 #include "util/msg.h"
 
 /* hr_cmd_fail - report the recorded error, exit code 2 */
@@ -85,4 +93,27 @@ int hr_cmd_parse_int(int *out, const char *opt, const char *arg, int min,
     }
     *out = (int)v;
     return 0;
+}
+
+/* hr_cmd_build_option - --source, --variants, --cc, --reps */
+int hr_cmd_build_option(struct hr_runner_opts *o, int ch, const char *arg)
+{
+    switch (ch) {
+    case 's':
+        o->source = arg;
+        return 1;
+    case 'V':
+        if (hr_strv_split(&o->variants, arg, ",") == 0) {
+            hr_msg_error("--variants: no variant named");
+            return -1;
+        }
+        return 1;
+    case 'c':
+        o->cc = arg;
+        return 1;
+    case 'r':
+        return hr_cmd_parse_int(&o->reps, "--reps", arg, 1, 100) < 0 ? -1 : 1;
+    default:
+        return 0;
+    }
 }
