@@ -332,8 +332,6 @@ static int wait_ready(hr_instance *in, int timeout_ms)
         if (r == 2 && waitpid(in->master, &status, WNOHANG) == 0) {
             /* master is up and its smtpd broke before its banner: the
              * cases observe that, and the probes do not need smtpd. */
-            snprintf(in->no_greeting, sizeof(in->no_greeting),
-                     "no greeting at start-up");
             wait_reaped(in, 3000);
             return 0;
         }
@@ -644,12 +642,6 @@ hr_sink *hr_instance_sink(hr_instance *in) { return in->sink; }
 double hr_instance_start_seconds(const hr_instance *in)
 {
     return in->start_seconds;
-}
-
-/* hr_instance_no_greeting - "" or why smtpd gave no banner at start-up */
-const char *hr_instance_no_greeting(const hr_instance *in)
-{
-    return in->no_greeting;
 }
 
 /* hr_instance_view - what sendmail and friends may see, as master does */

@@ -46,7 +46,6 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o);
 int hr_instance_stop(hr_instance *in);
 const char *hr_instance_start_why(void);
 int hr_instance_reachable(const char *dir);
-const char *hr_instance_no_greeting(const hr_instance *in);
 void hr_instance_free(hr_instance *in);
 
 const char *hr_instance_dir(const hr_instance *in);

@@ -21,7 +21,6 @@ struct hr_instance {
     long mark_seq;
     off_t log_offset;       /* where the previous mark ended */
     double start_seconds;
-    char no_greeting[64];   /* "" or why smtpd gave no banner at start-up */
 };
 
 #endif

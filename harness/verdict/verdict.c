@@ -220,36 +220,17 @@ static void split_free(split *s)
     hr_free(s->cls);
 }
 
-/* class_names - "O0, default" of the cells of class k, or of every class
- * but k when not_k */
-static char *class_names(const split *s, const hr_cell *cells, size_t k,
-                         int not_k, int with_opt)
+/* class_names - "O0, default": the builds of class k */
+static char *class_names(const split *s, const hr_cell *cells, size_t k)
 {
-    hr_strv names = HR_STRV_INIT, opts = HR_STRV_INIT;
-    char *joined, *out;
+    hr_strv names = HR_STRV_INIT;
+    char *out;
 
-    for (size_t j = 0; j < s->n; j++) {
-        const hr_cell *c = &cells[s->cell[j]];
-
-        if ((s->cls[j] == k) == (not_k != 0))
-            continue;
-        hr_strv_add(&names, c->build);
-        if (hr_strv_find(&opts, opt_name(c)) < 0)
-            hr_strv_add(&opts, opt_name(c));
-    }
-    joined = hr_strv_join(&names, ", ");
-    if (with_opt) {
-        char *o = hr_strv_join(&opts, ", ");
-
-        out = hr_sprintf("%s (%s %s)", joined, cc_name(&cells[s->cell[0]]),
-                         o);
-        hr_free(o);
-        hr_free(joined);
-    } else {
-        out = joined;
-    }
+    for (size_t j = 0; j < s->n; j++)
+        if (s->cls[j] == k)
+            hr_strv_add(&names, cells[s->cell[j]].build);
+    out = hr_strv_join(&names, ", ");
     hr_strv_release(&names);
-    hr_strv_release(&opts);
     return out;
 }
 
@@ -319,7 +300,7 @@ static int decide(const split *s, const hr_cell *cells, char **why)
         }
     }
     if (pick >= 0) {
-        char *names = class_names(s, cells, (size_t)pick, 0, 0);
+        char *names = class_names(s, cells, (size_t)pick);
 
         *why = hr_sprintf("%s and the golden agree", names);
         hr_free(names);
@@ -361,7 +342,7 @@ static int decide(const split *s, const hr_cell *cells, char **why)
         }
         if (best_votes > 0 && !tie) {
             hr_strv wit = HR_STRV_INIT;
-            char *w, *names = class_names(s, cells, best, 0, 0);
+            char *w, *names = class_names(s, cells, best);
 
             for (size_t c = 0; c < ccs.n; c++) {
                 int all_in = 1, any = 0;
@@ -401,7 +382,7 @@ static int decide(const split *s, const hr_cell *cells, char **why)
                 side = -2;
         }
         if (side >= 0) {
-            char *names = class_names(s, cells, (size_t)side, 0, 0);
+            char *names = class_names(s, cells, (size_t)side);
 
             *why = hr_sprintf("%s agree, with the UB-check builds",
                               names);
