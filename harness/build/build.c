@@ -44,8 +44,11 @@
  *	hr_build_exec() runs a command with it (narrowing relinks and
  *	recompiles copies of build trees), its output appended to a log.
  * DIAGNOSTICS
- *	A failed build returns HR_ERROR naming make.log and the first
- *	compiler error line.
+ *	A tree that does not build (make or the install failed, or did
+ *	not finish within an hour) returns HR_EBUILD naming make.log and
+ *	the first compiler error line; anything else that stops a build
+ *	(a lock, a checkout, a missing ccache) is HR_ERROR or the callee's
+ *	code.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -394,12 +397,18 @@ static int run_logged(const char *src, const char *log_path, hr_strv *argv,
     o.err = HR_OUT_STDOUT;
     o.timeout_ms = MAKE_TIMEOUT_MS;
     o.new_session = 1;
-    if ((error = hr_spawn_run(&status, &o)) < 0)
+    if ((error = hr_spawn_run(&status, &o)) < 0) {
+        /* A compiler that hangs is the build's failure, not ours. */
+        if (error == HR_ETIMEOUT)
+            error = hr_error_set(HR_EBUILD, "'%s' did not finish within %d "
+                                 "minutes; see %s", argv->v[0],
+                                 MAKE_TIMEOUT_MS / 60000, log_path);
         return error;
+    }
     if (status != 0) {
         char *line = first_error(log_path);
 
-        error = hr_error_set(HR_ERROR, "'%s' failed (exit status %d); see %s: "
+        error = hr_error_set(HR_EBUILD, "'%s' failed (exit status %d); see %s: "
                              "%s", argv->v[0], status, log_path, line);
         hr_free(line);
     }
@@ -635,7 +644,8 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     hr_buildspec *spec = NULL;
     hr_compiler *cc = NULL;
     hr_strv mm_args = HR_STRV_INIT;
-    char commit[HR_OID_HEX], tree[HR_OID_HEX], version[64];
+    hr_source_rev sr;
+    char commit[HR_OID_HEX];
     char id[HR_BUILD_ID_LEN + 1];
     char *dir = NULL, *src = NULL, *stage = NULL, *json = NULL;
     char *opt = NULL, *flags = NULL;
@@ -650,22 +660,18 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
                              "'pfharness fetch' first", hr_sources_repo());
         goto done;
     }
-    if (o->source)
-        error = hr_gitrepo_resolve(commit, tree, store, o->source);
-    else if ((error = hr_source_default_rev(commit, store)) == 0)
-        error = hr_gitrepo_resolve(commit, tree, store, commit);
-    if (error < 0) {
+    if (o->source == NULL && (error = hr_source_default_rev(commit, store)) < 0)
+        goto done;
+    if ((error = hr_source_resolve(&sr, store, o->source ? o->source
+                                                           : commit)) < 0) {
         error = hr_error_set(HR_EINPUT, "%s", hr_error_last());
         goto done;
     }
-    if ((error = hr_source_version(version, sizeof(version), store, commit)) <
-        0)
-        goto done;
     if ((error = hr_compiler_identify(&cc, o->cc ? o->cc
                                            : spec->cc ? spec->cc
                                                       : "gcc")) < 0)
         goto done;
-    hr_build_compute_id(id, tree, cc, spec, o->extra_opt);
+    hr_build_compute_id(id, sr.tree, cc, spec, o->extra_opt);
     if (o->use_ccache == 0)
         fresh_id(id);
     if ((error = hr_mkdir_p(hr_builds_root(), 0755)) < 0 ||
@@ -682,11 +688,12 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     src = hr_path_join(dir, "src");
     stage = hr_path_join(dir, "stage");
     if ((error = hr_rm_rf(dir)) < 0 || (error = hr_mkdir_p(src, 0755)) < 0 ||
-        (error = hr_gitrepo_checkout(store, commit, src)) < 0)
+        (error = hr_source_checkout(store, &sr, src)) < 0)
         goto done;
     if ((error = make_and_install(o, spec, cc, dir, stage, &ccache_used,
                                   &mm_args, &opt)) < 0) {
-        error = hr_error_set(HR_ERROR, "build of %s failed: %s", spec->name,
+        error = hr_error_set(error == HR_EBUILD ? HR_EBUILD : HR_ERROR,
+                             "build of %s failed: %s", spec->name,
                              hr_error_last());
         goto done;
     }
@@ -697,7 +704,7 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
         hr_free(flags);
         flags = more;
     }
-    if ((error = write_json(dir, id, spec, cc, commit, tree, version, opt,
+    if ((error = write_json(dir, id, spec, cc, sr.commit, sr.tree, sr.version, opt,
                             flags, ccache_used, hr_clock_s() - t0, &mm_args)) < 0)
         goto done;
     error = load_json(out, id);

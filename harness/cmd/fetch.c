@@ -4,7 +4,8 @@
  * SUMMARY
  *	import a Postfix source tree into the store
  * SYNOPSIS
- *	pfharness fetch [--debian VERSION | --tarball FILE | --git PATH --rev REV]
+ *	pfharness fetch [--debian VERSION [--patched] | --patched |
+ *		--tarball FILE | --git PATH --rev REV]
  * DESCRIPTION
  *	Prints "<version> <commit> <tree>". See source(3).
  */
@@ -20,18 +21,27 @@
 #include "source/source.h"
 
 static const char usage[] =
-    "usage: pfharness fetch [--debian VERSION | --tarball FILE |\n"
-    "                        --git PATH --rev REV]\n"
+    "usage: pfharness fetch [--debian VERSION] [--patched]\n"
+    "       pfharness fetch --tarball FILE\n"
+    "       pfharness fetch --git PATH --rev REV\n"
     "\n"
     "Import a pristine Postfix source tree into var/sources.git and print\n"
     "'<version> <commit> <tree>'. Without options, fetch the Postfix source\n"
     "package of the running Debian release with apt-get source; it becomes\n"
     "the default --source of later builds.\n"
     "\n"
-    "  --debian VERSION  another Debian version apt knows (postfix=VERSION)\n"
+    "  --debian VERSION  a Debian version of postfix (postfix=VERSION):\n"
+    "                    the machine's release, or another one (trixie,\n"
+    "                    sid ...) through a temporary apt source list\n"
+    "                    derived from the machine's own\n"
+    "  --patched         also import the tree after dpkg-source -x (Debian's\n"
+    "                    quilt series applied) as a commit on top of the\n"
+    "                    pristine one, and print that one\n"
     "  --tarball FILE    any Postfix tarball\n"
-    "  --git PATH        a git repository on disk; needs --rev\n"
-    "  --rev REV         the revision to fetch from PATH\n";
+    "  --git PATH        a git repository on disk, the tree at its top or\n"
+    "                    under postfix/ (the upstream mirror); needs --rev\n"
+    "  --rev REV         the revision to fetch from PATH: a tag (v3.7.11),\n"
+    "                    a branch or a commit\n";
 
 int cmd_fetch(int argc, char **argv)
 {
@@ -40,6 +50,7 @@ int cmd_fetch(int argc, char **argv)
         {"tarball", required_argument, NULL, 't'},
         {"git", required_argument, NULL, 'g'},
         {"rev", required_argument, NULL, 'r'},
+        {"patched", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -47,7 +58,7 @@ int cmd_fetch(int argc, char **argv)
     hr_source_result res;
     hr_gitrepo *store = NULL;
     char *apt_dir = NULL;
-    int ch, modes, error;
+    int ch, modes, patched = 0, error;
 
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (ch) {
@@ -63,6 +74,9 @@ int cmd_fetch(int argc, char **argv)
         case 'r':
             rev = optarg;
             break;
+        case 'p':
+            patched = 1;
+            break;
         case 'h':
             return hr_cmd_help(usage);
         default:
@@ -70,9 +84,11 @@ int cmd_fetch(int argc, char **argv)
         }
     }
     modes = (debian != NULL) + (tarball != NULL) + (git != NULL);
-    if (optind < argc || modes > 1 || (rev != NULL) != (git != NULL)) {
+    if (optind < argc || modes > 1 || (rev != NULL) != (git != NULL) ||
+        (patched && (tarball || git))) {
         hr_msg_error("fetch: give at most one of --debian, --tarball, --git, "
-                     "and --rev exactly with --git");
+                     "--rev exactly with --git, and --patched only with "
+                     "Debian's source package");
         return hr_cmd_usage(usage);
     }
     if ((error = hr_mkdir_p(hr_var_dir(), 0755)) < 0 ||
@@ -84,7 +100,7 @@ int cmd_fetch(int argc, char **argv)
         error = hr_source_fetch_git(&res, store, git, rev);
     } else {
         apt_dir = hr_path_join(hr_var_dir(), "apt");
-        error = hr_source_fetch_apt(&res, store, debian, apt_dir);
+        error = hr_source_fetch_apt(&res, store, debian, apt_dir, patched);
     }
     hr_gitrepo_free(store);
     hr_free(apt_dir);

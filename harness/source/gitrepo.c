@@ -16,7 +16,10 @@
  *	int	hr_gitrepo_read_file(out, r, rev, path)
  *	int	hr_gitrepo_summary(out, r, commit)
  *	int	hr_gitrepo_fetch_local(r, url, ref_prefix)
- *	int	hr_gitrepo_checkout(r, rev, dir)
+ *	int	hr_gitrepo_tree_at(tree, r, rev, path)
+ *	int	hr_gitrepo_parents(out, r, rev)
+ *	int	hr_gitrepo_commit_time(out, r, rev)
+ *	int	hr_gitrepo_checkout(r, rev, subdir, dir)
  *	int	hr_gitrepo_revlist(out, r, good, bad, first_parent)
  *	int	hr_gitrepo_diff_buffers(out, old, old_label, new, new_label,
  *					context)
@@ -33,8 +36,10 @@
  *	hr_gitrepo_fetch_local() copies another repository's objects with
  *	libgit2's fetch (no git subprocess), so commit ids stay the same.
  *
- *	hr_gitrepo_checkout() writes a tree into a plain directory; the
- *	store has no work tree and no index is written.
+ *	hr_gitrepo_checkout() writes the tree at subdir of a revision (the
+ *	whole tree for "" or NULL) into a plain directory, as if it were
+ *	the root; the store has no work tree and no index is written.
+ *	hr_gitrepo_tree_at() gives the id of such a tree.
  *
  *	Hex ids are full 40-digit ids.
  * DIAGNOSTICS
@@ -378,15 +383,91 @@ done:
     return error;
 }
 
-/* hr_gitrepo_checkout - write a revision's tree into dir */
-int hr_gitrepo_checkout(hr_gitrepo *r, const char *rev, const char *dir)
+/* subtree - the tree at path ("" or NULL: the root) of a commit */
+static int subtree(git_tree **out, hr_gitrepo *r, git_commit *c,
+                   const char *path)
+{
+    git_tree *root = NULL;
+    git_tree_entry *entry = NULL;
+    int rc, error = 0;
+
+    *out = NULL;
+    if ((rc = git_commit_tree(&root, c)) < 0)
+        return gerr(rc, "cannot read tree");
+    if (path == NULL || *path == 0) {
+        *out = root;
+        return 0;
+    }
+    if ((rc = git_tree_entry_bypath(&entry, root, path)) < 0 ||
+        git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+        error = hr_error_set(HR_ENOTFOUND, "no directory '%s' in commit %s",
+                             path, git_oid_tostr_s(git_commit_id(c)));
+        goto done;
+    }
+    if ((rc = git_tree_lookup(out, r->repo, git_tree_entry_id(entry))) < 0)
+        error = gerr(rc, path);
+done:
+    git_tree_entry_free(entry);
+    git_tree_free(root);
+    return error;
+}
+
+/* hr_gitrepo_tree_at - the id of the tree at path in a revision */
+int hr_gitrepo_tree_at(char tree[HR_OID_HEX], hr_gitrepo *r, const char *rev,
+                       const char *path)
+{
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    int error;
+
+    if ((error = peel_commit(&c, r, rev)) < 0)
+        return error;
+    if ((error = subtree(&t, r, c, path)) == 0)
+        git_oid_tostr(tree, HR_OID_HEX, git_tree_id(t));
+    git_tree_free(t);
+    git_commit_free(c);
+    return error;
+}
+
+/* hr_gitrepo_commit_time - a commit's committer time */
+int hr_gitrepo_commit_time(long long *out, hr_gitrepo *r, const char *rev)
+{
+    git_commit *c = NULL;
+    int error;
+
+    if ((error = peel_commit(&c, r, rev)) < 0)
+        return error;
+    *out = (long long)git_commit_time(c);
+    git_commit_free(c);
+    return 0;
+}
+
+/* hr_gitrepo_parents - how many parents a commit has */
+int hr_gitrepo_parents(unsigned *out, hr_gitrepo *r, const char *rev)
+{
+    git_commit *c = NULL;
+    int error;
+
+    if ((error = peel_commit(&c, r, rev)) < 0)
+        return error;
+    *out = git_commit_parentcount(c);
+    git_commit_free(c);
+    return 0;
+}
+
+/* hr_gitrepo_checkout - write the tree at subdir of a revision into dir */
+int hr_gitrepo_checkout(hr_gitrepo *r, const char *rev, const char *subdir,
+                        const char *dir)
 {
     git_checkout_options co;
     git_commit *c = NULL;
+    git_tree *t = NULL;
     int rc, error;
 
     if ((error = peel_commit(&c, r, rev)) < 0)
         return error;
+    if ((error = subtree(&t, r, c, subdir)) < 0)
+        goto done;
     if ((rc = git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION)) <
         0) {
         error = gerr(rc, "checkout options");
@@ -396,9 +477,11 @@ int hr_gitrepo_checkout(hr_gitrepo *r, const char *rev, const char *dir)
                            GIT_CHECKOUT_DONT_UPDATE_INDEX;
     co.target_directory = dir;
     co.disable_filters = 1;
-    if ((rc = git_checkout_tree(r->repo, (git_object *)c, &co)) < 0)
+    /* A tree below the root is checked out as if it were the root. */
+    if ((rc = git_checkout_tree(r->repo, (git_object *)t, &co)) < 0)
         error = gerr(rc, "checkout failed");
 done:
+    git_tree_free(t);
     git_commit_free(c);
     return error;
 }

@@ -43,8 +43,14 @@ int hr_gitrepo_summary(char **out, hr_gitrepo *r, const char *commit);
 int hr_gitrepo_fetch_local(hr_gitrepo *r, const char *url,
                            const char *ref_prefix);
 
-/* Check a commit's tree out into a directory (not a work tree). */
-int hr_gitrepo_checkout(hr_gitrepo *r, const char *rev, const char *dir);
+/* The tree at path ("": the root) of a revision, and checking it out
+ * into a directory (not a work tree) as if it were the root. */
+int hr_gitrepo_tree_at(char tree[HR_OID_HEX], hr_gitrepo *r, const char *rev,
+                       const char *path);
+int hr_gitrepo_checkout(hr_gitrepo *r, const char *rev, const char *subdir,
+                        const char *dir);
+int hr_gitrepo_parents(unsigned *out, hr_gitrepo *r, const char *rev);
+int hr_gitrepo_commit_time(long long *out, hr_gitrepo *r, const char *rev);
 
 /* Commits in good..bad, oldest first; first_parent follows merges'
  * first parents only. */

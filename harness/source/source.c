@@ -7,9 +7,12 @@
  *	#include "source/source.h"
  *
  *	int	hr_source_import_tarball(out, store, path)
- *	int	hr_source_fetch_apt(out, store, debian_version, download_dir)
+ *	int	hr_source_fetch_apt(out, store, debian_version, download_dir,
+ *		    patched)
  *	int	hr_source_fetch_git(out, store, path, rev)
+ *	int	hr_source_resolve(out, store, rev)
  *	int	hr_source_version(out, len, store, rev)
+ *	int	hr_source_checkout(store, sr, dir)
  *	int	hr_source_parse_version(out, len, header)
  *	int	hr_source_default_rev(commit, store)
  * DESCRIPTION
@@ -32,25 +35,49 @@
  *	Which .dsc apt chooses is remembered in the download directory
  *	until apt's lists or configuration change, and a .dsc whose
  *	tarball is already there and checks out is not downloaded again.
+ *	A version that the machine's own apt sources do not have (3.10 in
+ *	trixie, 3.11 in sid) is looked up through a temporary source list
+ *	derived from them (apt(3)), with its lists under
+ *	download_dir/other; the machine's apt is not touched.
+ *
+ *	With patched, the tree after "dpkg-source -x" of that .dsc (the
+ *	quilt series applied, debian/ included, quilt's .pc/ left out)
+ *	becomes a commit of its own whose parent is the pristine one, so
+ *	that "git diff" between them is Debian's delta. It is tagged
+ *	postfix-VERSION-debian-DEBVERSION (':' and '~' of the Debian
+ *	version, which refs may not hold, as '%' and '_'), and out
+ *	describes it.
  *
  *	hr_source_fetch_git() copies a revision and its history from a
  *	repository on disk with libgit2's fetch; the commit id stays the
- *	one it has in that repository.
+ *	one it has in that repository. A tag (v3.7.11) or any revision
+ *	libgit2 parses will do.
+ *
+ *	The Postfix tree of a commit is at its top, or under postfix/ as
+ *	in the upstream history mirror (github.com/vdukhovni/postfix).
+ *	hr_source_resolve() finds it by itself: the commit, the id of the
+ *	Postfix tree (the identity of builds), the directory it is in and
+ *	Postfix's version; hr_source_checkout() writes that tree into a
+ *	directory. out->tree of the fetches is the Postfix tree too.
  *
  *	out->unchanged tells that the store already had the tree.
  * DIAGNOSTICS
  *	HR_EINPUT for input that is not a tarball, a truncated one, a
- *	tree without src/global/mail_version.h ("not a Postfix tree"), an
+ *	tree without src/global/mail_version.h, at the top or under
+ *	postfix/ ("not a Postfix tree"), an
  *	unknown revision or an unknown Debian version.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "source/apt.h"
 #include "source/source.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
@@ -88,23 +115,73 @@ int hr_source_parse_version(char *out, size_t len, const char *header)
                         VERSION_FILE);
 }
 
+/* Where a repository may keep the Postfix tree: at the top (a tarball,
+ * Debian's source package) or under postfix/ (the upstream history
+ * mirror, github.com/vdukhovni/postfix). */
+static const char *const roots[] = {"", "postfix", NULL};
+
+/* read_version_h - mail_version.h of a revision, and the root it is under */
+static int read_version_h(hr_buf *out, const char **root, hr_gitrepo *store,
+                          const char *rev)
+{
+    int error = HR_ENOTFOUND;
+
+    for (const char *const *r = roots; *r; r++) {
+        char *path = **r ? hr_sprintf("%s/%s", *r, VERSION_FILE)
+                         : hr_strdup(VERSION_FILE);
+
+        hr_buf_clear(out);
+        error = hr_gitrepo_read_file(out, store, rev, path);
+        hr_free(path);
+        if (error != HR_ENOTFOUND) {
+            *root = *r;
+            return error;
+        }
+    }
+    if (hr_gitrepo_resolve(NULL, NULL, store, rev) == 0)
+        error = hr_error_set(HR_EINPUT, "revision '%s' is not a Postfix "
+                             "tree: it has no %s, at the top or under "
+                             "postfix/", rev, VERSION_FILE);
+    return error;
+}
+
+/* hr_source_resolve - a stored revision's commit, Postfix tree and version */
+int hr_source_resolve(hr_source_rev *out, hr_gitrepo *store, const char *rev)
+{
+    hr_buf b = HR_BUF_INIT;
+    const char *root = "";
+    int error;
+
+    memset(out, 0, sizeof(*out));
+    if ((error = hr_gitrepo_resolve(out->commit, NULL, store, rev)) < 0 ||
+        (error = read_version_h(&b, &root, store, out->commit)) < 0 ||
+        (error = hr_source_parse_version(out->version, sizeof(out->version),
+                                         hr_buf_cstr(&b))) < 0 ||
+        (error = hr_gitrepo_tree_at(out->tree, store, out->commit, root)) < 0)
+        goto done;
+    snprintf(out->root, sizeof(out->root), "%s", root);
+done:
+    hr_buf_release(&b);
+    return error;
+}
+
 /* hr_source_version - the Postfix version of a stored revision */
 int hr_source_version(char *out, size_t len, hr_gitrepo *store,
                       const char *rev)
 {
-    hr_buf b = HR_BUF_INIT;
+    hr_source_rev sr;
     int error;
 
-    if ((error = hr_gitrepo_read_file(&b, store, rev, VERSION_FILE)) < 0) {
-        if (error == HR_ENOTFOUND && hr_gitrepo_resolve(NULL, NULL, store,
-                                                        rev) == 0)
-            error = hr_error_set(HR_EINPUT, "revision '%s' is not a Postfix "
-                                 "tree: it has no %s", rev, VERSION_FILE);
-    } else {
-        error = hr_source_parse_version(out, len, hr_buf_cstr(&b));
-    }
-    hr_buf_release(&b);
+    if ((error = hr_source_resolve(&sr, store, rev)) == 0)
+        snprintf(out, len, "%s", sr.version);
     return error;
+}
+
+/* hr_source_checkout - the Postfix tree of a stored revision into dir */
+int hr_source_checkout(hr_gitrepo *store, const hr_source_rev *sr,
+                       const char *dir)
+{
+    return hr_gitrepo_checkout(store, sr->commit, sr->root, dir);
 }
 
 /* tag_tree - tag a new import, or find that the store already has it */
@@ -352,19 +429,33 @@ done:
     return error;
 }
 
-/* apt_dsc_name - which .dsc apt-get source would download */
-static int apt_dsc_name(char **out, const char *pkg, const char *dir)
+/* apt_argv - "apt-get" with the options of the apt to use, then words */
+static void apt_argv(hr_strv *argv, const hr_strv *opts, const char *a,
+                     const char *b, const char *c, const char *d)
 {
-    const char *argv[] = {"apt-get", "source", "--print-uris", "-q", pkg, NULL};
+    hr_strv_add(argv, "apt-get");
+    hr_strv_addv(argv, opts);
+    for (const char *const *w = (const char *const[]){a, b, c, d, NULL}; *w;
+         w++)
+        hr_strv_add(argv, *w);
+}
+
+/* apt_dsc_name - which .dsc apt-get source would download */
+static int apt_dsc_name(char **out, const char *pkg, const char *dir,
+                        const hr_strv *opts)
+{
+    hr_strv argv = HR_STRV_INIT;
     hr_buf outb = HR_BUF_INIT, errb = HR_BUF_INIT;
     const char *p;
     int status, error;
 
     *out = NULL;
+    apt_argv(&argv, opts, "source", "--print-uris", "-q", pkg);
     hr_buf_init(&outb, 1 << 20);
     hr_buf_init(&errb, 1 << 16);
-    if ((error = hr_spawn_capture(&status, &outb, &errb, argv, dir,
-                                  120000)) < 0)
+    if ((error = hr_spawn_capture(&status, &outb, &errb,
+                                  (const char *const *)hr_strv_argv(&argv),
+                                  dir, 120000)) < 0)
         goto done;
     if (status != 0) {
         const char *e = hr_buf_cstr(&errb);
@@ -402,6 +493,7 @@ static int apt_dsc_name(char **out, const char *pkg, const char *dir)
         error = hr_error_set(HR_ERROR, "apt-get source --print-uris %s named "
                              "no .dsc file", pkg);
 done:
+    hr_strv_release(&argv);
     hr_buf_release(&outb);
     hr_buf_release(&errb);
     return error;
@@ -417,7 +509,8 @@ static const char *const apt_state[] = {
 /* apt_dsc_cached - apt_dsc_name(), remembered in DIR/apt-dsc.cache for as
  * long as apt's lists and configuration are unchanged: asking apt-get
  * takes most of a second of every "make run" */
-static int apt_dsc_cached(char **out, const char *pkg, const char *dir)
+static int apt_dsc_cached(char **out, const char *pkg, const char *dir,
+                          const hr_strv *opts)
 {
     char *cache = hr_path_join(dir, "apt-dsc.cache");
     hr_buf key = HR_BUF_INIT, old = HR_BUF_INIT;
@@ -425,6 +518,16 @@ static int apt_dsc_cached(char **out, const char *pkg, const char *dir)
     int error = 0;
 
     hr_buf_printf(&key, "%s\n", pkg);
+    /* The other releases' apt: its options and when its lists changed. */
+    for (size_t i = 0; i < opts->n; i++) {
+        const char *eq = strstr(opts->v[i], "Lists=");
+        struct stat st;
+
+        hr_buf_printf(&key, "%s\n", opts->v[i]);
+        if (eq && stat(eq + 6, &st) == 0)
+            hr_buf_printf(&key, "lists %lld.%09ld\n", (long long)st.st_mtime,
+                          st.st_mtim.tv_nsec);
+    }
     for (const char *const *p = apt_state; *p; p++) {
         struct stat st;
 
@@ -447,7 +550,7 @@ static int apt_dsc_cached(char **out, const char *pkg, const char *dir)
         hr_free(path);
         hr_free(dsc);
     }
-    if ((error = apt_dsc_name(out, pkg, dir)) == 0) {
+    if ((error = apt_dsc_name(out, pkg, dir, opts)) == 0) {
         hr_buf_printf(&key, "%s\n", *out);
         /* A cache that cannot be written costs only time. */
         (void)hr_file_write_atomic(cache, key.ptr, key.len, 0644);
@@ -459,21 +562,192 @@ done:
     return error;
 }
 
+/* dsc_version - "3.7.11-0+deb12u1" of "postfix_3.7.11-0+deb12u1.dsc"
+ * (a static buffer: the epoch is not in the file name) */
+static const char *dsc_version(const char *dsc)
+{
+    static __thread char v[128];
+    const char *us = strchr(dsc, '_');
+    size_t n;
+
+    if (us == NULL)
+        return "unknown";
+    n = strlen(us + 1);
+    if (n > 4)
+        n -= 4;
+    snprintf(v, sizeof(v), "%.*s", (int)n, us + 1);
+    return v;
+}
+
+/* apt_dsc - the .dsc apt would fetch for pkg: from the machine's own
+ * sources, else (a version of another release) from the temporary list
+ * of apt(3), refreshed once when its lists do not know the version */
+static int apt_dsc(char **dsc, hr_strv *opts, const char *pkg,
+                   const char *debian_version, const char *download_dir)
+{
+    char *state = NULL;
+    int error;
+
+    if ((error = apt_dsc_cached(dsc, pkg, download_dir, opts)) == 0 ||
+        error != HR_EINPUT || debian_version == NULL)
+        return error;
+    state = hr_path_join(download_dir, "other");
+    for (int refresh = 0; refresh < 2; refresh++) {
+        hr_strv_release(opts);
+        if ((error = hr_apt_other(opts, state, refresh)) < 0 ||
+            (error = apt_dsc_cached(dsc, pkg, download_dir, opts)) == 0 ||
+            error != HR_EINPUT)
+            break;
+    }
+    if (error == HR_EINPUT)
+        error = hr_error_set(HR_EINPUT, "no Debian release has postfix %s: "
+                             "%s", debian_version, hr_error_last());
+    hr_free(state);
+    return error;
+}
+
+/* import_file - one file of a directory into a tree (nftw callback) */
+static hr_gitrepo *walk_store;
+static hr_gittree *walk_tree;
+static const char *walk_root;
+static int walk_error;
+
+static int import_file(const char *path, const struct stat *st, int type,
+                       struct FTW *ftw)
+{
+    const char *name = path + strlen(walk_root) + 1;
+    hr_buf data = HR_BUF_INIT;
+    int mode;
+
+    (void)ftw;
+    /* quilt's own state, not Debian's delta */
+    if (strcmp(name, ".pc") == 0 || strncmp(name, ".pc/", 4) == 0)
+        return 0;
+    if (type == FTW_SL) {
+        char target[4096];
+        ssize_t n = readlink(path, target, sizeof(target));
+
+        if (n < 0 || (size_t)n >= sizeof(target)) {
+            walk_error = hr_error_set(HR_ERROR, "cannot read link '%s'", path);
+            return 1;
+        }
+        hr_buf_put(&data, target, (size_t)n);
+        mode = 0120000;
+    } else if (type == FTW_F && S_ISREG(st->st_mode)) {
+        if ((walk_error = hr_file_read(&data, path, MAX_FILE)) < 0)
+            return 1;
+        mode = (int)(st->st_mode & 0777);
+    } else {
+        return 0;
+    }
+    walk_error = hr_gittree_add(walk_tree, walk_store, name,
+                                data.ptr ? data.ptr : "", data.len, mode);
+    hr_buf_release(&data);
+    return walk_error < 0;
+}
+
+/* patched_tag - the tag of Debian's patched tree: postfix-VERSION-debian-
+ * DEBVERSION, with the characters git refs may not hold replaced */
+static void patched_tag(hr_source_result *out, const char *debian_version)
+{
+    size_t n;
+
+    /* A Debian version has at most 100 bytes (apt(3)): it fits. */
+    n = (size_t)snprintf(out->tag, sizeof(out->tag), "postfix-%s-debian-",
+                         out->version);
+    for (const char *p = debian_version; *p && n + 1 < sizeof(out->tag); p++)
+        out->tag[n++] = *p == ':' ? '%' : *p == '~' ? '_' : *p;
+    out->tag[n] = 0;
+}
+
+/* import_patched - dpkg-source -x the .dsc and commit the tree on top of
+ * the pristine commit in out, which then describes the new commit */
+static int import_patched(hr_source_result *out, hr_gitrepo *store,
+                          const char *dsc_path, const char *debian_version,
+                          const char *download_dir)
+{
+    char *work = hr_path_join(download_dir, "patched");
+    char *tree_dir = hr_path_join(work, "tree");
+    char *msg = NULL, *ref = NULL;
+    hr_buf log = HR_BUF_INIT;
+    hr_gittree *t = NULL;
+    char parent[HR_OID_HEX], old[HR_OID_HEX];
+    long long when;
+    int status, error;
+    const char *argv[] = {"dpkg-source", "--no-check", "-x", dsc_path,
+                          tree_dir, NULL};
+
+    memcpy(parent, out->commit, HR_OID_HEX);
+    if ((error = hr_gitrepo_commit_time(&when, store, parent)) < 0 ||
+        (error = hr_rm_rf(work)) < 0 || (error = hr_mkdir_p(work, 0755)) < 0)
+        goto done;
+    hr_buf_init(&log, 1 << 20);
+    /* apt checked the .dsc and its files against the signed indexes;
+     * dpkg-source checks their sums again and applies the quilt series. */
+    if ((error = hr_spawn_capture(&status, &log, &log, argv, work,
+                                  600000)) < 0)
+        goto done;
+    if (status != 0) {
+        error = hr_error_set(HR_ERROR, "dpkg-source -x %s failed: %s",
+                             dsc_path, hr_buf_cstr(&log));
+        goto done;
+    }
+    hr_gittree_new(&t);
+    walk_store = store;
+    walk_tree = t;
+    walk_root = tree_dir;
+    walk_error = 0;
+    if (nftw(tree_dir, import_file, 64, FTW_PHYS) != 0) {
+        error = walk_error < 0 ? walk_error
+                               : hr_error_set(HR_ERROR, "cannot read '%s'",
+                                              tree_dir);
+        goto done;
+    }
+    msg = hr_sprintf("Debian's patches for postfix-%s: %s\n\n"
+                     "The tree after dpkg-source -x (the quilt series "
+                     "applied), on top of\nthe pristine upstream tree: git "
+                     "diff between the two is Debian's delta.\n",
+                     out->version, debian_version);
+    if ((error = hr_gittree_commit(out->commit, out->tree, store, t, parent,
+                                   msg, when)) < 0)
+        goto done;
+    patched_tag(out, debian_version);
+    ref = hr_sprintf("refs/tags/%s", out->tag);
+    out->unchanged = hr_gitrepo_ref_get(old, store, ref) == 0 &&
+                     strcmp(old, out->commit) == 0;
+    hr_error_clear();
+    error = hr_gitrepo_ref_set(store, ref, out->commit);
+done:
+    hr_rm_rf(work);
+    hr_gittree_free(t);
+    hr_buf_release(&log);
+    hr_free(work);
+    hr_free(tree_dir);
+    hr_free(msg);
+    hr_free(ref);
+    return error;
+}
+
 /* hr_source_fetch_apt - the Debian source package's upstream tarball */
 int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
-                        const char *debian_version, const char *download_dir)
+                        const char *debian_version, const char *download_dir,
+                        int patched)
 {
     hr_buf log = HR_BUF_INIT;
+    hr_strv opts = HR_STRV_INIT, argv = HR_STRV_INIT;
     char *pkg = NULL, *dsc = NULL, *dsc_path = NULL, *orig = NULL;
     char *orig_sha = NULL, *orig_path = NULL;
     char sha[HR_SHA256_HEX];
     int status, error;
 
     memset(out, 0, sizeof(*out));
+    if (debian_version && !hr_apt_valid_version(debian_version))
+        return hr_error_set(HR_EINPUT, "'%s' is not a Debian version "
+                            "([epoch:]upstream[-revision])", debian_version);
     pkg = debian_version ? hr_sprintf("postfix=%s", debian_version)
                          : hr_strdup("postfix");
     if ((error = hr_mkdir_p(download_dir, 0755)) < 0 ||
-        (error = apt_dsc_cached(&dsc, pkg, download_dir)) < 0)
+        (error = apt_dsc(&dsc, &opts, pkg, debian_version, download_dir)) < 0)
         goto done;
     dsc_path = hr_path_join(download_dir, dsc);
     /* The .dsc apt names and its tarball, as checked on an earlier
@@ -488,19 +762,20 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
     hr_free(orig_sha);
     hr_free(orig_path);
     orig = orig_sha = orig_path = NULL;
-    {
-        const char *argv[] = {"apt-get", "source", "--download-only", "-q",
-                              pkg, NULL};
+    apt_argv(&argv, &opts, "source", "--download-only", "-q", pkg);
+    hr_buf_init(&log, 1 << 20);
+    if ((error = hr_spawn_capture(&status, &log, &log,
+                                  (const char *const *)hr_strv_argv(&argv),
+                                  download_dir, 600000)) < 0)
+        goto done;
+    if (status != 0 || !hr_is_file(dsc_path)) {
+        const char *e = strstr(hr_buf_cstr(&log), "E: ");
 
-        hr_buf_init(&log, 1 << 20);
-        if ((error = hr_spawn_capture(&status, &log, &log, argv,
-                                      download_dir, 600000)) < 0)
-            goto done;
-        if (status != 0 || !hr_is_file(dsc_path)) {
-            error = hr_error_set(HR_ERROR, "apt-get source --download-only %s "
-                                 "failed: %s", pkg, hr_buf_cstr(&log));
-            goto done;
-        }
+        error = hr_error_set(HR_ERROR, "apt-get source --download-only %s "
+                             "failed: %.*s", pkg,
+                             e ? (int)strcspn(e, "\n") : (int)log.len,
+                             e ? e : hr_buf_cstr(&log));
+        goto done;
     }
     if ((error = dsc_orig(&orig, &orig_sha, dsc_path)) < 0)
         goto done;
@@ -515,10 +790,18 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
 import:
     if ((error = hr_source_import_tarball(out, store, orig_path)) < 0)
         goto done;
-    if (debian_version == NULL)
-        error = hr_gitrepo_ref_set(store, HR_DEFAULT_REF, out->commit);
+    if (debian_version == NULL &&
+        (error = hr_gitrepo_ref_set(store, HR_DEFAULT_REF, out->commit)) < 0)
+        goto done;
+    if (patched)
+        error = import_patched(out, store, dsc_path,
+                               debian_version ? debian_version
+                                              : dsc_version(dsc),
+                               download_dir);
 done:
     hr_buf_release(&log);
+    hr_strv_release(&opts);
+    hr_strv_release(&argv);
     hr_free(pkg);
     hr_free(dsc);
     hr_free(dsc_path);
@@ -533,6 +816,7 @@ int hr_source_fetch_git(hr_source_result *out, hr_gitrepo *store,
                         const char *path, const char *rev)
 {
     hr_gitrepo *src = NULL;
+    hr_source_rev sr;
     char *abs = NULL, *prefix = NULL;
     char sha[HR_SHA256_HEX];
     char ref[sizeof(out->tag)];
@@ -564,11 +848,13 @@ int hr_source_fetch_git(hr_source_result *out, hr_gitrepo *store,
             goto done;
         }
     }
-    if ((error = hr_source_version(out->version, sizeof(out->version), store,
-                                   out->commit)) < 0) {
+    if ((error = hr_source_resolve(&sr, store, out->commit)) < 0) {
         error = hr_error_set(HR_EINPUT, "'%s': %s", path, hr_error_last());
         goto done;
     }
+    snprintf(out->version, sizeof(out->version), "%s", sr.version);
+    snprintf(out->root, sizeof(out->root), "%s", sr.root);
+    memcpy(out->tree, sr.tree, HR_OID_HEX);
     if ((error = hr_gitrepo_ref_set(store, ref, out->commit)) < 0)
         goto done;
     snprintf(out->tag, sizeof(out->tag), "%s", ref);

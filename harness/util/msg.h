@@ -20,6 +20,9 @@ void hr_panic(const char *fmt, ...) HR_PRINTF(1, 2) __attribute__((noreturn));
 #define HR_ETIMEOUT (-3)  /* a bounded wait ran out */
 #define HR_ENOTFOUND (-4) /* the thing asked for does not exist */
 #define HR_EINTR    (-5)  /* interrupted by SIGINT/SIGTERM */
+#define HR_EBUILD   (-6)  /* the tree did not build (make, install, a
+                           * compiler that hung): an observation, where
+                           * anything else is the harness's trouble */
 
 int hr_error_set(int code, const char *fmt, ...) HR_PRINTF(2, 3);
 int hr_error_setv(int code, const char *fmt, va_list ap);

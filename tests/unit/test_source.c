@@ -124,7 +124,7 @@ static struct {
     char *repo, *plain_dir;
     char c1[HR_OID_HEX], c2[HR_OID_HEX], c3[HR_OID_HEX];
     char side[HR_OID_HEX], merge[HR_OID_HEX], nopf[HR_OID_HEX];
-    char dangling[HR_OID_HEX], c2_tree[HR_OID_HEX];
+    char dangling[HR_OID_HEX], c2_tree[HR_OID_HEX], mirror[HR_OID_HEX];
     int nstores;
 } fx;
 
@@ -265,7 +265,11 @@ static const char git_script[] =
     "git checkout -q main && git merge -q --no-ff -m merge side && "
     "git checkout -q --orphan nopf && git rm -r -q -f . && "
     "echo readme >README && git add README && git commit -q -m nopf && "
-    "git checkout -q main";
+    "git checkout -q --orphan mirror && git rm -r -q -f . && "
+    "git read-tree --prefix=postfix/ 'main~1~1^{tree}' && "
+    "echo readme >README && git add README && "
+    "git commit -q -m mirror && git tag -a -m v9.9.2 v9.9.2 && "
+    "git checkout -q -f main";
 
 /* make_repo - the git repository of the fixture */
 static int make_repo(void)
@@ -281,6 +285,7 @@ static int make_repo(void)
         sh_id(fx.merge, fx.repo, "git rev-parse main") < 0 ||
         sh_id(fx.side, fx.repo, "git rev-parse side") < 0 ||
         sh_id(fx.nopf, fx.repo, "git rev-parse nopf") < 0 ||
+        sh_id(fx.mirror, fx.repo, "git rev-parse mirror") < 0 ||
         sh_id(fx.c2_tree, fx.repo, "git rev-parse 'main~1~1^{tree}'") < 0 ||
         sh_id(fx.dangling, fx.repo,
               "git commit-tree -m dangling 'main^{tree}'") < 0)
@@ -742,7 +747,7 @@ static void test_gitrepo_checkout_import(void **state)
 
     import_ok(&res, s->repo, fx.good_tgz);
     assert_int_equal(hr_mkdir_p(dir, 0755), 0);
-    assert_int_equal(hr_gitrepo_checkout(s->repo, res.commit, dir), 0);
+    assert_int_equal(hr_gitrepo_checkout(s->repo, res.commit, NULL, dir), 0);
     assert_mode(dir, "postfix-install", 0, 1);
     assert_mode(dir, "Makefile.in", 0, 0);
     assert_mode(dir, "src/global/mail_version.h", 0, 0);
@@ -812,6 +817,46 @@ static void test_source_fetch_git_tag(void **state)
         fail_msg("%s", hr_error_last());
     assert_string_equal(res.commit, fx.merge);
     assert_string_equal(res.version, "9.9.3");
+}
+
+/* test_source_fetch_git_subdir - the upstream mirror's shape: the tree
+ * under postfix/, found by itself, with the id of the same tree at the
+ * top (builds are shared), a tag as the revision, and the commit id */
+static void test_source_fetch_git_subdir(void **state)
+{
+    struct store *s = *state;
+    hr_source_result res;
+    hr_source_rev sr;
+    char *dir = hr_sprintf("%s/checkout-%d", fx.tmp, fx.nstores);
+    char *nested = hr_path_join(dir, "postfix");
+    char *readme = hr_path_join(dir, "README");
+
+    if (hr_source_fetch_git(&res, s->repo, fx.repo, "v9.9.2") < 0)
+        fail_msg("%s", hr_error_last());
+    assert_string_equal(res.commit, fx.mirror);
+    assert_string_equal(res.tree, fx.c2_tree);
+    assert_string_equal(res.root, "postfix");
+    assert_string_equal(res.version, "9.9.2");
+    assert_int_equal(hr_source_resolve(&sr, s->repo, fx.mirror), 0);
+    assert_string_equal(sr.tree, fx.c2_tree);
+    assert_string_equal(sr.root, "postfix");
+    assert_int_equal(hr_mkdir_p(dir, 0755), 0);
+    assert_int_equal(hr_source_checkout(s->repo, &sr, dir), 0);
+    assert_mode(dir, "src/global/mail_version.h", 0, 0);
+    assert_mode(dir, "postfix-install", 0, 1);
+    assert_mode(dir, "Makefile", 1, 0);
+    assert_false(hr_is_dir(nested));
+    assert_false(hr_is_file(readme));
+    /* The same tree at the top resolves with the root "". */
+    if (hr_source_fetch_git(&res, s->repo, fx.repo, fx.c2) < 0)
+        fail_msg("%s", hr_error_last());
+    assert_int_equal(hr_source_resolve(&sr, s->repo, fx.c2), 0);
+    assert_string_equal(sr.root, "");
+    assert_string_equal(sr.tree, fx.c2_tree);
+    hr_rm_rf(dir);
+    hr_free(dir);
+    hr_free(nested);
+    hr_free(readme);
 }
 
 /* test_source_fetch_git_unknown_rev - HR_EINPUT naming the revision */
@@ -885,12 +930,12 @@ static void test_gitrepo_checkout_git(void **state)
     if (hr_source_fetch_git(&res, s->repo, fx.repo, "main") < 0)
         fail_msg("%s", hr_error_last());
     assert_int_equal(hr_mkdir_p(dir, 0755), 0);
-    assert_int_equal(hr_gitrepo_checkout(s->repo, fx.merge, dir), 0);
+    assert_int_equal(hr_gitrepo_checkout(s->repo, fx.merge, "", dir), 0);
     assert_mode(dir, "postfix-install", 0, 1);
     assert_mode(dir, "Makefile.in", 0, 0);
     assert_mode(dir, "Makefile", 1, 0);
     assert_true(hr_is_file(side));
-    assert_int_equal(hr_gitrepo_checkout(s->repo, "nosuch", dir), HR_ENOTFOUND);
+    assert_int_equal(hr_gitrepo_checkout(s->repo, "nosuch", NULL, dir), HR_ENOTFOUND);
     hr_rm_rf(dir);
     hr_free(dir);
     hr_free(side);
@@ -1039,6 +1084,7 @@ int main(void)
         STORE_TEST(test_gitrepo_checkout_import),
         STORE_TEST(test_source_fetch_git),
         STORE_TEST(test_source_fetch_git_tag),
+        STORE_TEST(test_source_fetch_git_subdir),
         STORE_TEST(test_source_fetch_git_unknown_rev),
         STORE_TEST(test_source_fetch_git_not_repo),
         STORE_TEST(test_source_fetch_git_not_postfix),
