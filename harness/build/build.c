@@ -13,6 +13,7 @@
  *	int	hr_build_remove(id)
  *	void	hr_build_free(b)
  *
+ *	int	hr_build_knows(b, param)
  *	void	hr_build_env(out, dir)
  *	int	hr_build_exec(cwd, log_path, dir, argv)
  * DESCRIPTION
@@ -29,6 +30,12 @@
  *	(output in make.log), installs privately with "postfix-install
  *	-non-interactive install_root=var/builds/<id>/stage", and makes
  *	postdrop and postqueue setgid postdrop, as sendmail needs.
+ *
+ *	The stage's "postconf -d" goes into postconf-d.txt: the parameters
+ *	this Postfix knows, which an instance of another version needs
+ *	(maincf(3)), and their defaults, to compare between versions.
+ *	hr_build_knows() says whether the build knows a parameter; a build
+ *	made before postconf-d.txt existed gets it when it is loaded.
  *
  *	build.json is written last and atomically: a directory without it
  *	is a half-finished build and is removed, never reused. A lock file
@@ -139,6 +146,93 @@ static char *build_dir(const char *id)
     return hr_path_join(hr_builds_root(), id);
 }
 
+/* postconf_d - the defaults of the stage's postconf into dir/postconf-d.txt
+ * (atomically): which parameters this Postfix knows, and their values */
+static int postconf_d(const char *dir, const char *stage)
+{
+    char *empty = hr_path_join(dir, "postconf-d.cf");
+    char *main_cf = hr_path_join(empty, "main.cf");
+    char *prog = hr_sprintf("%s/usr/sbin/postconf", stage);
+    char *libs = hr_sprintf("LD_LIBRARY_PATH=%s/usr/lib/postfix", stage);
+    char *path = hr_path_join(dir, "postconf-d.txt");
+    const char *argv[] = {prog, "-d", "-c", empty, NULL};
+    const char *env[] = {libs, "LC_ALL=C", NULL};
+    hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
+    hr_buf out = HR_BUF_INIT, err = HR_BUF_INIT;
+    int status, error;
+
+    if ((error = hr_mkdir_p(empty, 0755)) < 0 ||
+        (error = hr_file_write_atomic(main_cf, "", 0, 0644)) < 0)
+        goto done;
+    hr_buf_init(&out, 4 << 20);
+    hr_buf_init(&err, 1 << 16);
+    o.argv = argv;
+    o.setenv = env;
+    o.out = HR_OUT_CAPTURE;
+    o.out_buf = &out;
+    o.err = HR_OUT_CAPTURE;
+    o.err_buf = &err;
+    o.timeout_ms = 60000;
+    if ((error = hr_spawn_run(&status, &o)) < 0)
+        goto done;
+    if (status != 0 || out.len == 0) {
+        error = hr_error_set(HR_EBUILD, "'%s -d' failed (exit status %d): %s",
+                             prog, status, hr_buf_cstr(&err));
+        goto done;
+    }
+    error = hr_file_write_atomic(path, out.ptr, out.len, 0644);
+done:
+    hr_rm_rf(empty);
+    hr_buf_release(&out);
+    hr_buf_release(&err);
+    hr_free(empty);
+    hr_free(main_cf);
+    hr_free(prog);
+    hr_free(libs);
+    hr_free(path);
+    return error;
+}
+
+/* load_params - the names of postconf-d.txt, made first for a build of
+ * an older harness that did not keep it */
+static int load_params(hr_build *b)
+{
+    char *path = hr_path_join(b->dir, "postconf-d.txt");
+    hr_buf text = HR_BUF_INIT;
+    int error;
+
+    if (!hr_is_file(path) && (error = postconf_d(b->dir, b->stage)) < 0)
+        goto done;
+    if ((error = hr_file_read(&text, path, 16 << 20)) < 0)
+        goto done;
+    for (const char *p = hr_buf_cstr(&text); *p;) {
+        size_t len = strcspn(p, "\n");
+        size_t n = strcspn(p, " =\n");
+
+        if (n > 0 && n < len)
+            hr_strv_add_owned(&b->params, hr_strndup(p, n));
+        p += len + (p[len] == '\n');
+    }
+    hr_strv_sort(&b->params);
+done:
+    hr_buf_release(&text);
+    hr_free(path);
+    return error;
+}
+
+/* by_str - bsearch helper */
+static int by_str(const void *key, const void *member)
+{
+    return strcmp(key, *(char *const *)member);
+}
+
+/* hr_build_knows - this Postfix has the main.cf parameter */
+int hr_build_knows(const hr_build *b, const char *param)
+{
+    return bsearch(param, b->params.v, b->params.n, sizeof(char *), by_str) !=
+           NULL;
+}
+
 /* load_json - read build.json of a build directory */
 static int load_json(hr_build **out, const char *id)
 {
@@ -197,6 +291,10 @@ static int load_json(hr_build **out, const char *id)
     if (b->variant == NULL || b->cc_path == NULL || b->source_tree == NULL) {
         hr_build_free(b);
         error = hr_error_set(HR_ERROR, "'%s' lacks required fields", path);
+        goto done;
+    }
+    if ((error = load_params(b)) < 0) {
+        hr_build_free(b);
         goto done;
     }
     *out = b;
@@ -645,7 +743,6 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     hr_compiler *cc = NULL;
     hr_strv mm_args = HR_STRV_INIT;
     hr_source_rev sr;
-    char commit[HR_OID_HEX];
     char id[HR_BUILD_ID_LEN + 1];
     char *dir = NULL, *src = NULL, *stage = NULL, *json = NULL;
     char *opt = NULL, *flags = NULL;
@@ -655,18 +752,9 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     *out = NULL;
     if ((error = hr_buildspec_load(&spec, hr_specs_dir(), o->variant)) < 0)
         goto done;
-    if ((error = hr_gitrepo_open(&store, hr_sources_repo(), 0)) < 0) {
-        error = hr_error_set(HR_EINPUT, "no source store at %s: run "
-                             "'pfharness fetch' first", hr_sources_repo());
+    if ((error = hr_source_lookup(&sr, o->source)) < 0 ||
+        (error = hr_gitrepo_open(&store, hr_sources_repo(), 0)) < 0)
         goto done;
-    }
-    if (o->source == NULL && (error = hr_source_default_rev(commit, store)) < 0)
-        goto done;
-    if ((error = hr_source_resolve(&sr, store, o->source ? o->source
-                                                           : commit)) < 0) {
-        error = hr_error_set(HR_EINPUT, "%s", hr_error_last());
-        goto done;
-    }
     if ((error = hr_compiler_identify(&cc, o->cc ? o->cc
                                            : spec->cc ? spec->cc
                                                       : "gcc")) < 0)
@@ -697,6 +785,8 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
                              hr_error_last());
         goto done;
     }
+    if ((error = postconf_d(dir, stage)) < 0)
+        goto done;
     flags = hr_buildspec_flags(spec);
     if (o->extra_opt) {
         char *more = hr_sprintf("%s EXTRA=%s", flags, o->extra_opt);
@@ -746,5 +836,6 @@ void hr_build_free(hr_build *b)
     hr_free(b->source_version);
     hr_free(b->sanitizer);
     hr_strv_release(&b->env);
+    hr_strv_release(&b->params);
     hr_free(b);
 }

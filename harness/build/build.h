@@ -41,6 +41,8 @@ typedef struct hr_build {
     int ub_check;
     int shared;
     hr_strv env;        /* NAME=VALUE for the daemons */
+    hr_strv params;     /* the main.cf parameters this Postfix knows
+                         * (postconf -d), sorted */
     int ccache;         /* ccache was used */
     int cached;         /* this call found the build ready */
     double seconds;     /* how long the build took when it was made */
@@ -56,6 +58,7 @@ int hr_build_list(hr_strv *out);
 int hr_build_remove(const char *id);
 void hr_build_free(hr_build *b);
 void hr_build_env(hr_strv *out, const char *dir);
+int hr_build_knows(const hr_build *b, const char *param);
 int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
                   const hr_strv *argv);
 

@@ -107,6 +107,12 @@ typedef struct hr_case {
      * normalized observation every build gave, or NULL */
     char *golden;
     char *golden_path;
+
+    /* The version overlays that replaced the case file or its golden
+     * (overlay(3)): their names, and "NAME (since 3.9: RELEASE_NOTES-3.9
+     * ...)" for reports */
+    hr_strv overlays;
+    hr_strv overlay_labels;
 } hr_case;
 
 int hr_case_parse(hr_case **out, const char *path, const char *text,
@@ -115,7 +121,7 @@ int hr_case_load(hr_case **out, const char *path);
 char *hr_case_golden_path(const char *case_path);
 int hr_case_golden_check(const char *path, const char *text, size_t len);
 int hr_case_load_all(hr_case ***out, size_t *count, const char *const *args,
-                     size_t nargs);
+                     size_t nargs, const char *version);
 void hr_case_free(hr_case *c);
 void hr_case_free_all(hr_case **cases, size_t count);
 const char *hr_case_kind_name(hr_case_kind kind);

@@ -118,9 +118,9 @@ int cmd_replay(int argc, char **argv)
     }
     if (libenv_spec && hr_libenv_parse(&env, libenv_spec) < 0)
         return hr_cmd_fail();
-    if (hr_case_load_all(&cases, &ncases, (const char *const *)argv + optind,
-                         (size_t)(argc - optind)) < 0 ||
-        hr_build_load(&b, build_id) < 0) {
+    if (hr_build_load(&b, build_id) < 0 ||
+        hr_case_load_all(&cases, &ncases, (const char *const *)argv + optind,
+                         (size_t)(argc - optind), b->source_version) < 0) {
         code = hr_cmd_fail();
         goto done;
     }

@@ -83,6 +83,7 @@
 #include "instance/netns.h"
 #include "instance/sink.h"
 #include "util/spawn.h"
+#include "util/version.h"
 
 /* Queues that hold mail still in flight. */
 static const char *const busy_queues[] = {"maildrop", "incoming", "active",
@@ -499,6 +500,15 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     in->san = hr_path_join(in->dir, "sanitizer");
     in->maillog = hr_path_join(in->dir, "maillog");
     in->netns = hr_strdup(o->netns);
+    /* Every instance logs through postlogd to its own maillog_file, and
+     * the harness fences the log through postlogd's socket: both came
+     * with Postfix 3.4. */
+    if (!hr_version_at_least(o->build->source_version, 3, 4)) {
+        error = hr_error_set(HR_EINPUT, "Postfix %s has no postlogd and no "
+                             "maillog_file (3.4 and later do): pfharness "
+                             "cannot run it", o->build->source_version);
+        goto fail;
+    }
     if (strpbrk(in->dir, " \t,=:")) {
         error = hr_error_set(HR_EINPUT, "instance path '%s' contains a space, "
                              "',', '=' or ':', which main.cf cannot hold",

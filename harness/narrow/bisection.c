@@ -93,7 +93,10 @@ int hr_bisection_init(hr_bisection *x, const hr_bisection_opts *o)
             return error;
         x->has_env = 1;
     }
-    if ((error = hr_case_load_all(&x->cases, &x->ncases, &case_path, 1)) < 0)
+    /* Bisections compare builds with each other, never with a golden:
+     * no version overlays. */
+    if ((error = hr_case_load_all(&x->cases, &x->ncases, &case_path, 1,
+                                  NULL)) < 0)
         return error;
     if (x->ncases != 1)
         return hr_error_set(HR_EINPUT,

@@ -340,6 +340,7 @@ static void init_build(hr_mixtree *m)
 #undef DUP
     t->shared = b->shared;
     hr_strv_addv(&t->env, &b->env);
+    hr_strv_addv(&t->params, &b->params);
 }
 
 /* hr_mixtree_new - copy the base build's tree and stage, find the objects */
@@ -409,6 +410,7 @@ void hr_mixtree_free(hr_mixtree *m)
         hr_free(m->build.source_version);
         hr_free(m->build.sanitizer);
         hr_strv_release(&m->build.env);
+        hr_strv_release(&m->build.params);
     }
     hr_free(m->dir);
     hr_free(m->src);

@@ -594,6 +594,8 @@ static void evidence(hr_buf *b, const hr_report *r, const hr_report_case *c)
         text(b, c->about);
     }
     hr_buf_puts(b, "</dd>\n");
+    for (size_t i = 0; i < c->overlays.n; i++)
+        fact(b, "Version overlay", c->overlays.v[i]);
     if (c->suspect)
         fact(b, "Suspect", c->suspect);
     if (c->undecided_why)

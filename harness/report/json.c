@@ -65,6 +65,9 @@
  *	    "undefined-behavior", "library", "hardware": case counts },
  *	  "cases": [ {
  *	    "name", "kind" ("smtp", "probe"), "path", "about",
+ *	    "overlays": [ the version overlays that replaced the case or
+ *	      its golden for this Postfix, each "NAME (since 3.9: the
+ *	      RELEASE_NOTES item)" ],
  *	    "verdict": one of pass real-bug compiler undefined-behavior
  *	      library hardware,
  *	    "summary": one line,
@@ -442,6 +445,7 @@ static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
     add(o, "kind", jstr(hr_case_kind_name(rc->c->kind)));
     add(o, "path", jstr(rc->c->path));
     add(o, "about", jstr(rc->c->about));
+    add(o, "overlays", jstrv(&rc->c->overlay_labels));
     add(o, "verdict", jstr(hr_verdict_name(v->kind)));
     add(o, "summary", jstr(v->summary));
     add(o, "suspect", jstr(v->suspect));

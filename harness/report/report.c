@@ -608,6 +608,7 @@ static int read_case_text(hr_report_case *c, const struct reader *rd,
     if ((error = get_str(&c->kind, rd, o, where, "kind", 0)) < 0 ||
         (error = get_str(&c->path, rd, o, where, "path", 0)) < 0 ||
         (error = get_str(&c->about, rd, o, where, "about", 0)) < 0 ||
+        (error = get_strv(&c->overlays, rd, o, where, "overlays")) < 0 ||
         (error = get_str(&c->summary, rd, o, where, "summary", 0)) < 0 ||
         (error = get_str(&c->suspect, rd, o, where, "suspect", 0)) < 0 ||
         (error = get_str(&c->undecided_why, rd, o, where, "undecided_why",
@@ -831,6 +832,7 @@ static void free_case(hr_report_case *c)
     hr_free(c->kind);
     hr_free(c->path);
     hr_free(c->about);
+    hr_strv_release(&c->overlays);
     hr_free(c->summary);
     hr_free(c->suspect);
     hr_strv_release(&c->differing);

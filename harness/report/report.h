@@ -33,6 +33,7 @@ typedef struct hr_report_cell {
 
 typedef struct hr_report_case {
     char *name, *kind, *path, *about;
+    hr_strv overlays;   /* version overlays that applied */
     hr_verdict_kind verdict;
     char *summary;
     char *suspect;      /* NULL, "undecided" or cell labels */

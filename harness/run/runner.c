@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "run/runner.h"
+#include "source/source.h"
 #include "run/confirm.h"
 #include "run/phases.h"
 #include "util/cleanup.h"
@@ -310,6 +311,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     hr_case **cases = NULL;
     const char **variants = NULL;
     hr_strv background = HR_STRV_INIT;
+    hr_source_rev sr;
     size_t nvariants, ncases = 0;
     double t0 = hr_clock_s();
     int error;
@@ -323,15 +325,18 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
                               : hr_path_join(hr_runs_root(), run->id);
     hr_machine_read(&run->machine, HR_MACHINE_ROOT);
 
-    /* Cases first: a malformed case stops the run before any build. */
+    /* Cases first: a malformed case stops the run before any build. The
+     * source's version decides which version overlays apply. */
+    if ((error = hr_source_lookup(&sr, o->source)) < 0)
+        goto done;
     if (o->case_args.n > 0)
         error = hr_case_load_all(&cases, &ncases,
                                  (const char *const *)o->case_args.v,
-                                 o->case_args.n);
+                                 o->case_args.n, sr.version);
     else {
         const char *dir = hr_cases_dir();
 
-        error = hr_case_load_all(&cases, &ncases, &dir, 1);
+        error = hr_case_load_all(&cases, &ncases, &dir, 1, sr.version);
     }
     if (error < 0)
         goto done;

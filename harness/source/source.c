@@ -15,6 +15,7 @@
  *	int	hr_source_checkout(store, sr, dir)
  *	int	hr_source_parse_version(out, len, header)
  *	int	hr_source_default_rev(commit, store)
+ *	int	hr_source_lookup(out, rev)
  * DESCRIPTION
  *	Every source ends up as a commit in the store (var/sources.git),
  *	and a build is identified by that commit's tree.
@@ -61,6 +62,9 @@
  *	directory. out->tree of the fetches is the Postfix tree too.
  *
  *	out->unchanged tells that the store already had the tree.
+ *
+ *	hr_source_lookup() opens the store and resolves rev, or the
+ *	default source when rev is NULL (HR_EINPUT when there is none).
  * DIAGNOSTICS
  *	HR_EINPUT for input that is not a tarball, a truncated one, a
  *	tree without src/global/mail_version.h, at the top or under
@@ -84,35 +88,59 @@
 #include "util/hash.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/paths.h"
 #include "util/spawn.h"
 
 #define VERSION_FILE "src/global/mail_version.h"
 #define MAX_FILE (64 * 1024 * 1024)
 
-/* hr_source_parse_version - MAIL_VERSION_NUMBER from mail_version.h */
-int hr_source_parse_version(char *out, size_t len, const char *header)
+/* define_string - the string a "#define NAME "..."" line gives, or NULL */
+static char *define_string(const char *header, const char *name)
 {
-    const char *p = header;
+    size_t n = strlen(name);
 
-    while ((p = strstr(p, "#define")) != NULL) {
-        const char *q = p + 7;
-        const char *start, *end;
+    for (const char *p = header; (p = strstr(p, "#define")) != NULL;) {
+        const char *q = p + 7, *start, *end;
 
         q += strspn(q, " \t");
-        if (strncmp(q, "MAIL_VERSION_NUMBER", 19) == 0 &&
-            (q[19] == ' ' || q[19] == '\t')) {
-            if ((start = strchr(q, '"')) == NULL ||
-                (end = strchr(start + 1, '"')) == NULL ||
-                end - start - 1 <= 0 || (size_t)(end - start) > len)
-                break;
-            memcpy(out, start + 1, end - start - 1);
-            out[end - start - 1] = 0;
-            return 0;
-        }
         p = q;
+        if (strncmp(q, name, n) != 0 || (q[n] != ' ' && q[n] != '\t'))
+            continue;
+        start = q + n + strspn(q + n, " \t");
+        if (*start != '"' || (end = strchr(start + 1, '"')) == NULL ||
+            memchr(start, '\n', (size_t)(end - start)))
+            return NULL;
+        return hr_strndup(start + 1, (size_t)(end - start - 1));
     }
-    return hr_error_set(HR_EINPUT, "no MAIL_VERSION_NUMBER in %s",
-                        VERSION_FILE);
+    return NULL;
+}
+
+/* hr_source_parse_version - the version mail_version.h gives: its
+ * MAIL_VERSION_NUMBER, and for a snapshot (a.b, no patch level) the
+ * release date after a '-', as Postfix names snapshots: 3.11-20250601 */
+int hr_source_parse_version(char *out, size_t len, const char *header)
+{
+    char *number = define_string(header, "MAIL_VERSION_NUMBER");
+    char *date = define_string(header, "MAIL_RELEASE_DATE");
+    int error = 0;
+
+    if (number == NULL || *number == 0 || strlen(number) >= len ||
+        strspn(number, "0123456789.-") != strlen(number)) {
+        error = hr_error_set(HR_EINPUT, "no MAIL_VERSION_NUMBER in %s",
+                             VERSION_FILE);
+        goto done;
+    }
+    if (strchr(number, '.') == strrchr(number, '.') && !strchr(number, '-') &&
+        date &&
+        strlen(date) == 8 && strspn(date, "0123456789") == 8 &&
+        strlen(number) + 9 < len)
+        snprintf(out, len, "%s-%s", number, date);
+    else
+        snprintf(out, len, "%s", number);
+done:
+    hr_free(number);
+    hr_free(date);
+    return error;
 }
 
 /* Where a repository may keep the Postfix tree: at the top (a tarball,
@@ -862,6 +890,26 @@ done:
     hr_gitrepo_free(src);
     hr_free(abs);
     hr_free(prefix);
+    return error;
+}
+
+/* hr_source_lookup - a revision of the store, or its default source */
+int hr_source_lookup(hr_source_rev *out, const char *rev)
+{
+    hr_gitrepo *store = NULL;
+    char commit[HR_OID_HEX];
+    int error;
+
+    memset(out, 0, sizeof(*out));
+    if ((error = hr_gitrepo_open(&store, hr_sources_repo(), 0)) < 0)
+        return hr_error_set(HR_EINPUT, "no source store at %s: run "
+                            "'pfharness fetch' first", hr_sources_repo());
+    if (rev == NULL && (error = hr_source_default_rev(commit, store)) < 0)
+        goto done;
+    if ((error = hr_source_resolve(out, store, rev ? rev : commit)) < 0)
+        error = hr_error_set(HR_EINPUT, "%s", hr_error_last());
+done:
+    hr_gitrepo_free(store);
     return error;
 }
 

@@ -1271,7 +1271,7 @@ static void test_case_load_all(void **state)
     args[0] = sub;
     args[1] = tmp;
     args[2] = file;
-    assert_int_equal(hr_case_load_all(&cases, &n, args, 3), 0);
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 3, NULL), 0);
     assert_int_equal(n, 3);
     assert_string_equal(cases[0]->name, "one");
     assert_string_equal(cases[0]->path, file);
@@ -1284,14 +1284,14 @@ static void test_case_load_all(void **state)
     hr_free(sub);
     sub = hr_path_join(tmp, "x/plain");
     args[0] = sub;
-    assert_int_equal(hr_case_load_all(&cases, &n, args, 1), 0);
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, NULL), 0);
     assert_int_equal(n, 1);
     hr_case_free_all(cases, n);
 
     /* The same name twice: both paths in the message. */
     write_file(tmp, "b/dup.case", "# comment\nname one\nkind smtp\n" G);
     args[0] = tmp;
-    assert_int_equal(hr_case_load_all(&cases, &n, args, 1), HR_EINPUT);
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, NULL), HR_EINPUT);
     want = hr_sprintf("%s/b/dup.case:2: case name 'one' is already used by "
                       "%s/a/z.case:1",
                       tmp, tmp);
@@ -1300,7 +1300,7 @@ static void test_case_load_all(void **state)
 
     /* A malformed case anywhere fails the whole load. */
     write_file(tmp, "b/dup.case", "name three\nkind smtp\nbogus\n" G);
-    assert_int_equal(hr_case_load_all(&cases, &n, args, 1), HR_EINPUT);
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, NULL), HR_EINPUT);
     want = hr_sprintf("%s/b/dup.case:3: unknown directive 'bogus'", tmp);
     assert_string_equal(hr_error_last(), want);
     hr_free(want);
@@ -1308,7 +1308,7 @@ static void test_case_load_all(void **state)
     /* A missing path. */
     missing = hr_path_join(tmp, "nope");
     args[0] = missing;
-    assert_true(hr_case_load_all(&cases, &n, args, 1) < 0);
+    assert_true(hr_case_load_all(&cases, &n, args, 1, NULL) < 0);
     want = hr_sprintf("cannot open '%s': No such file or directory", missing);
     assert_string_equal(hr_error_last(), want);
     hr_free(want);
@@ -1317,6 +1317,149 @@ static void test_case_load_all(void **state)
     hr_free(missing);
     hr_free(file);
     hr_free(sub);
+    free(tmp);
+}
+
+/* load_err - loading root with version fails as "FILE:LINE: message",
+ * FILE relative to root */
+static void load_err(const char *root, const char *version, const char *want)
+{
+    hr_case **cases = NULL;
+    size_t n = 0;
+    const char *args[] = {root};
+    char *full = hr_sprintf("%s/%s", root, want);
+
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, version),
+                     HR_EINPUT);
+    if (strcmp(hr_error_last(), full) != 0)
+        fail_msg("got '%s', wanted '%s'", hr_error_last(), full);
+    hr_free(full);
+}
+
+/* test_case_overlays - version overlays replace a case and its golden for
+ * the versions in their range, the latest one that has a file wins, and
+ * every malformed overlay is file:line */
+static void test_case_overlays(void **state)
+{
+    char *tmp = unit_tmpdir();
+    char *smtp = NULL;
+    const char *args[1];
+    hr_case **cases = NULL;
+    size_t n = 0;
+
+    (void)state;
+    assert_non_null(tmp);
+    write_file(tmp, "smtp/a.case", "name a\nkind smtp\n" G);
+    write_file(tmp, "smtp/a.golden", "== transcript\nbase\n");
+    write_file(tmp, "smtp/b.case", "name b\nkind smtp\n" G);
+    write_file(tmp, "smtp/b.golden", "== transcript\nbase b\n");
+    write_file(tmp, "versions/README.md", "overlays\n");
+    write_file(tmp, "versions/3.9-one/overlay",
+               "# a comment\nabout  one\nsince  3.9\n"
+               "cites  RELEASE_NOTES-3.9: one\n");
+    write_file(tmp, "versions/3.9-one/a.case",
+               "name a\nkind smtp\n< 220 from 3.9\n");
+    write_file(tmp, "versions/3.9-one/a.golden", "== transcript\n3.9\n");
+    write_file(tmp, "versions/3.10-two/overlay",
+               "about two\nsince 3.10\nbefore 3.11\ncites HISTORY 2025\n");
+    write_file(tmp, "versions/3.10-two/a.golden", "== transcript\n3.10\n");
+    write_file(tmp, "versions/3.10-two/b.case",
+               "name b\nkind smtp\n< 220 b from 3.10\n");
+    args[0] = tmp;
+
+    /* 3.7: nothing applies, and the overlays' files are no cases. */
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, "3.7.11"), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(cases[0]->golden, "== transcript\nbase\n");
+    assert_int_equal(cases[0]->overlays.n, 0);
+    hr_case_free_all(cases, n);
+
+    /* 3.9.2: the case and golden of 3.9-one. */
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, "3.9.2"), 0);
+    assert_string_equal(cases[0]->xs[0].expect[0], "220 from 3.9");
+    assert_string_equal(cases[0]->golden, "== transcript\n3.9\n");
+    assert_string_equal(cases[0]->overlays.v[0], "3.9-one");
+    assert_string_equal(cases[0]->overlay_labels.v[0],
+                        "3.9-one (since 3.9: RELEASE_NOTES-3.9: one)");
+    assert_int_equal(cases[1]->overlays.n, 0);
+    hr_case_free_all(cases, n);
+
+    /* 3.10.13: 3.9-one's case, 3.10-two's golden (the later wins); b's
+     * case from 3.10-two keeps the shipped golden. */
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, "3.10.13"), 0);
+    assert_string_equal(cases[0]->xs[0].expect[0], "220 from 3.9");
+    assert_string_equal(cases[0]->golden, "== transcript\n3.10\n");
+    assert_int_equal(cases[0]->overlays.n, 2);
+    assert_string_equal(cases[1]->xs[0].expect[0], "220 b from 3.10");
+    assert_string_equal(cases[1]->golden, "== transcript\nbase b\n");
+    hr_case_free_all(cases, n);
+
+    /* 3.11 is past 3.10-two: 3.9-one only; a snapshot counts as a.b.0. */
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, "3.11-20250601"),
+                     0);
+    assert_string_equal(cases[0]->golden, "== transcript\n3.9\n");
+    assert_string_equal(cases[1]->golden, "== transcript\nbase b\n");
+    hr_case_free_all(cases, n);
+
+    /* A single case file finds the overlays of its root too. */
+    smtp = hr_path_join(tmp, "smtp/a.case");
+    args[0] = smtp;
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, "3.9.0"), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(cases[0]->golden, "== transcript\n3.9\n");
+    hr_case_free_all(cases, n);
+
+    /* Not a version. */
+    args[0] = tmp;
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, "3.x"), HR_EINPUT);
+
+    /* Malformed overlays: each file:line. */
+    write_file(tmp, "versions/3.9-one/overlay", "about one\nsince 3.9\n");
+    load_err(tmp, NULL, "versions/3.9-one/overlay:1: an overlay needs "
+                        "'cites': the RELEASE_NOTES item that explains it");
+    write_file(tmp, "versions/3.9-one/overlay",
+               "about one\nsince 3.9\ncites x\nfrobnicate y\n");
+    load_err(tmp, NULL, "versions/3.9-one/overlay:4: unknown key 'frobnicate' "
+                        "(about, since, before, cites)");
+    write_file(tmp, "versions/3.9-one/overlay",
+               "about one\nsince 3.9-20240101\ncites x\n");
+    load_err(tmp, NULL, "versions/3.9-one/overlay:2: 'since' needs a version "
+                        "such as 3.9 or 3.10.1, not '3.9-20240101'");
+    write_file(tmp, "versions/3.9-one/overlay",
+               "about one\nsince 3.10\nbefore 3.9\ncites x\n");
+    load_err(tmp, NULL, "versions/3.9-one/overlay:1: 'since 3.10' is not "
+                        "before 'before 3.9'");
+    write_file(tmp, "versions/3.9-one/overlay",
+               "about one\nsince 3.10\ncites x\n");
+    load_err(tmp, "3.10.1", "versions/3.9-one/overlay:1: it and overlay "
+                            "'3.10-two' both replace a.golden from the same "
+                            "version");
+    write_file(tmp, "versions/3.9-one/overlay",
+               "about one\nsince 3.9\ncites x\n");
+    write_file(tmp, "versions/3.9-one/c.golden", "== transcript\nc\n");
+    load_err(tmp, NULL, "versions/3.9-one/c.golden:1: no case 'c' for this "
+                        "overlay file");
+    {
+        char *stray = hr_path_join(tmp, "versions/3.9-one/c.golden");
+
+        assert_int_equal(unlink(stray), 0);
+        hr_free(stray);
+    }
+    write_file(tmp, "versions/3.9-one/a.case", "name z\nkind smtp\n" G);
+    load_err(tmp, NULL, "versions/3.9-one/a.case:1: an overlay's case keeps "
+                        "its name: 'a'");
+    write_file(tmp, "versions/3.9-one/a.case", "name a\nkind smtp\n" G);
+    write_file(tmp, "versions/3.9-one/a.golden", "no section head\n");
+    load_err(tmp, NULL, "versions/3.9-one/a.golden:1: expected a section head "
+                        "such as '== transcript' (pfharness record writes "
+                        "goldens)");
+    write_file(tmp, "versions/3.9-one/a.golden", "== transcript\n3.9\n");
+    write_file(tmp, "versions/3.9-one/notes.txt", "x");
+    load_err(tmp, NULL, "versions/3.9-one/notes.txt:1: an overlay holds only "
+                        "'overlay', NAME.case and NAME.golden files");
+
+    assert_int_equal(hr_rm_rf(tmp), 0);
+    hr_free(smtp);
     free(tmp);
 }
 
@@ -1470,6 +1613,7 @@ int main(void)
         cmocka_unit_test(test_case_config_render),
         cmocka_unit_test(test_case_kind_name),
         cmocka_unit_test(test_case_load_all),
+        cmocka_unit_test(test_case_overlays),
         cmocka_unit_test(test_case_captures),
     };
     size_t nrows = sizeof(err_rows) / sizeof(err_rows[0]);

@@ -87,7 +87,7 @@ static void test_maincf_cases(void **state)
 
     (void)state;
     fake_build(&b, 0, NULL);
-    assert_int_equal(hr_case_load_all(&cases, &n, args, 1), 0);
+    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, NULL), 0);
     assert_true(n > 0);
     for (size_t i = 0; i < n; i++) {
         char *key = hr_case_config_key(cases[i]);
@@ -164,9 +164,70 @@ static void test_maincf_bad_setting(void **state)
     hr_strv_release(&config);
 }
 
+/* test_maincf_versions - the instance adapts to the build's version: its
+ * compatibility_level, and no parameter that its postconf -d lacks */
+static void test_maincf_versions(void **state)
+{
+    static const struct {
+        const char *version, *level;
+    } rows[] = {
+        {"3.7.11", "3.7"},       {"3.10.13", "3.10"}, {"3.11-20250601", "3.11"},
+        {"3.6.0", "3.6"},        {"3.5.25", "2"},     {"3.4.14", "2"},
+        {"not a version", "2"},
+    };
+    hr_instance_opts o = HR_INSTANCE_OPTS_INIT;
+    hr_strv config = HR_STRV_INIT;
+    hr_build b;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *main_cf = NULL, *master_cf = NULL;
+        char *want = hr_sprintf("\ncompatibility_level = %s\n",
+                                rows[i].level);
+
+        fake_build(&b, 0, NULL);
+        b.source_version = (char *)rows[i].version;
+        o.build = &b;
+        assert_int_equal(hr_maincf_render(&main_cf, &master_cf, DIR, &o), 0);
+        if (strstr(main_cf, want) == NULL)
+            fail_msg("%s: no '%s' in\n%s", rows[i].version, want + 1, main_cf);
+        hr_free(want);
+        hr_free(main_cf);
+        hr_free(master_cf);
+    }
+    /* A build whose postconf -d lacks two parameters: neither the
+     * harness's nor the case's setting of them is written. */
+    fake_build(&b, 0, NULL);
+    hr_strv_add(&config, "smtpd_forbid_unauth_pipelining = yes");
+    hr_strv_add(&config, "smtpd_helo_required = yes");
+    {
+        static const char *const known[] = {
+            "alias_maps", "compatibility_level", "config_directory",
+            "queue_directory", "smtpd_helo_required", "myhostname",
+        };
+        char *main_cf = NULL, *master_cf = NULL;
+
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            hr_strv_add(&b.params, known[i]);
+        hr_strv_sort(&b.params);
+        o.build = &b;
+        o.config = &config;
+        assert_int_equal(hr_maincf_render(&main_cf, &master_cf, DIR, &o), 0);
+        assert_non_null(strstr(main_cf, "\nsmtpd_helo_required = yes\n"));
+        assert_non_null(strstr(main_cf, "\nmyhostname = mx.example.test\n"));
+        assert_null(strstr(main_cf, "smtpd_forbid_unauth_pipelining"));
+        assert_null(strstr(main_cf, "service_throttle_time"));
+        hr_free(main_cf);
+        hr_free(master_cf);
+        hr_strv_release(&b.params);
+    }
+    hr_strv_release(&config);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_maincf_versions),
         cmocka_unit_test(test_maincf_cases),
         cmocka_unit_test(test_maincf_escalation),
         cmocka_unit_test(test_maincf_bad_setting),

@@ -533,7 +533,8 @@ static void test_report_json_key_order(void **state)
                 "pass,real-bug,compiler,undefined-behavior,library,"
                 "hardware");
     assert_keys(root, "cases.1",
-                "name,kind,path,about,verdict,summary,suspect,undecided_why,"
+                "name,kind,path,about,overlays,verdict,summary,suspect,"
+                "undecided_why,"
                 "differing,also,flaps,pair,diff,expected,first_finding,"
                 "ub_reports,ub_background,escalation,confirm,cells");
     assert_keys(root, "cases.1.pair", "left,right,left_obs,right_obs");

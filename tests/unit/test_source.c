@@ -687,6 +687,17 @@ static const struct {
     {"#define MAIL_VERSION_NUMBERS \"9\"\n"
      "#define MAIL_VERSION_NUMBER \"3.8.1\"\n",
      "3.8.1"},
+    /* A snapshot: a.b and the release date, as Postfix names it. */
+    {"#define MAIL_RELEASE_DATE\t\"20220501\"\n"
+     "#define MAIL_VERSION_NUMBER\t\"3.8\"\n",
+     "3.8-20220501"},
+    {"#define MAIL_VERSION_NUMBER \"3.8\"\n", "3.8"},
+    {"#define MAIL_RELEASE_DATE \"2022\"\n#define MAIL_VERSION_NUMBER \"3.8\"\n",
+     "3.8"},
+    {"#define MAIL_RELEASE_DATE \"20240101\"\n"
+     "#define MAIL_VERSION_NUMBER \"3.7.11\"\n",
+     "3.7.11"},
+    {"#define MAIL_VERSION_NUMBER \"3.7;id\"\n", NULL},
     {"#define MAIL_VERSION_NUMBER \"\"\n", NULL},
     {"#define MAIL_VERSION_NUMBER 3.7\n", NULL},
     {"#define MAIL_VERSION_NUMBER \"3.7\n", NULL},
