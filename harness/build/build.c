@@ -14,6 +14,7 @@
  *	void	hr_build_free(b)
  *
  *	int	hr_build_knows(b, param)
+ *	char	*hr_build_daemon_dir(b)
  *	void	hr_build_env(out, dir)
  *	int	hr_build_exec(cwd, log_path, dir, argv)
  * DESCRIPTION
@@ -28,8 +29,18 @@
  *	var/builds/<id>/src, runs "make makefiles" with the variant's CC,
  *	OPT, DEBUG, CCARGS, AUXLIBS and shared settings and then "make -jN"
  *	(output in make.log), installs privately with "postfix-install
- *	-non-interactive install_root=var/builds/<id>/stage", and makes
+ *	-non-interactive install_root=var/builds/<id>/stage" everything
+ *	meta/postfix-files lists but the manual pages (a distribution's
+ *	patched tree lists pages that only its packaging makes), and makes
  *	postdrop and postqueue setgid postdrop, as sendmail needs.
+ *
+ *	A variant with "prebuilt debian" is not compiled: the build takes
+ *	Debian's binary packages of the Debian version the source came
+ *	from (source(3)), fetched and unpacked by prebuilt(3). Its id
+ *	hashes the packages (name, version, SHA-256), the tree they stand
+ *	for and the variant; build.json lists the packages, and the
+ *	compiler fields name them ("debian", apt:postfix=VERSION). The
+ *	daemons are where Debian puts them (hr_build_daemon_dir()).
  *
  *	The stage's "postconf -d" goes into postconf-d.txt: the parameters
  *	this Postfix knows, which an instance of another version needs
@@ -69,6 +80,7 @@
 #include <json-c/json.h>
 
 #include "build/build.h"
+#include "build/prebuilt.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -233,6 +245,15 @@ int hr_build_knows(const hr_build *b, const char *param)
            NULL;
 }
 
+/* hr_build_daemon_dir - where the build's daemons are: postfix-install's
+ * usr/libexec/postfix, or Debian's usr/lib/postfix/sbin; caller frees */
+char *hr_build_daemon_dir(const hr_build *b)
+{
+    return hr_sprintf("%s/%s", b->stage,
+                      b->prebuilt ? "usr/lib/postfix/sbin"
+                                  : "usr/libexec/postfix");
+}
+
 /* load_json - read build.json of a build directory */
 static int load_json(hr_build **out, const char *id)
 {
@@ -261,6 +282,7 @@ static int load_json(hr_build **out, const char *id)
     b->flags = jstr(root, "flags");
     b->opt = jstr(root, "opt");
     b->sanitizer = jstr(root, "sanitizer");
+    b->prebuilt = jstr(root, "prebuilt");
     if ((cc = jsub(root, "compiler")) != NULL) {
         b->cc = jstr(cc, "given");
         b->cc_path = jstr(cc, "path");
@@ -559,7 +581,7 @@ static int write_json(const char *dir, const char *id, const hr_buildspec *s,
                       const hr_compiler *cc, const char *commit,
                       const char *tree, const char *version, const char *opt,
                       const char *flags, int ccache, double seconds,
-                      const hr_strv *make_args)
+                      const hr_strv *make_args, const hr_strv *packages)
 {
     json_object *root = json_object_new_object();
     json_object *jcc = json_object_new_object();
@@ -598,9 +620,25 @@ static int write_json(const char *dir, const char *id, const hr_buildspec *s,
     if (s->sanitizer)
         json_object_object_add(root, "sanitizer",
                                json_object_new_string(s->sanitizer));
+    if (s->prebuilt) {
+        json_object *jpk = json_object_new_array();
+
+        json_object_object_add(root, "prebuilt",
+                               json_object_new_string(s->prebuilt));
+        /* "NAME VERSION SHA256": what the packages were */
+        for (size_t i = 0; packages && i < packages->n; i++) {
+            const char *sp = strrchr(packages->v[i], ' ');
+
+            json_object_array_add(jpk, json_object_new_string_len(
+                                           packages->v[i],
+                                           (int)(sp - packages->v[i])));
+        }
+        json_object_object_add(root, "packages", jpk);
+    }
     json_object_object_add(root, "ub_check",
                            json_object_new_boolean(s->ub_check));
-    json_object_object_add(root, "shared", json_object_new_boolean(s->shared));
+    json_object_object_add(root, "shared",
+                           json_object_new_boolean(s->shared || s->prebuilt));
     json_object_object_add(root, "ccache", json_object_new_boolean(ccache));
     json_object_object_add(root, "seconds", json_object_new_double(seconds));
     json_object_object_add(root, "created",
@@ -621,6 +659,33 @@ static void progress(const hr_build_opts *o, const char *name,
 {
     if (o->progress)
         o->progress(name, step, o->payload);
+}
+
+/* drop_manpages - meta/postfix-files without $manpage_directory lines:
+ * no instance reads a manual page, and a distribution's patched tree
+ * lists pages its own packaging makes (Debian's *.8postfix.gz), which
+ * postfix-install cannot find */
+static int drop_manpages(const char *src)
+{
+    char *path = hr_path_join(src, "meta/postfix-files");
+    hr_buf in = HR_BUF_INIT, out = HR_BUF_INIT;
+    int error;
+
+    if ((error = hr_file_read(&in, path, 1 << 20)) < 0)
+        goto done;
+    for (const char *p = hr_buf_cstr(&in); *p;) {
+        size_t len = strcspn(p, "\n");
+
+        if (strncmp(p, "$manpage_directory", 18) != 0)
+            hr_buf_put(&out, p, len + (p[len] == '\n'));
+        p += len + (p[len] == '\n');
+    }
+    error = hr_file_write_atomic(path, out.ptr ? out.ptr : "", out.len, 0644);
+done:
+    hr_buf_release(&in);
+    hr_buf_release(&out);
+    hr_free(path);
+    return error;
 }
 
 /* make_and_install - the slow part, in an empty build directory */
@@ -692,7 +757,9 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
     if ((error = run_logged(src, log_path, &argv, &env)) < 0)
         goto done;
 
-    /* private install */
+    /* private install, of what an instance runs: no manual pages */
+    if ((error = drop_manpages(src)) < 0)
+        goto done;
     hr_strv_release(&argv);
     hr_strv_add(&argv, "sh");
     hr_strv_add(&argv, "postfix-install");
@@ -735,6 +802,113 @@ static void fresh_id(char id[HR_BUILD_ID_LEN + 1])
     id[HR_BUILD_ID_LEN] = 0;
 }
 
+/* prebuilt_id - what a prebuilt build is: the packages, the tree they
+ * stand for, the variant and its daemons' environment */
+static void prebuilt_id(char id[HR_BUILD_ID_LEN + 1], const hr_buildspec *s,
+                        const char *tree, const hr_strv *debs)
+{
+    char hex[HR_SHA256_HEX];
+    hr_hash *h;
+
+    hr_hash_new(&h);
+    hr_hash_field(h, "recipe", HR_BUILD_RECIPE);
+    hr_hash_field(h, "prebuilt", s->prebuilt);
+    hr_hash_field(h, "tree", tree);
+    hr_hash_field(h, "variant", s->variant);
+    hr_hash_field(h, "replica", s->replica);
+    for (size_t i = 0; i < debs->n; i++) {
+        const char *sp = strrchr(debs->v[i], ' ');
+        char *pkg = hr_strndup(debs->v[i], (size_t)(sp - debs->v[i]));
+
+        hr_hash_field(h, "package", pkg);
+        hr_free(pkg);
+    }
+    for (size_t i = 0; i < s->env.n; i++)
+        hr_hash_field(h, "env", s->env.v[i]);
+    hr_hash_final(hex, h);
+    hr_hash_free(h);
+    memcpy(id, hex, HR_BUILD_ID_LEN);
+    id[HR_BUILD_ID_LEN] = 0;
+}
+
+/* run_prebuilt - the distribution's packages of the source's version,
+ * unpacked as a build (prebuilt(3)) */
+static int run_prebuilt(hr_build **out, const hr_build_opts *o,
+                        const hr_buildspec *spec, const hr_source_rev *sr,
+                        hr_gitrepo *store)
+{
+    hr_strv debs = HR_STRV_INIT, none = HR_STRV_INIT;
+    hr_compiler cc;
+    char debver[128], id[HR_BUILD_ID_LEN + 1];
+    char *cache = hr_sprintf("%s/apt/debs", hr_var_dir());
+    char *state = hr_sprintf("%s/apt/other", hr_var_dir());
+    char *dir = NULL, *stage = NULL, *log = NULL, *json = NULL;
+    char *given = NULL, *path = NULL, *version = NULL;
+    double t0 = hr_clock_s();
+    int lockfd = -1, error;
+
+    memset(&cc, 0, sizeof(cc));
+    if ((error = hr_source_debian_version(debver, sizeof(debver), store,
+                                          sr->commit)) < 0 ||
+        (error = hr_prebuilt_fetch(&debs, debver, cache, state)) < 0)
+        goto done;
+    prebuilt_id(id, spec, sr->tree, &debs);
+    if ((error = hr_mkdir_p(hr_builds_root(), 0755)) < 0 ||
+        (error = lock_id(&lockfd, id)) < 0)
+        goto done;
+    dir = build_dir(id);
+    json = hr_path_join(dir, "build.json");
+    if (hr_is_file(json) && load_json(out, id) == 0) {
+        (*out)->cached = 1;
+        goto done;
+    }
+    progress(o, spec->name, "unpack");
+    stage = hr_path_join(dir, "stage");
+    log = hr_path_join(dir, "make.log");
+    if ((error = hr_rm_rf(dir)) < 0 || (error = hr_mkdir_p(dir, 0755)) < 0 ||
+        (error = hr_prebuilt_stage(&debs, stage, log)) < 0 ||
+        (error = setgid_postdrop(stage)) < 0 ||
+        (error = postconf_d(dir, stage)) < 0) {
+        if (error != HR_EINPUT)
+            error = hr_error_set(error == HR_EBUILD ? HR_EBUILD : HR_ERROR,
+                                 "build of %s failed: %s", spec->name,
+                                 hr_error_last());
+        goto done;
+    }
+    /* The packages stand where a compiler would: one witness of their
+     * own, named by version and the postfix package's SHA-256. */
+    given = hr_strdup("debian");
+    path = hr_sprintf("apt:postfix=%s", debver);
+    version = hr_sprintf("Debian's binary packages of postfix %s", debver);
+    cc.given = given;
+    cc.path = path;
+    cc.version = version;
+    cc.kind = given;
+    for (size_t i = 0; i < debs.n; i++)
+        if (strncmp(debs.v[i], "postfix ", 8) == 0)
+            snprintf(cc.sha256, sizeof(cc.sha256), "%.64s",
+                     strchr(debs.v[i] + 8, ' ') + 1);
+    if ((error = write_json(dir, id, spec, &cc, sr->commit, sr->tree,
+                            sr->version, "(prebuilt)", "prebuilt=debian", 0,
+                            hr_clock_s() - t0, &none, &debs)) < 0)
+        goto done;
+    error = load_json(out, id);
+done:
+    if (lockfd >= 0)
+        close(lockfd);
+    hr_strv_release(&debs);
+    hr_free(cache);
+    hr_free(state);
+    hr_free(dir);
+    hr_free(stage);
+    hr_free(log);
+    hr_free(json);
+    hr_free(given);
+    hr_free(path);
+    hr_free(version);
+    return error;
+}
+
 /* hr_build_run - build a variant, or find it cached */
 int hr_build_run(hr_build **out, const hr_build_opts *o)
 {
@@ -755,6 +929,15 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     if ((error = hr_source_lookup(&sr, o->source)) < 0 ||
         (error = hr_gitrepo_open(&store, hr_sources_repo(), 0)) < 0)
         goto done;
+    if (spec->prebuilt) {
+        if (o->cc || o->extra_opt) {
+            error = hr_error_set(HR_EINPUT, "variant %s is prebuilt: no "
+                                 "compiler and no flags apply", spec->name);
+            goto done;
+        }
+        error = run_prebuilt(out, o, spec, &sr, store);
+        goto done;
+    }
     if ((error = hr_compiler_identify(&cc, o->cc ? o->cc
                                            : spec->cc ? spec->cc
                                                       : "gcc")) < 0)
@@ -794,8 +977,9 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
         hr_free(flags);
         flags = more;
     }
-    if ((error = write_json(dir, id, spec, cc, sr.commit, sr.tree, sr.version, opt,
-                            flags, ccache_used, hr_clock_s() - t0, &mm_args)) < 0)
+    if ((error = write_json(dir, id, spec, cc, sr.commit, sr.tree, sr.version,
+                            opt, flags, ccache_used, hr_clock_s() - t0,
+                            &mm_args, NULL)) < 0)
         goto done;
     error = load_json(out, id);
 done:
@@ -835,6 +1019,7 @@ void hr_build_free(hr_build *b)
     hr_free(b->source_tree);
     hr_free(b->source_version);
     hr_free(b->sanitizer);
+    hr_free(b->prebuilt);
     hr_strv_release(&b->env);
     hr_strv_release(&b->params);
     hr_free(b);

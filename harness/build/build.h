@@ -8,7 +8,7 @@
 #include "util/strv.h"
 
 #define HR_BUILD_ID_LEN 16
-#define HR_BUILD_RECIPE "pfharness-build-3"
+#define HR_BUILD_RECIPE "pfharness-build-4"
 
 typedef void (*hr_build_progress_fn)(const char *variant, const char *step,
                                      void *payload);
@@ -38,6 +38,8 @@ typedef struct hr_build {
     char *cc, *cc_path, *cc_sha256, *cc_version, *cc_kind;
     char *source_commit, *source_tree, *source_version;
     char *sanitizer;    /* NULL, "ubsan", "asan" */
+    char *prebuilt;     /* NULL, or "debian": Debian's binary packages,
+                         * laid out as Debian installs them */
     int ub_check;
     int shared;
     hr_strv env;        /* NAME=VALUE for the daemons */
@@ -59,6 +61,7 @@ int hr_build_remove(const char *id);
 void hr_build_free(hr_build *b);
 void hr_build_env(hr_strv *out, const char *dir);
 int hr_build_knows(const hr_build *b, const char *param);
+char *hr_build_daemon_dir(const hr_build *b);
 int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
                   const hr_strv *argv);
 

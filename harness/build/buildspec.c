@@ -102,7 +102,10 @@ static int set_once(char **field, int *seen, const char *v, const char *path,
 
 struct seen {
     int about, cc, opt, debug, shared, dynamicmaps, pie, sanitizer, ub_check;
+    int prebuilt;
     char *dynamicmaps_at;       /* "file:line" of dynamicmaps, for finish() */
+    char *compile_at;           /* "file:line: 'key'" of the first compile
+                                 * setting, which a prebuilt variant refuses */
 };
 
 static int parse_text(hr_buildspec *s, struct seen *seen, const char *path,
@@ -160,6 +163,19 @@ static int parse_line(hr_buildspec *s, struct seen *seen, const char *path,
                             "metacharacter (allowed: letters, digits, blanks "
                             "and - _ . , = + / : @ %%)",
                             path, line, key, v);
+    if (seen->compile_at == NULL &&
+        (strcmp(key, "cc") == 0 || strcmp(key, "opt") == 0 ||
+         strcmp(key, "debug") == 0 || strcmp(key, "ccargs") == 0 ||
+         strcmp(key, "auxlibs") == 0 || strcmp(key, "makevar") == 0 ||
+         strcmp(key, "shared") == 0 || strcmp(key, "dynamicmaps") == 0 ||
+         strcmp(key, "pie") == 0 || strcmp(key, "sanitizer") == 0))
+        seen->compile_at = hr_sprintf("%s:%d: '%s'", path, line, key);
+    if (strcmp(key, "prebuilt") == 0) {
+        if (strcmp(v, "debian") != 0)
+            return spec_err(path, line, "prebuilt '%s' is not debian (the "
+                            "distribution's binary packages)", v);
+        return set_once(&s->prebuilt, &seen->prebuilt, v, path, line, key);
+    }
     if (strcmp(key, "cc") == 0) {
         if (*v == 0)
             return spec_err(path, line, "'%s' needs a compiler", key);
@@ -293,6 +309,10 @@ static int finish(hr_buildspec *s, const struct seen *seen)
     if (s->shared == 0 && s->dynamicmaps)
         return hr_error_set(HR_EINPUT, "%s: dynamicmaps=yes needs "
                             "shared=yes", seen->dynamicmaps_at);
+    if (s->prebuilt && seen->compile_at)
+        return hr_error_set(HR_EINPUT, "%s is a compile setting; a prebuilt "
+                            "variant is not compiled (about, env and "
+                            "ub-check only)", seen->compile_at);
     hr_strv_sort(&s->makevars);
     hr_strv_sort(&s->env);
     return 0;
@@ -321,6 +341,7 @@ int hr_buildspec_parse(hr_buildspec **out, const char *path, const char *text,
         s = NULL;
     }
     hr_free(seen.dynamicmaps_at);
+    hr_free(seen.compile_at);
     *out = s;
     return error;
 }
@@ -395,6 +416,8 @@ char *hr_buildspec_flags(const hr_buildspec *s)
 {
     hr_buf b = HR_BUF_INIT;
 
+    if (s->prebuilt)
+        return hr_sprintf("prebuilt=%s", s->prebuilt);
     hr_buf_printf(&b, "OPT=%s", s->opt_set ? s->opt : "(postfix default)");
     if (s->debug_set)
         hr_buf_printf(&b, " DEBUG=%s", s->debug);
@@ -420,6 +443,7 @@ void hr_buildspec_free(hr_buildspec *s)
     hr_free(s->path);
     hr_free(s->about);
     hr_free(s->cc);
+    hr_free(s->prebuilt);
     hr_free(s->opt);
     hr_free(s->debug);
     hr_free(s->ccargs);

@@ -25,6 +25,8 @@ typedef struct hr_buildspec {
     char *sanitizer;    /* NULL, "ubsan" or "asan" */
     int ub_check;       /* counts as an undefined-behaviour check build */
     hr_strv env;        /* "NAME=VALUE" for the build's daemons, sorted */
+    char *prebuilt;     /* NULL, or "debian": the distribution's binary
+                         * packages, not a compile */
 } hr_buildspec;
 
 int hr_buildspec_load(hr_buildspec **out, const char *dir, const char *name);

@@ -435,9 +435,15 @@ static void build_view(hr_instance *in, const hr_instance_opts *o)
     hr_strv_add(&in->rw, in->dir);
     if (o->writable)
         hr_strv_add(&in->rw, o->writable);
+    /* Debian's binaries find libpostfix-*.so through RUNPATH
+     * /usr/lib/postfix, setgid postdrop included (which ignores
+     * LD_LIBRARY_PATH): the stage's usr/lib shows through /usr/lib. */
+    if (o->build->prebuilt)
+        hr_strv_addf(&in->layers, "/usr/lib:%s/usr/lib", o->build->stage);
     in->view.cover = (const char *const *)hr_strv_argv(&in->cover);
     in->view.ro = (const char *const *)hr_strv_argv(&in->ro);
     in->view.rw = (const char *const *)hr_strv_argv(&in->rw);
+    in->view.layers = (const char *const *)hr_strv_argv(&in->layers);
 }
 
 /* hr_instance_reachable - instances under dir will be reachable by the
@@ -483,7 +489,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     gid_t pf_gid;
     long long t0 = hr_clock_ms();
     const char *argv[3];
-    char *master_path = NULL, *master_out = NULL;
+    char *master_path = NULL, *master_out = NULL, *daemon_dir = NULL;
     const char *env[3];
     char *env_cfg = NULL;
     int error;
@@ -548,7 +554,8 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
                                HR_SINK_PORT)) < 0)
         goto fail;
 
-    master_path = hr_sprintf("%s/usr/libexec/postfix/master", o->build->stage);
+    daemon_dir = hr_build_daemon_dir(o->build);
+    master_path = hr_path_join(daemon_dir, "master");
     master_out = hr_path_join(in->dir, "master.out");
     env_cfg = hr_sprintf("MAIL_CONFIG=%s", in->etc);
     argv[0] = master_path;
@@ -580,6 +587,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
 fail:
     hr_instance_free(in);
 done:
+    hr_free(daemon_dir);
     hr_free(master_path);
     hr_free(master_out);
     hr_free(env_cfg);
@@ -640,6 +648,7 @@ void hr_instance_free(hr_instance *in)
     hr_strv_release(&in->cover);
     hr_strv_release(&in->ro);
     hr_strv_release(&in->rw);
+    hr_strv_release(&in->layers);
     hr_free(in);
 }
 

@@ -13,7 +13,7 @@ struct hr_instance {
     char *netns;
     const hr_build *build;
     hr_strv env;            /* for commands run against the instance */
-    hr_strv cover, ro, rw;  /* what its processes see (mountview(3)) */
+    hr_strv cover, ro, rw, layers; /* what its processes see (mountview(3)) */
     hr_mountview_spec view;
     hr_sink *sink;
     pid_t master;

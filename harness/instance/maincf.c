@@ -302,7 +302,9 @@ static int render_main_cf(char **out, const paths *in,
     set(&ps, "config_directory", in->etc);
     set(&ps, "queue_directory", in->queue);
     set(&ps, "data_directory", in->data);
-    SETF("daemon_directory", "%s/usr/libexec/postfix", bd->stage);
+    v = hr_build_daemon_dir(bd);
+    set(&ps, "daemon_directory", v);
+    hr_free(v);
     SETF("command_directory", "%s/usr/sbin", bd->stage);
     SETF("meta_directory", "%s/etc/postfix", bd->stage);
     SETF("sample_directory", "%s/etc/postfix", bd->stage);

@@ -357,6 +357,13 @@ int hr_mixtree_new(hr_mixtree **out, const hr_build *base, const hr_build *other
     m->src = hr_path_join(m->dir, "src");
     m->stage = hr_path_join(m->dir, "stage");
     m->log = hr_path_join(m->dir, "make.log");
+    if (base->prebuilt || (other && other->prebuilt)) {
+        error = hr_error_set(HR_EINPUT, "build %s is a distribution's "
+                             "binary packages: it has no objects to mix or "
+                             "recompile",
+                             base->prebuilt ? base->variant : other->variant);
+        goto fail;
+    }
     if (base->shared || (other && other->shared)) {
         error =
             hr_error_set(HR_EINPUT, "builds with shared libraries cannot "

@@ -406,6 +406,12 @@ int hr_objects_run(hr_bisection *x, const char *good_v, const char *bad_v,
                      good->source_tree, bad->source_tree);
         goto trouble;
     }
+    if (good->prebuilt || bad->prebuilt) {
+        hr_error_set(HR_EINPUT, "build %s is a distribution's binary "
+                     "packages: it has no objects to mix",
+                     good->prebuilt ? good->variant : bad->variant);
+        goto trouble;
+    }
     if (strcmp(good->cc_path, bad->cc_path) != 0 ||
         strcmp(good->cc_sha256, bad->cc_sha256) != 0) {
         hr_error_set(HR_EINPUT,

@@ -16,6 +16,7 @@
  *	int	hr_source_parse_version(out, len, header)
  *	int	hr_source_default_rev(commit, store)
  *	int	hr_source_lookup(out, rev)
+ *	int	hr_source_debian_version(out, len, store, commit)
  * DESCRIPTION
  *	Every source ends up as a commit in the store (var/sources.git),
  *	and a build is identified by that commit's tree.
@@ -62,6 +63,11 @@
  *	directory. out->tree of the fetches is the Postfix tree too.
  *
  *	out->unchanged tells that the store already had the tree.
+ *
+ *	A fetch from Debian remembers which Debian version each tree came
+ *	from (refs/pfharness/debian/VERSION, and debian-patched/VERSION
+ *	for the patched tree); hr_source_debian_version() finds it for a
+ *	commit, and HR_EINPUT when there is none, or two.
  *
  *	hr_source_lookup() opens the store and resolves rev, or the
  *	default source when rev is NULL (HR_EINPUT when there is none).
@@ -756,6 +762,65 @@ done:
     return error;
 }
 
+/* debian_ref - refs/pfharness/KIND/VERSION, ':' and '~' of the Debian
+ * version (which refs may not hold) as '%' and '_' */
+static char *debian_ref(const char *kind, const char *debian_version)
+{
+    char *ref = hr_sprintf("refs/pfharness/%s/%s", kind, debian_version);
+
+    for (char *p = ref + strlen("refs/pfharness/") + strlen(kind) + 1; *p; p++)
+        *p = *p == ':' ? '%' : *p == '~' ? '_' : *p;
+    return ref;
+}
+
+/* hr_source_debian_version - the Debian version a stored commit came
+ * from (fetch --debian, or the release's own), pristine or patched */
+int hr_source_debian_version(char *out, size_t len, hr_gitrepo *store,
+                             const char *commit)
+{
+    static const char *const kinds[] = {"debian-patched", "debian", NULL};
+    hr_strv refs = HR_STRV_INIT, found = HR_STRV_INIT;
+    char id[HR_OID_HEX], want[HR_OID_HEX];
+    int error;
+
+    if ((error = hr_gitrepo_resolve(want, NULL, store, commit)) < 0)
+        return error;
+    for (const char *const *k = kinds; *k; k++) {
+        char *prefix = hr_sprintf("refs/pfharness/%s/", *k);
+
+        hr_strv_release(&refs);
+        if ((error = hr_gitrepo_refs(&refs, store, prefix)) == 0)
+            for (size_t i = 0; i < refs.n; i++)
+                if (hr_gitrepo_ref_get(id, store, refs.v[i]) == 0 &&
+                    strcmp(id, want) == 0) {
+                    char *v = hr_strdup(refs.v[i] + strlen(prefix));
+
+                    for (char *p = v; *p; p++)
+                        *p = *p == '%' ? ':' : *p == '_' ? '~' : *p;
+                    if (hr_strv_find(&found, v) < 0)
+                        hr_strv_add(&found, v);
+                    hr_free(v);
+                }
+        hr_free(prefix);
+        if (error < 0 || found.n)
+            break;
+    }
+    if (error == 0 && found.n == 0)
+        error = hr_error_set(HR_EINPUT, "commit %.12s did not come from a "
+                             "Debian source package: fetch it with 'pfharness "
+                             "fetch --debian VERSION' first", want);
+    else if (error == 0 && found.n > 1)
+        error = hr_error_set(HR_EINPUT, "commit %.12s is the upstream tree of "
+                             "Debian %s and %s: give the patched tree of one "
+                             "(fetch --debian VERSION --patched) as --source",
+                             want, found.v[0], found.v[1]);
+    else if (error == 0)
+        snprintf(out, len, "%s", found.v[0]);
+    hr_strv_release(&refs);
+    hr_strv_release(&found);
+    return error;
+}
+
 /* hr_source_fetch_apt - the Debian source package's upstream tarball */
 int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
                         const char *debian_version, const char *download_dir,
@@ -764,7 +829,7 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
     hr_buf log = HR_BUF_INIT;
     hr_strv opts = HR_STRV_INIT, argv = HR_STRV_INIT;
     char *pkg = NULL, *dsc = NULL, *dsc_path = NULL, *orig = NULL;
-    char *orig_sha = NULL, *orig_path = NULL;
+    char *orig_sha = NULL, *orig_path = NULL, *ref = NULL;
     char sha[HR_SHA256_HEX];
     int status, error;
 
@@ -821,11 +886,23 @@ import:
     if (debian_version == NULL &&
         (error = hr_gitrepo_ref_set(store, HR_DEFAULT_REF, out->commit)) < 0)
         goto done;
-    if (patched)
-        error = import_patched(out, store, dsc_path,
-                               debian_version ? debian_version
-                                              : dsc_version(dsc),
-                               download_dir);
+    /* Which Debian version a tree came from: a prebuilt variant fetches
+     * that version's binary packages (build(3)). */
+    ref = debian_ref("debian", debian_version ? debian_version
+                                              : dsc_version(dsc));
+    if ((error = hr_gitrepo_ref_set(store, ref, out->commit)) < 0)
+        goto done;
+    if (patched) {
+        hr_free(ref);
+        ref = debian_ref("debian-patched", debian_version ? debian_version
+                                                          : dsc_version(dsc));
+        if ((error = import_patched(out, store, dsc_path,
+                                    debian_version ? debian_version
+                                                   : dsc_version(dsc),
+                                    download_dir)) < 0 ||
+            (error = hr_gitrepo_ref_set(store, ref, out->commit)) < 0)
+            goto done;
+    }
 done:
     hr_buf_release(&log);
     hr_strv_release(&opts);
@@ -836,6 +913,7 @@ done:
     hr_free(orig);
     hr_free(orig_sha);
     hr_free(orig_path);
+    hr_free(ref);
     return error;
 }
 

@@ -39,5 +39,7 @@ int hr_source_version(char *out, size_t len, hr_gitrepo *store,
 int hr_source_parse_version(char *out, size_t len, const char *header);
 int hr_source_default_rev(char commit[HR_OID_HEX], hr_gitrepo *store);
 int hr_source_lookup(hr_source_rev *out, const char *rev);
+int hr_source_debian_version(char *out, size_t len, hr_gitrepo *store,
+                             const char *commit);
 
 #endif

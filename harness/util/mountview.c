@@ -21,7 +21,11 @@
  *	  UNIX sockets under them do not exist;
  *	- the directories of spec->ro (the build's stage) are there again,
  *	  read-only, and those of spec->rw (the instance's own directory)
- *	  writable, at their own paths, also where a cover hid them.
+ *	  writable, at their own paths, also where a cover hid them;
+ *	- each "TARGET:LOWER" of spec->layers shows LOWER's files over
+ *	  TARGET's, read-only (overlayfs, lowerdir=LOWER:TARGET): a
+ *	  distribution's binaries whose RUNPATH is /usr/lib/postfix find
+ *	  their libraries in the stage, with nothing written to the host.
  *
  *	Mount namespaces are inherited: master's daemons and every command
  *	that the instance runs see what master sees. Mounts made in the
@@ -79,6 +83,7 @@ struct hr_mountview {
     hr_strv covers; /* resolved, existing, outermost only */
     keep *keeps;
     size_t nkeeps;
+    hr_strv layer_targets, layer_opts; /* mount() arguments, made early */
 };
 
 /* under - is path dir itself or inside it */
@@ -247,6 +252,28 @@ int hr_mountview_plan(hr_mountview **out, const hr_mountview_spec *v)
                 }
         }
     }
+    for (const char *const *l = v->layers; l && *l && error == 0; l++) {
+        const char *colon = strchr(*l, ':');
+        char *target = colon ? hr_strndup(*l, (size_t)(colon - *l)) : NULL;
+        char *rt = target ? realpath(target, NULL) : NULL;
+        char *rl = colon ? realpath(colon + 1, NULL) : NULL;
+
+        if (rt == NULL || rl == NULL || strpbrk(rl, ":,") ||
+            strpbrk(rt, ":,"))
+            error = hr_error_set(HR_ERROR, "cannot layer '%s' in the "
+                                 "instance's view: a missing directory, or "
+                                 "':' or ',' in a path", *l);
+        else {
+            hr_strv_add(&m->layer_targets, rt);
+            hr_strv_add_owned(&m->layer_opts,
+                              hr_sprintf("lowerdir=%s:%s", rl, rt));
+        }
+        free(rt);
+        free(rl);
+        hr_free(target);
+    }
+    if (error < 0)
+        goto fail;
     hr_strv_release(&covers);
     *out = m;
     return 0;
@@ -279,6 +306,11 @@ int hr_mountview_enter(hr_mountview *m)
     if (unshare(CLONE_NEWNS) < 0 ||
         mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return -1;
+    /* Layers first: their lower directories may lie under a cover. */
+    for (size_t i = 0; i < m->layer_targets.n; i++)
+        if (mount("overlay", m->layer_targets.v[i], "overlay",
+                  MS_RDONLY | MS_NOSUID | MS_NODEV, m->layer_opts.v[i]) < 0)
+            return -1;
     /* A bind mount's source must be a mount of this namespace: the kept
      * directories are opened here, before the covers hide their paths. */
     for (size_t i = 0; i < m->nkeeps; i++) {
@@ -325,6 +357,8 @@ void hr_mountview_free(hr_mountview *m)
         hr_free(m->mounts[i].path);
     hr_free(m->mounts);
     hr_strv_release(&m->covers);
+    hr_strv_release(&m->layer_targets);
+    hr_strv_release(&m->layer_opts);
     for (size_t i = 0; i < m->nkeeps; i++) {
         hr_free(m->keeps[i].path);
         hr_strv_release(&m->keeps[i].mkdirs);

@@ -8,6 +8,8 @@ typedef struct hr_mountview_spec {
     const char *const *cover; /* empty tmpfs over these, where they exist */
     const char *const *ro;    /* there again, read-only */
     const char *const *rw;    /* there again, writable */
+    const char *const *layers; /* "TARGET:LOWER": LOWER's files shown over
+                                * TARGET's (read-only overlayfs) */
 } hr_mountview_spec;
 
 typedef struct hr_mountview hr_mountview;

@@ -64,6 +64,17 @@ static const struct bad bads[] = {
      "t.build:3: unknown key 'frob'"},
     {"key is case-sensitive", "OPT -O2\n", "t.build:1: unknown key 'OPT'"},
     {"duplicate opt", "opt -O2\nopt -O3\n", "t.build:2: 'opt' is given twice"},
+    {"prebuilt of an unknown kind", "prebuilt rpm\n",
+     "t.build:1: prebuilt 'rpm' is not debian (the distribution's binary "
+     "packages)"},
+    {"prebuilt twice", "prebuilt debian\nprebuilt debian\n",
+     "t.build:2: 'prebuilt' is given twice"},
+    {"prebuilt with opt", "about x\nprebuilt debian\nopt -O2\n",
+     "t.build:3: 'opt' is a compile setting; a prebuilt variant is not "
+     "compiled (about, env and ub-check only)"},
+    {"prebuilt with cc before it", "cc clang\nprebuilt debian\n",
+     "t.build:1: 'cc' is a compile setting; a prebuilt variant is not "
+     "compiled (about, env and ub-check only)"},
 #define META(name, text, key, value)                                          \
     {name, text, "t.build:1: '" key "' value '" value "' holds a shell "      \
                  "metacharacter (allowed: letters, digits, blanks and - _ . " \
@@ -436,10 +447,16 @@ static void test_buildspec_shipped_all_parse(void **state)
         /* Every shipped spec says what it is for. */
         if (*s->about == 0)
             fail_msg("shipped spec '%s' has no 'about' line", names.v[i]);
-        /* All of them build Debian's feature set. */
-        assert_non_null(strstr(s->ccargs, "-DUSE_TLS"));
-        assert_int_equal(
-            hr_strv_find(&s->makevars, "AUXLIBS_PCRE=-lpcre2-8") >= 0, 1);
+        /* All of them build Debian's feature set, or are Debian's. */
+        if (s->prebuilt) {
+            assert_string_equal(s->prebuilt, "debian");
+            assert_string_equal(s->ccargs, "");
+            assert_int_equal(s->opt_set, 0);
+        } else {
+            assert_non_null(strstr(s->ccargs, "-DUSE_TLS"));
+            assert_int_equal(
+                hr_strv_find(&s->makevars, "AUXLIBS_PCRE=-lpcre2-8") >= 0, 1);
+        }
         hr_buildspec_free(s);
         hr_free(file);
         hr_free(path);
