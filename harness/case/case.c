@@ -461,6 +461,8 @@ void hr_case_free(hr_case *c)
     hr_strv_release(&c->config);
     for (size_t i = 0; i < c->ntables; i++) {
         hr_free(c->tables[i].name);
+        hr_free(c->tables[i].type);
+        hr_free(c->tables[i].source);
         hr_strv_release(&c->tables[i].entries);
         hr_free(c->tables[i].entry_lines);
     }
@@ -528,11 +530,27 @@ char *hr_case_config_key(const hr_case *c)
 
     for (size_t i = 0; i < c->config.n; i++)
         hr_strv_addf(&lines, "config %s", c->config.v[i]);
-    for (size_t i = 0; i < c->ntables; i++)
-        for (size_t k = 0; k < c->tables[i].entries.n; k++)
-            hr_strv_addf(&lines, "%s %s %s",
-                         c->tables[i].is_param ? "map" : "table",
-                         c->tables[i].name, c->tables[i].entries.v[k]);
+    for (size_t i = 0; i < c->ntables; i++) {
+        const hr_case_table *t = &c->tables[i];
+        /* regexp, pcre and cidr tables are read in order, first match
+         * first: the position of an entry counts there */
+        int ordered = t->type && strcmp(t->type, "texthash") != 0 &&
+                      strcmp(t->type, "lmdb") != 0;
+
+        for (size_t k = 0; k < t->entries.n; k++) {
+            const char *kind = t->is_param ? "map" : "table";
+
+            if (ordered)
+                hr_strv_addf(&lines, "%s %s:%s #%zu %s", kind, t->type,
+                             t->name, k + 1, t->entries.v[k]);
+            else if (t->type && strcmp(t->type, "texthash") != 0)
+                hr_strv_addf(&lines, "%s %s:%s %s", kind, t->type, t->name,
+                             t->entries.v[k]);
+            else
+                hr_strv_addf(&lines, "%s %s %s", kind, t->name,
+                             t->entries.v[k]);
+        }
+    }
     hr_strv_sort(&lines);
     key = hr_strv_join(&lines, "\n");
     hr_strv_release(&lines);

@@ -67,13 +67,16 @@ typedef struct hr_probe_expect {
     int line;
 } hr_probe_expect;
 
-/* A lookup table the case defines, written as a texthash file. */
+/* A lookup table the case defines, written as a file of its type. */
 typedef struct hr_case_table {
     char *name;         /* a *_maps parameter, or a table name */
     int is_param;       /* "map PARAM": sets PARAM = texthash:FILE */
+    char *type;         /* "texthash", "lmdb", "regexp", "pcre", "cidr" */
     hr_strv entries;    /* "KEY VALUE", in file order */
     int *entry_lines;   /* the line of each entry */
     int line;           /* where the table is first defined */
+    char *source;       /* a user's table: the file to copy instead of
+                         * entries (userconf(3)), or NULL */
 } hr_case_table;
 
 typedef struct hr_case {

@@ -16,7 +16,10 @@
  *	int	hr_config_valid_address(s)
  *	int	hr_config_unchecked(void)
  *	int	hr_config_is_map(param)
- *	char	*hr_config_render(value, table_dir)
+ *	char	*hr_config_check_type(type)
+ *	int	hr_config_type_is_indexed(type)
+ *	char	*hr_config_check_key_of(type, key)
+ *	char	*hr_config_render(value, table_dir, types)
  * DESCRIPTION
  *	A case sets main.cf parameters ("config"), fills lookup tables
  *	("map", "table"), and so decides part of an instance's
@@ -48,7 +51,17 @@
  *	- MAILBOX: a relative path of names, with no '.' step and no '..';
  *	- ACCESS: an access(5) action of the allowlist, with REDIRECT and
  *	  BCC to one address and FILTER as TRANSPORT;
- *	- PRESENCE: one word; only the keys count.
+ *	- PRESENCE: one word; only the keys count;
+ *	- HEADER: a header_checks(5) action of the allowlist (header_checks,
+ *	  body_checks and their kin), REDIRECT and BCC to one address,
+ *	  FILTER as TRANSPORT.
+ *
+ *	A case's table has a type (hr_config_check_type()): texthash by
+ *	default, lmdb, regexp, pcre or cidr. hr_config_check_key_of()
+ *	judges a key as that type reads it: a word of text for texthash and
+ *	lmdb, /pattern/flags for regexp and pcre (backslashes are the
+ *	pattern's own), a network for cidr. hr_config_type_is_indexed()
+ *	says that postmap must index the file (lmdb, hash, btree, cdb).
  *
  *	hr_config_check_key() judges a lookup key, and
  *	hr_config_check_transport() a transport with its next hop.
@@ -67,7 +80,9 @@
  * SEE ALSO
  *	cases/README.md, "main.cf overrides: the allowlist"; case(3).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +135,9 @@ static const char *const config_allow[] = {
     "header_address_token_limit", "hopcount_limit", "strict_7bit_headers",
     "strict_8bitmime", "strict_8bitmime_body", "strict_mime_encoding_domain",
     "disable_mime_input_processing", "disable_mime_output_conversion",
+    /* content inspection: table:NAME only, of header_checks(5) actions */
+    "header_checks", "mime_header_checks", "nested_header_checks",
+    "body_checks",
     NULL,
 };
 
@@ -207,6 +225,22 @@ static const struct {
     {"virtual_mailbox_maps", HR_CONFIG_MAILBOX},
     {"relay_recipient_maps", HR_CONFIG_PRESENCE},
     {"local_recipient_maps", HR_CONFIG_PRESENCE},
+    {"header_checks", HR_CONFIG_HEADER},
+    {"mime_header_checks", HR_CONFIG_HEADER},
+    {"nested_header_checks", HR_CONFIG_HEADER},
+    {"body_checks", HR_CONFIG_HEADER},
+};
+
+/* Table types of a case's "table TYPE:NAME": what Postfix reads from a
+ * file in the instance. lmdb is made with the build's postmap. */
+static const char *const table_types[] = {
+    "texthash", "lmdb", "regexp", "pcre", "cidr", NULL,
+};
+
+/* header_checks(5) actions with free text after them, or nothing. */
+static const char *const header_text_actions[] = {
+    "REJECT", "WARN", "INFO", "HOLD", "DISCARD", "IGNORE", "DUNNO", "OK",
+    NULL,
 };
 
 /* access(5) actions that take free text after them, or nothing. */
@@ -425,6 +459,119 @@ static char *check_access(const char *value)
                       (int)n, value);
 }
 
+/* check_header_action - a header_checks(5) action of the allowlist: no
+ * FILTER to a command, no REDIRECT but to an address */
+static char *check_header_action(const char *value)
+{
+    size_t n = strcspn(value, " \t");
+    const char *rest = value + n + strspn(value + n, " \t");
+    char word[32];
+
+    if (n == 0)
+        return hr_strdup("a header_checks value needs an action");
+    snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), value);
+    for (char *w = word; *w; w++)
+        *w = (char)toupper((unsigned char)*w);
+    if (n < 32 && hr_strv_member(header_text_actions, word, n))
+        return is_text(rest) ? NULL : hr_strdup("control character in text");
+    if (strcmp(word, "PREPEND") == 0 || strcmp(word, "REPLACE") == 0) {
+        size_t h = strspn(rest, ALNUM "-");
+
+        if (h == 0 || rest[h] != ':' || !is_text(rest))
+            return hr_sprintf("'%s' needs 'Header-Name: text'", word);
+        return NULL;
+    }
+    if (strcmp(word, "REDIRECT") == 0 || strcmp(word, "BCC") == 0)
+        return hr_config_valid_address(rest) && strchr(rest, '@')
+                   ? NULL
+                   : hr_sprintf("'%s' needs one address user@domain, not "
+                                "'%s'",
+                                word, rest);
+    if (strcmp(word, "FILTER") == 0) {
+        if (*rest == 0 || strcspn(rest, ":") == 0 || strpbrk(rest, " \t"))
+            return hr_strdup("'FILTER' needs transport:nexthop");
+        return hr_config_check_transport(rest);
+    }
+    return hr_sprintf("'%.*s' is not a header_checks action a case may use "
+                      "(REJECT, WARN, INFO, HOLD, DISCARD, IGNORE, DUNNO, OK, "
+                      "PREPEND, REPLACE, REDIRECT, BCC, FILTER)",
+                      (int)n, value);
+}
+
+/* hr_config_check_type - a table type a case's table may have */
+char *hr_config_check_type(const char *type)
+{
+    if (in_list(table_types, type))
+        return NULL;
+    return hr_sprintf("table type '%s' is not one a case may use (texthash, "
+                      "lmdb, regexp, pcre, cidr)",
+                      type);
+}
+
+/* hr_config_type_is_indexed - the type needs postmap to be read */
+int hr_config_type_is_indexed(const char *type)
+{
+    return type && (strcmp(type, "lmdb") == 0 || strcmp(type, "hash") == 0 ||
+                    strcmp(type, "btree") == 0 || strcmp(type, "cdb") == 0);
+}
+
+/* valid_network - an IPv4 or IPv6 address, with a prefix length */
+static int valid_network(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+    char addr[INET6_ADDRSTRLEN];
+    unsigned char bin[sizeof(struct in6_addr)];
+    int v6 = memchr(s, ':', alen) != NULL;
+
+    if (alen == 0 || alen >= sizeof(addr))
+        return 0;
+    memcpy(addr, s, alen);
+    addr[alen] = 0;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, bin) != 1)
+        return 0;
+    if (slash) {
+        char *end;
+        long len = strtol(slash + 1, &end, 10);
+
+        if (slash[1] == 0 || *end || len < 0 || len > (v6 ? 128 : 32) ||
+            strspn(slash + 1, "0123456789") != strlen(slash + 1))
+            return 0;
+    }
+    return 1;
+}
+
+/* hr_config_check_key_of - a key as a table of that type reads it */
+char *hr_config_check_key_of(const char *type, const char *key)
+{
+    if (hr_config_unchecked())
+        return NULL;
+    if (type == NULL || strcmp(type, "texthash") == 0 ||
+        strcmp(type, "lmdb") == 0)
+        return hr_config_check_key(key);
+    if (strcmp(type, "cidr") == 0)
+        return valid_network(key)
+                   ? NULL
+                   : hr_sprintf("'%s' is not a network for a cidr table "
+                                "(an IPv4 or IPv6 address, /length optional)",
+                                key);
+    /* regexp, pcre: /pattern/flags, one word (patterns use \s for a
+     * blank), text only; backslashes are the pattern's own */
+    {
+        const char *p = key + (key[0] == '!');
+        const char *end = strrchr(p, '/');
+
+        if (p[0] != '/' || end == p || strlen(key) > 1024 || !is_text(key) ||
+            strspn(end + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+                            "VWXYZ") != strlen(end + 1))
+            return hr_sprintf("'%s' is not a %s pattern: /pattern/flags, "
+                              "one word of text (\\s for a blank), at most "
+                              "1024 bytes",
+                              key, type);
+    }
+    return NULL;
+}
+
 /* hr_config_check_key - a lookup key: text, not a comment */
 char *hr_config_check_key(const char *key)
 {
@@ -460,6 +607,8 @@ char *hr_config_check_entry(hr_config_role role, const char *value)
                                 value);
     case HR_CONFIG_ACCESS:
         return check_access(value);
+    case HR_CONFIG_HEADER:
+        return check_header_action(value);
     }
     return hr_strdup("unknown table role");
 }
@@ -564,14 +713,26 @@ char *hr_config_check_value(const char *param, const char *value, hr_strv *refs)
     return why;
 }
 
-/* hr_config_render - table:NAME becomes texthash:DIR/NAME */
-char *hr_config_render(const char *value, const char *table_dir)
+/* type_of - the type of table NAME (n bytes) in "NAME TYPE" lines */
+static const char *type_of(const char *const *types, const char *name,
+                           size_t n)
+{
+    for (const char *const *t = types; t && *t; t++)
+        if (strncmp(*t, name, n) == 0 && (*t)[n] == ' ')
+            return *t + n + 1;
+    return "texthash";
+}
+
+/* hr_config_render - table:NAME becomes TYPE:DIR/NAME */
+char *hr_config_render(const char *value, const char *table_dir,
+                       const char *const *types)
 {
     hr_buf b = HR_BUF_INIT;
     const char *s = value;
 
     while (*s) {
         const char *t = strstr(s, "table:");
+        size_t n;
 
         /* Only at the start of a token: "mytable:x" is not a reference. */
         while (t && t > value && !strchr(" \t,{=", t[-1]))
@@ -581,7 +742,8 @@ char *hr_config_render(const char *value, const char *table_dir)
             break;
         }
         hr_buf_put(&b, s, t - s);
-        hr_buf_printf(&b, "texthash:%s/", table_dir);
+        n = strcspn(t + 6, " \t,{}=");
+        hr_buf_printf(&b, "%s:%s/", type_of(types, t + 6, n), table_dir);
         s = t + 6;
     }
     return hr_buf_detach(&b);

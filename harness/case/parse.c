@@ -224,9 +224,10 @@ static int parse_config(struct parser *p, int line, char *rest)
     return 0;
 }
 
-/* table_entry - add "KEY VALUE" to a map or named table */
+/* table_entry - add "KEY VALUE" to a map or named table of a type */
 static int table_entry(struct parser *p, int line, const char *name,
-                       int is_param, const char *key, const char *value)
+                       const char *type, int is_param, const char *key,
+                       const char *value)
 {
     hr_case *c = p->c;
     long t = find_table(c, name, is_param);
@@ -234,9 +235,14 @@ static int table_entry(struct parser *p, int line, const char *name,
     size_t klen = strlen(key);
     char *why;
 
+    if (t >= 0 && strcmp(c->tables[t].type, type) != 0)
+        return hr_parse_error(p, line, "table '%s' is %s since line %d, not "
+                              "%s",
+                              name, c->tables[t].type, c->tables[t].line,
+                              type);
     /* A named table's values are judged when a 'config' line shows
      * what it is for (finish_tables). */
-    if ((why = hr_config_check_key(key)) != NULL ||
+    if ((why = hr_config_check_key_of(type, key)) != NULL ||
         (is_param && (why = hr_config_check_entry(hr_config_role_of(name),
                                                   value)) != NULL))
         return hr_parse_reason(p, line, why);
@@ -247,6 +253,7 @@ static int table_entry(struct parser *p, int line, const char *name,
         tab = &c->tables[t];
         memset(tab, 0, sizeof(*tab));
         tab->name = hr_strdup(name);
+        tab->type = hr_strdup(type);
         tab->is_param = is_param;
         tab->line = line;
     }
@@ -269,10 +276,20 @@ static int parse_map(struct parser *p, int line, const char *word, char *rest,
 {
     char *name = hr_parse_next_word(&rest);
     char *key = hr_parse_next_word(&rest);
+    const char *type = "texthash";
+    char *colon, *why;
 
     if (name == NULL || key == NULL || *rest == 0)
         return hr_parse_error(p, line, "'%s' needs %s, a key and a value", word,
                               is_param ? "a parameter" : "a table name");
+    /* "table cidr:clients ...": a table of another type than texthash */
+    if (!is_param && (colon = strchr(name, ':')) != NULL) {
+        *colon = 0;
+        type = name;
+        name = colon + 1;
+        if ((why = hr_config_check_type(type)) != NULL)
+            return hr_parse_reason(p, line, why);
+    }
     if (is_param && !hr_config_is_map(name))
         return hr_parse_error(p, line,
                               "'%s' is not a parameter that 'map' may fill "
@@ -286,7 +303,7 @@ static int parse_map(struct parser *p, int line, const char *word, char *rest,
         return hr_parse_error(
             p, line, "table name '%s' is a parameter; write 'map %s ...'", name,
             name);
-    return table_entry(p, line, name, is_param, key, rest);
+    return table_entry(p, line, name, type, is_param, key, rest);
 }
 
 /* parse_sink - "sink STAGE|ADDRESS [ADDRESS] CODE TEXT" */

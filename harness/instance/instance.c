@@ -73,6 +73,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "case/config.h"
 #include "instance/instance_int.h"
 #include "instance/maincf.h"
 #include "util/clock.h"
@@ -446,6 +447,48 @@ static void build_view(hr_instance *in, const hr_instance_opts *o)
     in->view.layers = (const char *const *)hr_strv_argv(&in->layers);
 }
 
+/* index_tables - postmap the tables whose type Postfix reads from an
+ * index (lmdb, hash), with the build's postmap, in the instance's view */
+static int index_tables(hr_instance *in, const hr_instance_opts *o)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < o->ntables && error == 0; i++) {
+        const hr_case_table *t = &o->tables[i];
+        char *prog, *file;
+        hr_buf out = HR_BUF_INIT;
+        hr_spawn_opts so = HR_SPAWN_OPTS_INIT;
+        const char *argv[5];
+        int status;
+
+        if (!hr_config_type_is_indexed(t->type))
+            continue;
+        prog = hr_sprintf("%s/usr/sbin/postmap", o->build->stage);
+        file = hr_sprintf("%s:%s/%s", t->type, in->tables, t->name);
+        argv[0] = prog;
+        argv[1] = "-c";
+        argv[2] = in->etc;
+        argv[3] = file;
+        argv[4] = NULL;
+        hr_buf_init(&out, 1 << 16);
+        so.argv = argv;
+        so.setenv = hr_instance_env(in);
+        so.view = &in->view;
+        so.out = HR_OUT_CAPTURE;
+        so.out_buf = &out;
+        so.err = HR_OUT_STDOUT;
+        so.timeout_ms = 60000;
+        if ((error = hr_spawn_run(&status, &so)) == 0 && status != 0)
+            error = hr_error_set(HR_EINPUT, "postmap %s failed (exit status "
+                                 "%d): %.200s", file, status,
+                                 hr_buf_cstr(&out));
+        hr_buf_release(&out);
+        hr_free(prog);
+        hr_free(file);
+    }
+    return error;
+}
+
 /* hr_instance_reachable - instances under dir will be reachable by the
  * postfix user in their view; a check to make before anything is built */
 int hr_instance_reachable(const char *dir)
@@ -545,7 +588,8 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
         (error = hr_maincf_put_file(in->maillog, "", 0644)) < 0)
         goto fail;
     build_view(in, o);
-    if ((error = reachable(in->dir, &in->cover)) < 0)
+    if ((error = reachable(in->dir, &in->cover)) < 0 ||
+        (error = index_tables(in, o)) < 0)
         goto fail;
     if ((error = hr_netns_create(in->netns)) < 0)
         goto fail;

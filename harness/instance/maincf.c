@@ -226,6 +226,15 @@ static int write_tables(const paths *p, const hr_instance_opts *o)
             hr_buf_printf(&content, "%s\n", t->entries.v[j]);
         if (t->is_param && strcmp(t->name, "alias_maps") == 0) {
             hr_buf_puts(&aliases, hr_buf_cstr(&content));
+        } else if (t->source) {
+            /* a user's table, from beside the configuration */
+            hr_buf copy = HR_BUF_INIT;
+            char *tp = hr_path_join(p->tables, t->name);
+
+            if ((error = hr_file_read(&copy, t->source, 64 << 20)) == 0)
+                error = hr_maincf_put_file(tp, hr_buf_cstr(&copy), 0644);
+            hr_buf_release(&copy);
+            hr_free(tp);
         } else {
             char *tp = hr_path_join(p->tables, t->name);
 
@@ -285,6 +294,7 @@ static int render_main_cf(char **out, const paths *in,
     const hr_build *bd = o->build;
     params ps = {NULL, 0, 0};
     hr_buf text = HR_BUF_INIT;
+    hr_strv types = HR_STRV_INIT;
     char *v;
     int error = 0;
 
@@ -369,8 +379,14 @@ static int render_main_cf(char **out, const paths *in,
     for (size_t i = 0; o->extra_main && i < o->extra_main->n; i++)
         if ((error = set_line(&ps, o->extra_main->v[i])) < 0)
             goto done;
+    for (size_t i = 0; i < o->ntables; i++)
+        if (!o->tables[i].is_param)
+            hr_strv_addf(&types, "%s %s", o->tables[i].name,
+                         o->tables[i].type ? o->tables[i].type : "texthash");
     for (size_t i = 0; o->config && i < o->config->n; i++) {
-        char *expanded = hr_config_render(o->config->v[i], in->tables);
+        char *expanded = hr_config_render(
+            o->config->v[i], in->tables,
+            (const char *const *)hr_strv_argv(&types));
 
         error = set_line(&ps, expanded);
         hr_free(expanded);
@@ -391,6 +407,7 @@ static int render_main_cf(char **out, const paths *in,
 done:
     params_release(&ps);
     hr_buf_release(&text);
+    hr_strv_release(&types);
     return error;
 }
 

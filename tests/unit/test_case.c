@@ -1207,24 +1207,105 @@ static void test_case_config_key(void **state)
     hr_free(a);
 }
 
-/* test_case_config_render - table:NAME becomes a texthash file */
+/* test_case_config_render - table:NAME becomes a file of its type */
 static void test_case_config_render(void **state)
 {
+    static const char *const types[] = {"b cidr", "rx regexp", "bb lmdb",
+                                        NULL};
     char *s;
 
     (void)state;
     s = hr_config_render("check_sender_access table:senders, "
-                              "permit_mynetworks,table:b mytable:x",
-                              "/i/t");
+                         "permit_mynetworks,table:b mytable:x",
+                         "/i/t", NULL);
     assert_string_equal(s, "check_sender_access texthash:/i/t/senders, "
                            "permit_mynetworks,texthash:/i/t/b mytable:x");
     hr_free(s);
-    s = hr_config_render("table:a", "/d");
+    s = hr_config_render("check_client_access table:b, table:bb,table:rx "
+                         "table:senders",
+                         "/i/t", types);
+    assert_string_equal(s, "check_client_access cidr:/i/t/b, lmdb:/i/t/bb,"
+                           "regexp:/i/t/rx texthash:/i/t/senders");
+    hr_free(s);
+    s = hr_config_render("table:a", "/d", NULL);
     assert_string_equal(s, "texthash:/d/a");
     hr_free(s);
-    s = hr_config_render("", "/d");
+    s = hr_config_render("", "/d", NULL);
     assert_string_equal(s, "");
     hr_free(s);
+}
+
+/* test_case_table_types - "table TYPE:NAME": keys as the type reads
+ * them, values as the parameter using the table reads them */
+static void test_case_table_types(void **state)
+{
+    static const struct {
+        const char *lines, *err; /* NULL: parses */
+    } rows[] = {
+        {"table cidr:c 127.0.0.2/31 REJECT no\ntable cidr:c ::1/128 OK\n"
+         "config smtpd_client_restrictions = check_client_access table:c\n",
+         NULL},
+        {"table regexp:h /^[0-9.]+$/ REJECT numeric\n"
+         "table regexp:h !/\\.example$/i OK\n"
+         "config smtpd_helo_restrictions = check_helo_access table:h\n",
+         NULL},
+        {"table pcre:s /@(.+\\.)?bulk\\.example$/ REJECT x\n"
+         "config smtpd_sender_restrictions = check_sender_access table:s\n",
+         NULL},
+        {"table lmdb:r bob@example.test 550 5.2.1 gone\n"
+         "config smtpd_recipient_restrictions = check_recipient_access "
+         "table:r\n",
+         NULL},
+        {"table regexp:x /^Subject:\\shi/ PREPEND X-Seen: yes\n"
+         "config header_checks = table:x\n",
+         NULL},
+        {"table hash:t a OK\nconfig smtpd_client_restrictions = "
+         "check_client_access table:t\n",
+         "3: table type 'hash' is not one a case may use (texthash, lmdb, "
+         "regexp, pcre, cidr)"},
+        {"table cidr:c 127.0.0/8 OK\n", "3: '127.0.0/8' is not a network"},
+        {"table cidr:c 127.0.0.1/33 OK\n", "3: '127.0.0.1/33' is not a "
+                                             "network"},
+        {"table regexp:h ^foo$ OK\n", "3: '^foo$' is not a regexp pattern"},
+        {"table pcre:h /foo/1 OK\n", "3: '/foo/1' is not a pcre pattern"},
+        {"table cidr:c 127.0.0.1 OK\ntable c 127.0.0.2 OK\n",
+         "4: table 'c' is cidr since line 3, not texthash"},
+        {"table regexp:x /^Subject:/ FILTER pipe:x\n"
+         "config header_checks = table:x\n",
+         "3: transport 'pipe' is not allowed"},
+        {"table regexp:x /^Subject:/ REDIRECT /etc/passwd\n"
+         "config header_checks = table:x\n",
+         "3: 'REDIRECT' needs one address user@domain"},
+        {"table regexp:x /^Subject:/ REPLACE nonsense\n"
+         "config header_checks = table:x\n",
+         "3: 'REPLACE' needs 'Header-Name: text'"},
+        {"table regexp:x /^Subject:/ EXEC rm\n"
+         "config body_checks = table:x\n",
+         "3: 'EXEC' is not a header_checks action"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *text = hr_sprintf("name t\nkind smtp\n%s" G, rows[i].lines);
+        hr_case *c = NULL;
+        int rc = hr_case_parse(&c, "t.case", text, strlen(text));
+
+        if (rows[i].err == NULL) {
+            if (rc != 0)
+                fail_msg("row %zu: %s", i, hr_error_last());
+            assert_string_not_equal(c->tables[0].type, "texthash");
+        } else {
+            char *want = hr_sprintf("t.case:%s", rows[i].err);
+
+            if (rc != HR_EINPUT ||
+                strncmp(hr_error_last(), want, strlen(want)) != 0)
+                fail_msg("row %zu: got '%s', wanted '%s...'", i,
+                         hr_error_last(), want);
+            hr_free(want);
+        }
+        hr_case_free(c);
+        hr_free(text);
+    }
 }
 
 /* test_case_kind_name - names of kinds */
@@ -1611,6 +1692,7 @@ int main(void)
         cmocka_unit_test(test_case_glob),
         cmocka_unit_test(test_case_config_key),
         cmocka_unit_test(test_case_config_render),
+        cmocka_unit_test(test_case_table_types),
         cmocka_unit_test(test_case_kind_name),
         cmocka_unit_test(test_case_load_all),
         cmocka_unit_test(test_case_overlays),

@@ -87,7 +87,8 @@ static void test_maincf_cases(void **state)
 
     (void)state;
     fake_build(&b, 0, NULL);
-    assert_int_equal(hr_case_load_all(&cases, &n, args, 1, NULL), 0);
+    if (hr_case_load_all(&cases, &n, args, 1, NULL) < 0)
+        fail_msg("%s", hr_error_last());
     assert_true(n > 0);
     for (size_t i = 0; i < n; i++) {
         char *key = hr_case_config_key(cases[i]);
