@@ -23,6 +23,7 @@ for t in "$@"; do
     fuzz_pcap_import)     seeds="tests/data/import tests/data/fuzz/$t"; max=65536 ;;
     fuzz_maillog_import)  seeds="tests/data/import tests/data/fuzz/$t"; max=16384 ;;
     fuzz_config_check)    seeds="tests/data/fuzz/$t"; max=4096 ;;
+    fuzz_userconf)        seeds="tests/data/fuzz/$t tests/data/userconf"; max=16384 ;;
     fuzz_report_parse)    seeds="tests/data/fuzz/$t"; max=65536 ;;
     *)                    seeds="tests/data/fuzz/$t"; max=16384 ;;
     esac

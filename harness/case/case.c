@@ -462,7 +462,6 @@ void hr_case_free(hr_case *c)
     for (size_t i = 0; i < c->ntables; i++) {
         hr_free(c->tables[i].name);
         hr_free(c->tables[i].type);
-        hr_free(c->tables[i].source);
         hr_strv_release(&c->tables[i].entries);
         hr_free(c->tables[i].entry_lines);
     }

@@ -75,8 +75,6 @@ typedef struct hr_case_table {
     hr_strv entries;    /* "KEY VALUE", in file order */
     int *entry_lines;   /* the line of each entry */
     int line;           /* where the table is first defined */
-    char *source;       /* a user's table: the file to copy instead of
-                         * entries (userconf(3)), or NULL */
 } hr_case_table;
 
 typedef struct hr_case {
@@ -116,6 +114,12 @@ typedef struct hr_case {
      * ...)" for reports */
     hr_strv overlays;
     hr_strv overlay_labels;
+
+    /* Run under a user's own configuration (userconf(3)), borrowed, or
+     * NULL. The case's replies, DSN expectations and golden were written
+     * for the instance's base configuration: with one, they do not
+     * apply, and builds are only compared with each other. */
+    const struct hr_userconf *user;
 } hr_case;
 
 int hr_case_parse(hr_case **out, const char *path, const char *text,

@@ -547,7 +547,7 @@ char *hr_config_check_key_of(const char *type, const char *key)
     if (hr_config_unchecked())
         return NULL;
     if (type == NULL || strcmp(type, "texthash") == 0 ||
-        strcmp(type, "lmdb") == 0)
+        hr_config_type_is_indexed(type))
         return hr_config_check_key(key);
     if (strcmp(type, "cidr") == 0)
         return valid_network(key)

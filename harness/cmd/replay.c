@@ -5,7 +5,8 @@
  *	replay cases against one build and print their observations
  * SYNOPSIS
  *	pfharness replay --build ID [--libenv NAME[:VAR=VAL,...]] [--reps N]
- *		[--keep] [--tcpdump FILE [--snaplen N]] CASE...
+ *		[--keep] [--tcpdump FILE [--snaplen N]]
+ *		[--config MAIN_CF [--master MASTER_CF]] CASE...
  * DESCRIPTION
  *	Starts one instance of the build per group of cases that share a
  *	configuration, runs each case --reps times, and prints each
@@ -18,6 +19,10 @@
  *	must share one instance (one configuration). --snaplen cuts the
  *	packets, as "tcpdump -s N" does, to test the importer's refusal.
  *
+ *	--config and --master run the instances with a user's own
+ *	configuration (userconf(3)), as run(1) does: the cases' expectations
+ *	then do not apply, and only the observations are printed.
+ *
  *	Exit status: 0 when every case matched its recorded expectation, 1
  *	when one did not (the differences go to stderr), 2 on trouble.
  */
@@ -29,6 +34,7 @@
 
 #include "build/build.h"
 #include "case/case.h"
+#include "case/userconf.h"
 #include "instance/capture.h"
 #include "replay/caserun.h"
 #include "cmd/cmd.h"
@@ -44,7 +50,8 @@
 static const char usage[] =
     "usage: pfharness replay --build ID [--libenv NAME[:VAR=VAL,...]]\n"
     "                        [--reps N] [--keep]\n"
-    "                        [--tcpdump FILE [--snaplen N]] CASE...\n"
+    "                        [--tcpdump FILE [--snaplen N]]\n"
+    "                        [--config MAIN_CF [--master MASTER_CF]] CASE...\n"
     "\n"
     "Replay cases (files or directories) against a private instance of a\n"
     "cached build and print each normalized observation.\n"
@@ -56,7 +63,10 @@ static const char usage[] =
     "  --keep          keep the instance directories under var/runs\n"
     "  --tcpdump FILE  record the sessions with tcpdump into FILE (pcap);\n"
     "                  the cases must share one configuration\n"
-    "  --snaplen N     cut recorded packets to N bytes (default 0: whole)\n";
+    "  --snaplen N     cut recorded packets to N bytes (default 0: whole)\n"
+    "  --config F      your own main.cf over the instance's base (see run);\n"
+    "                  the cases' expectations then do not apply\n"
+    "  --master F      services of your master.cf; with --config\n";
 
 int cmd_replay(int argc, char **argv)
 {
@@ -67,10 +77,14 @@ int cmd_replay(int argc, char **argv)
         {"keep", no_argument, NULL, 'k'},
         {"tcpdump", required_argument, NULL, 't'},
         {"snaplen", required_argument, NULL, 's'},
+        {"config", required_argument, NULL, 'K'},
+        {"master", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *build_id = NULL, *libenv_spec = NULL, *tcpdump = NULL;
+    const char *config = NULL, *master = NULL;
+    hr_userconf *user = NULL;
     hr_libenv env = {NULL, HR_STRV_INIT};
     hr_build *b = NULL;
     hr_case **cases = NULL;
@@ -102,11 +116,21 @@ int cmd_replay(int argc, char **argv)
             if (hr_cmd_parse_int(&snaplen, "--snaplen", optarg, 0, 262144) < 0)
                 return HR_EXIT_TROUBLE;
             break;
+        case 'K':
+            config = optarg;
+            break;
+        case 'M':
+            master = optarg;
+            break;
         case 'h':
             return hr_cmd_help(usage);
         default:
             return hr_cmd_usage(usage);
         }
+    }
+    if (master && !config) {
+        hr_msg_error("replay: --master needs --config");
+        return hr_cmd_usage(usage);
     }
     if (build_id == NULL || optind >= argc) {
         hr_msg_error("replay: give --build ID and at least one CASE");
@@ -127,6 +151,14 @@ int cmd_replay(int argc, char **argv)
     if (hr_cmd_need_root("replay") < 0) {
         code = HR_EXIT_TROUBLE;
         goto done;
+    }
+    if (config) {
+        if (hr_userconf_load(&user, config, master) < 0) {
+            code = hr_cmd_fail();
+            goto done;
+        }
+        for (size_t i = 0; i < ncases; i++)
+            cases[i]->user = user;
     }
     hr_group_cases(&groups, &ngroups, cases, ncases);
     /* One capture shows one instance: instances of other configurations
@@ -222,6 +254,7 @@ done:
     hr_free(top);
     hr_group_free_all(groups, ngroups);
     hr_case_free_all(cases, ncases);
+    hr_userconf_free(user);
     hr_build_free(b);
     hr_libenv_release(&env);
     return code;

@@ -8,6 +8,7 @@
  *		[--libenv NAME[:VAR=VAL,...]]... [--cases CASE...] [--out DIR]
  *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
  *		[--escalate] [--no-ccache] [--confirm N]
+ *		[--config MAIN_CF [--master MASTER_CF]]
  * DESCRIPTION
  *	Runs runner(3), writes report.json, junit.xml and report.html into
  *	the run directory (and to --json, --junit, --html when given), and
@@ -16,6 +17,13 @@
  *
  *	A build that fails, an instance that does not start, a daemon
  *	that crashes: each is a finding in the report, and the run goes on.
+ *
+ *	With --config, every instance runs the user's main.cf (and
+ *	--master's services) over its base, as userconf(3) judges them;
+ *	what it refuses is "file:line: why" and exit 2, before anything is
+ *	built. The shipped goldens and the cases' expected replies do not
+ *	apply then, and the report says so: the verdicts compare builds,
+ *	library environments and repetitions.
  *
  *	Exit status: 0 every case passes, 1 findings (a failed build
  *	counts), 2 trouble: bad input, or no build at all.
@@ -42,6 +50,7 @@ static const char usage[] =
     "                     [--cases CASE...] [--out DIR] [--json F]\n"
     "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
     "                     [--escalate] [--no-ccache] [--confirm N]\n"
+    "                     [--config MAIN_CF [--master MASTER_CF]]\n"
     "\n"
     "Build the variants, replay every case on every build under every\n"
     "library environment, compare, and give each case a verdict: pass,\n"
@@ -69,6 +78,13 @@ static const char usage[] =
     "                     10; 0: no reruns)\n"
     "  --no-ccache        compile every build afresh (replicas, NAME@LABEL,\n"
     "                     always are: a cache hit would be the same bytes)\n"
+    "  --config MAIN_CF   your own main.cf (or postconf -n output) over the\n"
+    "                     instance's base; tables it names come from files\n"
+    "                     beside it; what runs commands or reaches outside\n"
+    "                     is refused (file:line, exit 2); the goldens and\n"
+    "                     the cases' replies then do not apply\n"
+    "  --master MASTER_CF services of your master.cf (Postfix's daemons,\n"
+    "                     -o settings judged as main.cf's); with --config\n"
     "\n"
     "A failed build, an instance that does not start and a crashing daemon\n"
     "are findings: the run goes on and the report says so.\n"
@@ -189,6 +205,8 @@ int cmd_run(int argc, char **argv)
         {"escalate", no_argument, NULL, 'E'},
         {"no-ccache", no_argument, NULL, 'N'},
         {"confirm", required_argument, NULL, 'F'},
+        {"config", required_argument, NULL, 'K'},
+        {"master", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -198,6 +216,8 @@ int cmd_run(int argc, char **argv)
     const char *json = NULL, *junit = NULL, *html = NULL;
     hr_run *run = NULL;
     hr_strv cmdline = HR_STRV_INIT;
+    hr_userconf *user = NULL;
+    const char *config = NULL, *master = NULL;
     char *path = NULL;
     int ch, code;
 
@@ -255,6 +275,12 @@ int cmd_run(int argc, char **argv)
                 0)
                 return hr_cmd_usage(usage);
             break;
+        case 'K':
+            config = optarg;
+            break;
+        case 'M':
+            master = optarg;
+            break;
         case 'h':
             return hr_cmd_help(usage);
         default:
@@ -266,8 +292,15 @@ int cmd_run(int argc, char **argv)
                      argv[optind]);
         return hr_cmd_usage(usage);
     }
+    if (master && !config) {
+        hr_msg_error("run: --master needs --config");
+        return hr_cmd_usage(usage);
+    }
     if (hr_cmd_need_root("run") < 0)
         return HR_EXIT_TROUBLE;
+    if (config && hr_userconf_load(&user, config, master) < 0)
+        return hr_cmd_fail();
+    o.user = user;
     o.libenvs = envs;
     o.nlibenvs = nenvs;
     o.command = path = hr_strv_join(&cmdline, " ");
@@ -291,6 +324,7 @@ int cmd_run(int argc, char **argv)
         hr_free(where);
     }
     hr_run_free(run);
+    hr_userconf_free(user);
     for (size_t i = 0; i < nenvs; i++)
         hr_libenv_release(&envs[i]);
     hr_free(envs);

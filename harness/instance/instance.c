@@ -453,8 +453,8 @@ static int index_tables(hr_instance *in, const hr_instance_opts *o)
 {
     int error = 0;
 
-    for (size_t i = 0; i < o->ntables && error == 0; i++) {
-        const hr_case_table *t = &o->tables[i];
+    for (size_t i = 0; i < hr_instance_ntables(o) && error == 0; i++) {
+        const hr_case_table *t = hr_instance_table(o, i);
         char *prog, *file;
         hr_buf out = HR_BUF_INIT;
         hr_spawn_opts so = HR_SPAWN_OPTS_INIT;
@@ -520,6 +520,7 @@ void hr_instance_opts_from_case(hr_instance_opts *out, const hr_build *b,
     o.config = &c->config;
     o.tables = c->tables;
     o.ntables = c->ntables;
+    o.user = c->user;
     *out = o;
 }
 

@@ -7,6 +7,7 @@
 #include "build/build.h"
 #include "util/mountview.h"
 #include "case/case.h"
+#include "case/userconf.h"
 #include "case/world.h"
 #include "util/strv.h"
 
@@ -28,6 +29,9 @@ typedef struct hr_instance_opts {
     const hr_strv *extra_main;  /* "param = value" the harness adds
                                  * (escalation: debug_peer_list...) */
     int timeout_ms;             /* for start-up; 0: 15 s */
+    const struct hr_userconf *user; /* the user's main.cf and master.cf
+                                 * (userconf(3)), applied over the base
+                                 * before the case's settings, or NULL */
 } hr_instance_opts;
 
 #define HR_INSTANCE_OPTS_INIT {0}
@@ -67,5 +71,7 @@ int hr_instance_reset(hr_instance *in);
 int hr_instance_alive(hr_instance *in);
 
 int hr_instance_users(hr_strv *out);
+size_t hr_instance_ntables(const hr_instance_opts *o);
+const hr_case_table *hr_instance_table(const hr_instance_opts *o, size_t i);
 
 #endif

@@ -187,6 +187,18 @@ static char *compat_level(const char *version)
     return hr_sprintf("%d.%d", v.major, v.minor);
 }
 
+/* hr_instance_ntables - the case's tables and the user's */
+size_t hr_instance_ntables(const hr_instance_opts *o)
+{
+    return o->ntables + (o->user ? o->user->ntables : 0);
+}
+
+/* hr_instance_table - table i of the case's, then of the user's */
+const hr_case_table *hr_instance_table(const hr_instance_opts *o, size_t i)
+{
+    return i < o->ntables ? &o->tables[i] : &o->user->tables[i - o->ntables];
+}
+
 /* table_params - the case's tables that are parameters, as texthash: */
 static void table_params(params *ps, const paths *p, const hr_instance_opts *o)
 {
@@ -218,23 +230,14 @@ static int write_tables(const paths *p, const hr_instance_opts *o)
     }
     for (const char *const *a = base_aliases; *a; a++)
         hr_buf_printf(&aliases, "%s\n", *a);
-    for (size_t i = 0; i < o->ntables; i++) {
-        const hr_case_table *t = &o->tables[i];
+    for (size_t i = 0; i < hr_instance_ntables(o); i++) {
+        const hr_case_table *t = hr_instance_table(o, i);
         hr_buf content = HR_BUF_INIT;
 
         for (size_t j = 0; j < t->entries.n; j++)
             hr_buf_printf(&content, "%s\n", t->entries.v[j]);
         if (t->is_param && strcmp(t->name, "alias_maps") == 0) {
             hr_buf_puts(&aliases, hr_buf_cstr(&content));
-        } else if (t->source) {
-            /* a user's table, from beside the configuration */
-            hr_buf copy = HR_BUF_INIT;
-            char *tp = hr_path_join(p->tables, t->name);
-
-            if ((error = hr_file_read(&copy, t->source, 64 << 20)) == 0)
-                error = hr_maincf_put_file(tp, hr_buf_cstr(&copy), 0644);
-            hr_buf_release(&copy);
-            hr_free(tp);
         } else {
             char *tp = hr_path_join(p->tables, t->name);
 
@@ -379,10 +382,21 @@ static int render_main_cf(char **out, const paths *in,
     for (size_t i = 0; o->extra_main && i < o->extra_main->n; i++)
         if ((error = set_line(&ps, o->extra_main->v[i])) < 0)
             goto done;
-    for (size_t i = 0; i < o->ntables; i++)
-        if (!o->tables[i].is_param)
-            hr_strv_addf(&types, "%s %s", o->tables[i].name,
-                         o->tables[i].type ? o->tables[i].type : "texthash");
+    for (size_t i = 0; i < hr_instance_ntables(o); i++)
+        if (!hr_instance_table(o, i)->is_param)
+            hr_strv_addf(&types, "%s %s", hr_instance_table(o, i)->name,
+                         hr_instance_table(o, i)->type);
+    /* The user's configuration over the base, the case's over that. */
+    for (size_t i = 0; o->user && i < o->user->settings.n; i++) {
+        char *expanded = hr_config_render(
+            o->user->settings.v[i], in->tables,
+            (const char *const *)hr_strv_argv(&types));
+
+        error = set_line(&ps, expanded);
+        hr_free(expanded);
+        if (error < 0)
+            goto done;
+    }
     for (size_t i = 0; o->config && i < o->config->n; i++) {
         char *expanded = hr_config_render(
             o->config->v[i], in->tables,
@@ -457,6 +471,21 @@ static const char *const services[][8] = {
      "-o max_use=1000000"},
 };
 
+/* replaced_by_user - the user's master.cf has service NAME of TYPE */
+static int replaced_by_user(const hr_instance_opts *o, const char *name,
+                            const char *type)
+{
+    for (size_t i = 0; o->user && i < o->user->services.n; i++) {
+        const char *v = o->user->services.v[i];
+        size_t n = strlen(name), t = strlen(type);
+
+        if (strncmp(v, name, n) == 0 && v[n] == ' ' &&
+            strncmp(v + n + 1, type, t) == 0 && v[n + 1 + t] == ' ')
+            return 1;
+    }
+    return 0;
+}
+
 /* render_master_cf - master.cf from scratch */
 static char *render_master_cf(const hr_instance_opts *o)
 {
@@ -467,6 +496,8 @@ static char *render_master_cf(const hr_instance_opts *o)
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
         const char *const *s = services[i];
 
+        if (replaced_by_user(o, s[0], s[1]))
+            continue;
         hr_buf_printf(&text, "%-10s %-10s %-4s %-4s n    %-6s %-4s %s%s%s",
                       s[0], s[1], s[2], s[3], s[4], s[5], s[6],
                       *s[7] ? " " : "", s[7]);
@@ -480,6 +511,8 @@ static char *render_master_cf(const hr_instance_opts *o)
         }
         hr_buf_putc(&text, '\n');
     }
+    for (size_t i = 0; o->user && i < o->user->services.n; i++)
+        hr_buf_printf(&text, "%s\n", o->user->services.v[i]);
     /* The test-only switch takes the instance's own denials away too. */
     if (hr_config_unchecked())
         hr_buf_puts(&text, "lmtp       unix       -    -    n    -      1    "

@@ -368,6 +368,21 @@ static void header(hr_buf *b, const hr_report *r)
     text(b, or_dash(r->command));
     hr_buf_puts(b, "</code></dd>\n");
     fact(b, "Source", src);
+    if (r->config_main) {
+        char *cfg = hr_sprintf("%s%s%s: %zu settings applied, %zu not (the "
+                               "instance's own), %zu tables, %zu services",
+                               r->config_main,
+                               r->config_master ? " and " : "",
+                               r->config_master ? r->config_master : "",
+                               r->config_applied.n, r->config_not_applied.n,
+                               r->config_tables.n, r->config_services.n);
+
+        fact(b, "Configuration", cfg);
+        fact(b, "Goldens", r->config_goldens);
+        for (size_t i = 0; i < r->config_not_applied.n; i++)
+            fact(b, "Not applied", r->config_not_applied.v[i]);
+        hr_free(cfg);
+    }
     fact(b, "Kernel", r->machine.kernel);
     fact(b, "C library", r->machine.libc);
     fact(b, "CPU", cpu);

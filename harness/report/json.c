@@ -57,6 +57,10 @@
  *	    long the build took when it was made),
  *	    "env": [ "NAME=VALUE" for the daemons ]
  *	  } ],
+ *	  "config": null, or run --config's: { "main_cf", "master_cf",
+ *	    "applied": [ "name = value" over the base ], "not_applied":
+ *	    [ "name: why" ], "tables": [ names ], "services": [ master.cf
+ *	    lines ], "goldens": why they do not apply },
  *	  "failed_builds": [ { "variant", "error" (one line: the make.log
  *	    and its first compiler error) }: builds that could not be
  *	    made; the run went on without them ],
@@ -143,6 +147,7 @@
 
 #include <json-c/json.h>
 
+#include "case/userconf.h"
 #include "report/json.h"
 #include "util/fsutil.h"
 #include "util/hash.h"
@@ -231,6 +236,32 @@ static json_object *source_obj(const hr_run *run)
     add(o, "commit", jstr(run->source_commit));
     add(o, "tree", jstr(run->source_tree));
     add(o, "version", jstr(run->source_version));
+    return o;
+}
+
+/* config_obj - "config": the user's configuration, or null */
+static json_object *config_obj(const hr_run *run)
+{
+    const hr_userconf *u = run->user;
+    json_object *o, *tables;
+
+    if (u == NULL)
+        return NULL;
+    o = json_object_new_object();
+    tables = json_object_new_array();
+    add(o, "main_cf", jstr(u->path));
+    add(o, "master_cf", jstr(u->master_path));
+    add(o, "applied", jstrv(&u->settings));
+    add(o, "not_applied", jstrv(&u->dropped));
+    for (size_t i = 0; i < u->ntables; i++)
+        json_object_array_add(
+            tables, json_object_new_string(u->tables[i].name));
+    add(o, "tables", tables);
+    add(o, "services", jstrv(&u->services));
+    add(o, "goldens", jstr("do not apply: the goldens and the cases' "
+                           "replies were written for the instance's base "
+                           "configuration; the verdicts compare builds, "
+                           "library environments and repetitions"));
     return o;
 }
 
@@ -504,6 +535,7 @@ int hr_report_json_text(char **out, const hr_run *run)
     add(root, "schema", json_object_new_string(HR_REPORT_SCHEMA));
     add(root, "run", run_obj(run));
     add(root, "source", source_obj(run));
+    add(root, "config", config_obj(run));
     add(root, "machine", machine_obj(&run->machine));
     for (size_t i = 0; i < run->nbuilds; i++)
         json_object_array_add(

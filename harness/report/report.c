@@ -215,6 +215,34 @@ static int get_strv(hr_strv *out, const struct reader *rd, json_object *o,
     return 0;
 }
 
+/* read_config - "config", null without run --config */
+static int read_config(hr_report *r, const struct reader *rd,
+                       json_object *root)
+{
+    json_object *c;
+    int error;
+
+    if ((error = field(&c, rd, root, "", "config", json_type_object, 0)) < 0 ||
+        c == NULL)
+        return error;
+    if ((error = get_str(&r->config_main, rd, c, "config", "main_cf", 0)) < 0 ||
+        (error = get_str(&r->config_master, rd, c, "config", "master_cf",
+                         0)) < 0 ||
+        (error = get_strv(&r->config_applied, rd, c, "config", "applied")) <
+            0 ||
+        (error = get_strv(&r->config_not_applied, rd, c, "config",
+                          "not_applied")) < 0 ||
+        (error = get_strv(&r->config_tables, rd, c, "config", "tables")) < 0 ||
+        (error = get_strv(&r->config_services, rd, c, "config",
+                          "services")) < 0 ||
+        (error = get_str(&r->config_goldens, rd, c, "config", "goldens", 0)) <
+            0)
+        return error;
+    if (r->config_main == NULL)
+        r->config_main = hr_strdup("(unnamed)");
+    return 0;
+}
+
 /* read_run - "run" and "source" */
 static int read_run(hr_report *r, const struct reader *rd, json_object *root)
 {
@@ -242,7 +270,7 @@ static int read_run(hr_report *r, const struct reader *rd, json_object *root)
          (error = get_str(&r->source_version, rd, src, "source", "version",
                           0)) < 0))
         return error;
-    return 0;
+    return read_config(r, rd, root);
 }
 
 /* read_mc - one of "machine.edac.controllers" */
@@ -888,5 +916,12 @@ void hr_report_free(hr_report *r)
     hr_free(r->source_commit);
     hr_free(r->source_tree);
     hr_free(r->source_version);
+    hr_free(r->config_main);
+    hr_free(r->config_master);
+    hr_free(r->config_goldens);
+    hr_strv_release(&r->config_applied);
+    hr_strv_release(&r->config_not_applied);
+    hr_strv_release(&r->config_tables);
+    hr_strv_release(&r->config_services);
     hr_free(r);
 }

@@ -61,6 +61,10 @@ typedef struct hr_report {
     int reps;
     int exit_code;
     char *source_commit, *source_tree, *source_version;
+    char *config_main, *config_master; /* run --config, or NULL */
+    hr_strv config_applied, config_not_applied, config_tables;
+    hr_strv config_services;
+    char *config_goldens;
     hr_machine machine;
     int edac_available;
     char *edac_note;   /* "no EDAC", or the counts */

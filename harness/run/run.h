@@ -92,6 +92,7 @@ typedef struct hr_run {
     hr_run_case *cases;
     size_t ncases;
     hr_machine machine;
+    const struct hr_userconf *user; /* run --config, borrowed, or NULL */
     int exit_code;      /* 0, 1 or 2 as the CLI contract says */
 } hr_run;
 

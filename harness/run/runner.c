@@ -149,8 +149,9 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
     if (rc->verdict->kind == HR_REAL_BUG) {
         char *observed = hr_evidence_expectation(rc->c, cells[0].obs[0]);
 
-        error = hr_evidence_diff(&rc->diff, rc->expected, "expected",
-                                 observed, cells[0].build);
+        error = hr_evidence_diff(&rc->diff,
+                                 rc->expected ? rc->expected : "",
+                                 "expected", observed, cells[0].build);
         hr_free(observed);
     } else if (rc->verdict->kind != HR_PASS && rc->verdict->left_cell >= 0) {
         const hr_verdict *v = rc->verdict;
@@ -377,7 +378,15 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     }
     run->ncases = ncases;
     run->cases = hr_calloc(ncases, sizeof(hr_run_case));
+    run->user = o->user;
     for (size_t i = 0; i < ncases; i++) {
+        /* A user's configuration: the goldens and the cases' replies were
+         * written for the base configuration, and do not apply. */
+        if (o->user) {
+            cases[i]->user = o->user;
+            hr_free(cases[i]->golden);
+            cases[i]->golden = NULL;
+        }
         run->cases[i].c = cases[i];
         run->cases[i].expected = hr_caserun_expected(cases[i]);
     }

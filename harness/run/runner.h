@@ -3,6 +3,7 @@
 
 /* run/runner.h - the main job: build, replay everywhere, compare, judge */
 
+#include "case/userconf.h"
 #include "run/run.h"
 #include "util/strv.h"
 
@@ -24,6 +25,8 @@ typedef struct hr_runner_opts {
     int confirm;                /* reruns per CPU of a flapping cell; 0:
                                  * none */
     const char *command;        /* for the report */
+    const hr_userconf *user;    /* run --config: a user's configuration,
+                                 * borrowed, or NULL */
     hr_runner_progress_fn progress;
     void *payload;
 } hr_runner_opts;

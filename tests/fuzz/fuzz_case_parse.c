@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s = hr_case_config_key(c);
     hr_free(s);
     for (size_t i = 0; i < c->config.n; i++) {
-        s = hr_config_render(c->config.v[i], "/tables");
+        s = hr_config_render(c->config.v[i], "/tables", NULL);
         hr_free(s);
     }
     s = hr_caserun_expected(c);

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hr_panic("config value accepted: '%s'", value);
     hr_free(why);
     hr_strv_release(&refs);
-    r = hr_config_render(value, "/tables");
+    r = hr_config_render(value, "/tables", NULL);
     hr_free(r);
     hr_free(hr_config_check_key(value));
     for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
