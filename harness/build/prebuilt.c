@@ -78,12 +78,11 @@ static int download(const char *dir, const char *version, const hr_strv *opts,
     if (error < 0)
         return error;
     if (status != 0) {
-        const char *e = strstr(hr_buf_cstr(log), "E: ");
+        const char *e = hr_apt_error(hr_buf_cstr(log));
 
         return hr_error_set(HR_EINPUT, "apt-get download of postfix %s "
-                            "failed: %.*s", version,
-                            e ? (int)strcspn(e, "\n") : 200,
-                            e ? e : hr_buf_cstr(log));
+                            "failed: %.*s", version, (int)strcspn(e, "\n"),
+                            e);
     }
     return 0;
 }

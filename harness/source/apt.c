@@ -9,6 +9,7 @@
  *	int	hr_apt_derive(out, root)
  *	int	hr_apt_other(opts, state_dir, refresh)
  *	int	hr_apt_valid_version(version)
+ *	const char *hr_apt_error(log)
  * DESCRIPTION
  *	A machine's apt knows its own release. Postfix of the other Debian
  *	releases (3.10 in trixie, 3.11 in sid) is in the same archive,
@@ -34,6 +35,10 @@
  *	when refresh is set (apt checks every index against its signed
  *	Release file), and appends to opts the "-o" options that make
  *	apt-get and apt-cache use it.
+ *
+ *	hr_apt_error() is the first "E: " line of apt's output (a notice
+ *	such as "NOTICE: ..." is not one), without the "E: ", or the first
+ *	line when there is none; it ends at a newline.
  *
  *	hr_apt_valid_version() is the grammar of a Debian version, as it
  *	may reach apt's command line: [epoch:]upstream[-revision], the
@@ -415,12 +420,11 @@ static int update(const char *state_dir)
      * get; an "E:" line is failure. */
     if (status != 0 || strstr(hr_buf_cstr(&log), "\nE: ") ||
         strncmp(hr_buf_cstr(&log), "E: ", 3) == 0) {
-        const char *e = strstr(hr_buf_cstr(&log), "E: ");
+        const char *e = hr_apt_error(hr_buf_cstr(&log));
 
         error = hr_error_set(HR_ERROR, "apt-get update of Debian's other "
-                             "releases failed: %.*s",
-                             e ? (int)strcspn(e, "\n") : 40,
-                             e ? e : hr_buf_cstr(&log));
+                             "releases failed: %.*s", (int)strcspn(e, "\n"),
+                             e);
         goto done;
     }
     error = hr_file_write_atomic(stamp, "", 0, 0644);
@@ -469,6 +473,16 @@ done:
     hr_free(partial);
     hr_free(archives_dir);
     return error;
+}
+
+/* hr_apt_error - apt's first error line, without "E: " */
+const char *hr_apt_error(const char *log)
+{
+    for (const char *p = log; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")]
+                                                         == '\n'))
+        if (strncmp(p, "E: ", 3) == 0)
+            return p + 3;
+    return log;
 }
 
 /* hr_apt_valid_version - [epoch:]upstream[-revision] */

@@ -9,5 +9,6 @@
 int hr_apt_derive(hr_buf *out, const char *root);
 int hr_apt_other(hr_strv *opts, const char *state_dir, int refresh);
 int hr_apt_valid_version(const char *version);
+const char *hr_apt_error(const char *log);
 
 #endif

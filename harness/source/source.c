@@ -492,12 +492,9 @@ static int apt_dsc_name(char **out, const char *pkg, const char *dir,
                                   dir, 120000)) < 0)
         goto done;
     if (status != 0) {
-        const char *e = hr_buf_cstr(&errb);
-        const char *nl;
+        const char *e = hr_apt_error(hr_buf_cstr(&errb));
+        const char *nl = strchr(e, '\n');
 
-        if ((p = strstr(e, "E: ")) != NULL)
-            e = p + 3;
-        nl = strchr(e, '\n');
         error = hr_error_set(HR_EINPUT, "apt has no source package '%s': %.*s",
                              pkg, nl ? (int)(nl - e) : (int)strlen(e), e);
         goto done;
@@ -862,12 +859,10 @@ int hr_source_fetch_apt(hr_source_result *out, hr_gitrepo *store,
                                   download_dir, 600000)) < 0)
         goto done;
     if (status != 0 || !hr_is_file(dsc_path)) {
-        const char *e = strstr(hr_buf_cstr(&log), "E: ");
+        const char *e = hr_apt_error(hr_buf_cstr(&log));
 
         error = hr_error_set(HR_ERROR, "apt-get source --download-only %s "
-                             "failed: %.*s", pkg,
-                             e ? (int)strcspn(e, "\n") : (int)log.len,
-                             e ? e : hr_buf_cstr(&log));
+                             "failed: %.*s", pkg, (int)strcspn(e, "\n"), e);
         goto done;
     }
     if ((error = dsc_orig(&orig, &orig_sha, dsc_path)) < 0)

@@ -181,6 +181,18 @@ static void test_apt_valid_version(void **state)
             fail_msg("'%s': wanted %d", rows[i].v, rows[i].ok);
 }
 
+/* test_apt_error - the first "E: " line, not a NOTICE */
+static void test_apt_error(void **state)
+{
+    (void)state;
+    assert_string_equal(hr_apt_error("NOTICE: 'postfix' packaging is "
+                                     "maintained in Git\nGet:1 x\n"
+                                     "E: Failed to fetch y  404\nE: two\n"),
+                        "Failed to fetch y  404\nE: two\n");
+    assert_string_equal(hr_apt_error("no error here\n"), "no error here\n");
+    assert_string_equal(hr_apt_error("E: first\n"), "first\n");
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -190,6 +202,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_apt_derive_none, setup, teardown),
         cmocka_unit_test(test_apt_valid_version),
+        cmocka_unit_test(test_apt_error),
     };
 
     return cmocka_run_group_tests_name("apt", tests, NULL, NULL);
