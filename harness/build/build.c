@@ -15,6 +15,7 @@
  *
  *	int	hr_build_knows(b, param)
  *	char	*hr_build_daemon_dir(b)
+ *	char	*hr_build_slug(name)
  *	void	hr_build_env(out, dir)
  *	int	hr_build_exec(cwd, log_path, dir, argv)
  * DESCRIPTION
@@ -22,6 +23,12 @@
  *	(resolved path, SHA-256, --version), every setting of the variant
  *	that reaches make or the daemons, the replica label, and the
  *	harness's build recipe version. Equal ids mean equal inputs.
+ *
+ *	The compiler is the spec's own "cc" when it names one, else
+ *	opts->cc, else gcc. opts->label names the build in a run: its
+ *	variant field, "O2 clang-15" in a compiler matrix (the build
+ *	directory and id do not depend on it); hr_build_slug() makes such a
+ *	name one path component.
  *
  *	hr_build_run() resolves the revision, loads the variant, and
  *	returns at once when var/builds/<id>/build.json exists: the build
@@ -252,6 +259,18 @@ char *hr_build_daemon_dir(const hr_build *b)
     return hr_sprintf("%s/%s", b->stage,
                       b->prebuilt ? "usr/lib/postfix/sbin"
                                   : "usr/libexec/postfix");
+}
+
+/* hr_build_slug - a build's name as one path component: blanks as '_'
+ * ("O2 clang-15" is O2_clang-15); the caller frees it */
+char *hr_build_slug(const char *name)
+{
+    char *s = hr_strdup(name);
+
+    for (char *p = s; *p; p++)
+        if (*p == ' ' || *p == '/')
+            *p = '_';
+    return s;
 }
 
 /* load_json - read build.json of a build directory */
@@ -938,9 +957,11 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
         error = run_prebuilt(out, o, spec, &sr, store);
         goto done;
     }
-    if ((error = hr_compiler_identify(&cc, o->cc ? o->cc
-                                           : spec->cc ? spec->cc
-                                                      : "gcc")) < 0)
+    /* A spec that names its compiler keeps it (clang-O2 is clang's,
+     * whatever --cc or --compilers say). */
+    if ((error = hr_compiler_identify(&cc, spec->cc ? spec->cc
+                                           : o->cc  ? o->cc
+                                                    : "gcc")) < 0)
         goto done;
     hr_build_compute_id(id, sr.tree, cc, spec, o->extra_opt);
     if (o->use_ccache == 0)
@@ -983,6 +1004,10 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
         goto done;
     error = load_json(out, id);
 done:
+    if (error == 0 && *out && o->label) {
+        hr_free((*out)->variant);
+        (*out)->variant = hr_strdup(o->label);
+    }
     if (lockfd >= 0)
         close(lockfd);
     hr_gitrepo_free(store);

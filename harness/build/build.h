@@ -16,7 +16,10 @@ typedef void (*hr_build_progress_fn)(const char *variant, const char *step,
 typedef struct hr_build_opts {
     const char *variant;        /* NAME or NAME@LABEL */
     const char *source;         /* revision in the store; NULL: default */
-    const char *cc;             /* overrides the spec's cc */
+    const char *cc;             /* the compiler, where the spec names
+                                 * none; NULL: gcc */
+    const char *label;          /* the build's name in a run ("O2
+                                 * clang-15"); NULL: the variant */
     int jobs;                   /* make -j; 0: number of CPUs */
     int use_ccache;             /* -1: when installed, 0: never, 1: always */
     const char *extra_opt;      /* appended to OPT (narrowing) */
@@ -24,7 +27,7 @@ typedef struct hr_build_opts {
     void *payload;
 } hr_build_opts;
 
-#define HR_BUILD_OPTS_INIT {NULL, NULL, NULL, 0, -1, NULL, NULL, NULL}
+#define HR_BUILD_OPTS_INIT {NULL, NULL, NULL, NULL, 0, -1, NULL, NULL, NULL}
 
 typedef struct hr_build {
     char id[HR_BUILD_ID_LEN + 1];
@@ -32,7 +35,8 @@ typedef struct hr_build {
     char *src;          /* var/builds/<id>/src */
     char *stage;        /* var/builds/<id>/stage */
     char *make_log;
-    char *variant;      /* spec name, with @LABEL for replicas */
+    char *variant;      /* its name: the spec's, with @LABEL for replicas,
+                         * or "O2 clang-15" in a compiler matrix */
     char *flags;        /* one line: OPT=... CCARGS=... */
     char *opt;          /* OPT as passed, or "(postfix default)" */
     char *cc, *cc_path, *cc_sha256, *cc_version, *cc_kind;
@@ -62,6 +66,7 @@ void hr_build_free(hr_build *b);
 void hr_build_env(hr_strv *out, const char *dir);
 int hr_build_knows(const hr_build *b, const char *param);
 char *hr_build_daemon_dir(const hr_build *b);
+char *hr_build_slug(const char *name);
 int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
                   const hr_strv *argv);
 

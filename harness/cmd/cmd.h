@@ -31,5 +31,10 @@ int hr_cmd_parse_int(int *out, const char *opt, const char *arg, int min,
                      int max);
 struct hr_runner_opts;
 int hr_cmd_build_option(struct hr_runner_opts *o, int ch, const char *arg);
+struct hr_run;
+void hr_cmd_print_table(const struct hr_run *run);
+int hr_cmd_write_reports(const struct hr_run *run, const char *json,
+                         const char *junit, const char *html, char **html_out);
+int cmd_merge(int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -35,6 +36,7 @@
 
 static const char usage[] =
     "usage: pfharness record [--source REV] [--variants A,B,...] [--cc CC]\n"
+    "                        [--compilers CC,CC,...]\n"
     "                        [--reps N] [--out DIR] [CASE...]\n"
     "\n"
     "Run the cases on every build and store, for each case whose builds\n"
@@ -43,7 +45,9 @@ static const char usage[] =
     "\n"
     "  --source REV       stored revision (default: what 'fetch' imported)\n"
     "  --variants LIST    builds/NAME.build names (default O0,default,O2)\n"
-    "  --cc CC            compiler or wrapper for every variant\n"
+    "  --cc CC            compiler or wrapper for every variant that names\n"
+    "                     none\n"
+    "  --compilers LIST   every such variant once per compiler\n"
     "  --reps N           runs of each case per build (default 3)\n"
     "  --out DIR          run directory (default: var/runs/<id>)\n"
     "\n"
@@ -79,6 +83,7 @@ int cmd_record(int argc, char **argv)
         {"source", required_argument, NULL, 's'},
         {"variants", required_argument, NULL, 'V'},
         {"cc", required_argument, NULL, 'c'},
+        {"compilers", required_argument, NULL, 'P'},
         {"reps", required_argument, NULL, 'r'},
         {"out", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
@@ -86,7 +91,8 @@ int cmd_record(int argc, char **argv)
     };
     hr_runner_opts o;
     hr_run *run = NULL;
-    int ch, code = HR_EXIT_OK;
+    hr_cmd_progress *prog;
+    int ch, status, code = HR_EXIT_OK;
     size_t recorded = 0;
 
     memset(&o, 0, sizeof(o));
@@ -112,7 +118,12 @@ int cmd_record(int argc, char **argv)
     if (hr_cmd_need_root("record") < 0)
         return HR_EXIT_TROUBLE;
     o.command = "pfharness record";
-    if (hr_runner_run(&run, &o) < 0) {
+    prog = hr_cmd_progress_start();
+    o.progress = hr_cmd_progress_line;
+    o.payload = prog;
+    status = hr_runner_run(&run, &o);
+    hr_cmd_progress_stop(prog);
+    if (status < 0) {
         hr_msg_error("%s", hr_error_last());
         code = HR_EXIT_TROUBLE;
         goto done;
@@ -153,6 +164,7 @@ int cmd_record(int argc, char **argv)
 done:
     hr_run_free(run);
     hr_strv_release(&o.variants);
+    hr_strv_release(&o.compilers);
     hr_strv_release(&o.case_args);
     return hr_cmd_flush(code);
 }

@@ -4,16 +4,19 @@
  * SUMMARY
  *	the main job: build, replay, compare, judge, report
  * SYNOPSIS
- *	pfharness run [--source REV] [--variants A,B,...] [--cc CC] [--reps N]
+ *	pfharness run [--source REV] [--variants A,B,...] [--cc CC]
+ *		[--compilers CC,CC,...] [--reps N]
  *		[--libenv NAME[:VAR=VAL,...]]... [--cases CASE...] [--out DIR]
  *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
  *		[--escalate] [--no-ccache] [--confirm N]
- *		[--config MAIN_CF [--master MASTER_CF]]
+ *		[--config MAIN_CF [--master MASTER_CF]] [--shard K/N]
  * DESCRIPTION
  *	Runs runner(3), writes report.json, junit.xml and report.html into
  *	the run directory (and to --json, --junit, --html when given), and
- *	prints the verdict table, which fits 80 columns. On a terminal a
- *	progress line shows what is being built and replayed.
+ *	prints the verdict table, which fits 80 columns. Progress goes to
+ *	stderr (cmd/progress): one line kept up to date on a terminal;
+ *	elsewhere a line per finished build and one at least every 15 s
+ *	while replaying.
  *
  *	A build that fails, an instance that does not start, a daemon
  *	that crashes: each is a finding in the report, and the run goes on.
@@ -30,10 +33,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 #include "util/fsutil.h"
 #include "instance/libenv.h"
 #include "util/mem.h"
@@ -46,11 +51,13 @@
 
 static const char usage[] =
     "usage: pfharness run [--source REV] [--variants A,B,...] [--cc CC]\n"
-    "                     [--reps N] [--libenv NAME[:VAR=VAL,...]]...\n"
+    "                     [--compilers CC,CC,...] [--reps N]\n"
+    "                     [--libenv NAME[:VAR=VAL,...]]...\n"
     "                     [--cases CASE...] [--out DIR] [--json F]\n"
     "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
     "                     [--escalate] [--no-ccache] [--confirm N]\n"
     "                     [--config MAIN_CF [--master MASTER_CF]]\n"
+    "                     [--shard K/N]\n"
     "\n"
     "Build the variants, replay every case on every build under every\n"
     "library environment, compare, and give each case a verdict: pass,\n"
@@ -59,7 +66,12 @@ static const char usage[] =
     "  --source REV       stored revision (default: what 'fetch' imported)\n"
     "  --variants LIST    builds/NAME.build names (default O0,default,O2);\n"
     "                     NAME@LABEL is a replica in its own directory\n"
-    "  --cc CC            compiler or wrapper for every variant\n"
+    "  --cc CC            compiler or wrapper for every variant that names\n"
+    "                     none (a spec's own cc is kept)\n"
+    "  --compilers LIST   a matrix: every variant that names no compiler,\n"
+    "                     once per compiler (gcc-12,clang-15: builds\n"
+    "                     'O2 gcc-12' and 'O2 clang-15'); make deps\n"
+    "                     COMPILERS=\"...\" installs Debian's\n"
     "  --reps N           runs of each case per build and libenv (default 3)\n"
     "  --libenv SPEC      a library environment besides the plain one, such\n"
     "                     as shim:LD_PRELOAD=/path/shim.so (repeatable)\n"
@@ -85,106 +97,28 @@ static const char usage[] =
     "                     the cases' replies then do not apply\n"
     "  --master MASTER_CF services of your master.cf (Postfix's daemons,\n"
     "                     -o settings judged as main.cf's); with --config\n"
+    "  --shard K/N        only the K-th of N shares of the (build, case)\n"
+    "                     pairs, for CI runners side by side; 'pfharness\n"
+    "                     merge' judges the shards together (a shard's own\n"
+    "                     verdicts are partial, and it exits 0 on findings)\n"
     "\n"
     "A failed build, an instance that does not start and a crashing daemon\n"
     "are findings: the run goes on and the report says so.\n"
     "Exit status: 0 all pass, 1 findings, 2 trouble (bad input, no build).\n";
 
-/* progress - one line on a terminal */
-static void progress(const char *line, void *payload)
+/* parse_shard - "K/N", 1 <= K <= N <= 1000 */
+static int parse_shard(int *k, int *n, const char *arg)
 {
-    (void)payload;
-    fprintf(stderr, "\r\033[K%.78s", line);
-    fflush(stderr);
-}
+    char kbuf[8], nbuf[8], extra;
 
-/* detail - the table's third column */
-static void detail(char *buf, size_t len, const hr_run_case *rc)
-{
-    const hr_verdict *v = rc->verdict;
-    char *cells = hr_strv_join(&v->differing, ",");
-
-    switch (v->kind) {
-    case HR_PASS:
-        snprintf(buf, len, "%s", "");
-        break;
-    case HR_COMPILER:
-        if (v->suspect && strcmp(v->suspect, "undecided") != 0) {
-            /* the builds; report.json says who agrees */
-            size_t n = strcspn(v->suspect, "(:");
-
-            while (n > 0 && v->suspect[n - 1] == ' ')
-                n--;
-            snprintf(buf, len, "suspect %.*s", (int)n, v->suspect);
-        }
-        else
-            snprintf(buf, len, "undecided: %s", cells);
-        break;
-    case HR_UB:
-        snprintf(buf, len, "%s", v->ub_reports.n ? v->ub_reports.v[0] : cells);
-        break;
-    case HR_REAL_BUG:
-        snprintf(buf, len, "differs from the expectation");
-        break;
-    default:
-        snprintf(buf, len, "%s", cells);
-        break;
+    if (sscanf(arg, "%7[0-9]/%7[0-9]%c", kbuf, nbuf, &extra) != 2 ||
+        (*k = atoi(kbuf)) < 1 || (*n = atoi(nbuf)) < 1 || *n > 1000 ||
+        *k > *n) {
+        hr_msg_error("--shard: '%s' is not K/N with 1 <= K <= N <= 1000",
+                     arg);
+        return -1;
     }
-    hr_free(cells);
-}
-
-/* print_table - the verdicts, 80 columns */
-static void print_table(const hr_run *run)
-{
-    size_t count[HR_HARDWARE + 1] = {0};
-
-    printf("%-34s %-18s %s\n", "CASE", "VERDICT", "EVIDENCE");
-    for (size_t i = 0; i < run->ncases; i++) {
-        const hr_run_case *rc = &run->cases[i];
-        char d[256];
-
-        detail(d, sizeof(d), rc);
-        count[rc->verdict->kind]++;
-        printf("%-34.34s %-18s %.26s\n", rc->c->name,
-               hr_verdict_name(rc->verdict->kind), d);
-    }
-    printf("\n%zu cases on %zu builds x %zu libenvs x %d reps:", run->ncases,
-           run->nbuilds, run->nlibenvs, run->reps);
-    for (int k = HR_PASS; k <= HR_HARDWARE; k++)
-        if (count[k])
-            printf(" %zu %s", count[k], hr_verdict_name(k));
-    printf("\n");
-    for (size_t i = 0; i < run->failed_variants.n; i++)
-        printf("build %s failed: %s\n", run->failed_variants.v[i],
-               run->failed_errors.v[i]);
-}
-
-/* write_reports - report.json, junit.xml and report.html, and copies */
-static int write_reports(const hr_run *run, const char *json,
-                         const char *junit, const char *html, char **html_out)
-{
-    char *pj = hr_path_join(run->out_dir, "report.json");
-    char *pu = hr_path_join(run->out_dir, "junit.xml");
-    char *ph = hr_path_join(run->out_dir, "report.html");
-    hr_report *rep = NULL;
-    int error;
-
-    if ((error = hr_report_write(&rep, run, pj)) < 0 ||
-        (error = hr_report_write_junit(rep, pu)) < 0 ||
-        (error = hr_report_write_html(rep, ph)) < 0)
-        goto done;
-    if ((json && (error = hr_file_copy(pj, json, 0644)) < 0) ||
-        (junit && (error = hr_file_copy(pu, junit, 0644)) < 0) ||
-        (html && (error = hr_file_copy(ph, html, 0644)) < 0))
-        goto done;
-    *html_out = ph;
-    ph = NULL;
-done:
-    hr_report_free(rep);
-    hr_free(pj);
-    hr_free(pu);
-    hr_free(ph);
-    return error;
+    return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -193,6 +127,7 @@ int cmd_run(int argc, char **argv)
         {"source", required_argument, NULL, 's'},
         {"variants", required_argument, NULL, 'V'},
         {"cc", required_argument, NULL, 'c'},
+        {"compilers", required_argument, NULL, 'P'},
         {"reps", required_argument, NULL, 'r'},
         {"libenv", required_argument, NULL, 'l'},
         {"cases", required_argument, NULL, 'C'},
@@ -206,6 +141,7 @@ int cmd_run(int argc, char **argv)
         {"no-ccache", no_argument, NULL, 'N'},
         {"confirm", required_argument, NULL, 'F'},
         {"config", required_argument, NULL, 'K'},
+        {"shard", required_argument, NULL, 'S'},
         {"master", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -217,6 +153,7 @@ int cmd_run(int argc, char **argv)
     hr_run *run = NULL;
     hr_strv cmdline = HR_STRV_INIT;
     hr_userconf *user = NULL;
+    hr_cmd_progress *prog;
     const char *config = NULL, *master = NULL;
     char *path = NULL;
     int ch, code;
@@ -278,6 +215,10 @@ int cmd_run(int argc, char **argv)
         case 'K':
             config = optarg;
             break;
+        case 'S':
+            if (parse_shard(&o.shard_k, &o.shard_n, optarg) < 0)
+                return hr_cmd_usage(usage);
+            break;
         case 'M':
             master = optarg;
             break;
@@ -304,20 +245,20 @@ int cmd_run(int argc, char **argv)
     o.libenvs = envs;
     o.nlibenvs = nenvs;
     o.command = path = hr_strv_join(&cmdline, " ");
-    if (isatty(2))
-        o.progress = progress;
+    prog = hr_cmd_progress_start();
+    o.progress = hr_cmd_progress_line;
+    o.payload = prog;
     code = hr_runner_run(&run, &o) < 0 ? HR_EXIT_TROUBLE : HR_EXIT_OK;
-    if (isatty(2))
-        fputs("\r\033[K", stderr);
+    hr_cmd_progress_stop(prog);
     if (code == HR_EXIT_TROUBLE) {
         hr_msg_error("%s", hr_error_last());
     } else {
         char *where = NULL;
 
-        if (write_reports(run, json, junit, html, &where) < 0) {
+        if (hr_cmd_write_reports(run, json, junit, html, &where) < 0) {
             code = hr_cmd_fail();
         } else {
-            print_table(run);
+            hr_cmd_print_table(run);
             printf("report: %s\n", where);
             code = run->exit_code;
         }
@@ -330,6 +271,7 @@ int cmd_run(int argc, char **argv)
     hr_free(envs);
     hr_free(path);
     hr_strv_release(&o.variants);
+    hr_strv_release(&o.compilers);
     hr_strv_release(&o.case_args);
     hr_strv_release(&cmdline);
     return code;

@@ -33,7 +33,12 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "report/html.h"
+#include "report/junit.h"
+#include "report/report.h"
 #include "run/runner.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
 #include "util/msg.h"
 
 /* hr_cmd_fail - report the recorded error, exit code 2 */
@@ -95,7 +100,7 @@ int hr_cmd_parse_int(int *out, const char *opt, const char *arg, int min,
     return 0;
 }
 
-/* hr_cmd_build_option - --source, --variants, --cc, --reps */
+/* hr_cmd_build_option - --source, --variants, --cc, --compilers, --reps */
 int hr_cmd_build_option(struct hr_runner_opts *o, int ch, const char *arg)
 {
     switch (ch) {
@@ -111,9 +116,105 @@ int hr_cmd_build_option(struct hr_runner_opts *o, int ch, const char *arg)
     case 'c':
         o->cc = arg;
         return 1;
+    case 'P':
+        if (hr_strv_split(&o->compilers, arg, ",") == 0) {
+            hr_msg_error("--compilers: no compiler named");
+            return -1;
+        }
+        return 1;
     case 'r':
         return hr_cmd_parse_int(&o->reps, "--reps", arg, 1, 100) < 0 ? -1 : 1;
     default:
         return 0;
     }
+}
+
+/* detail - the table's third column */
+static void detail(char *buf, size_t len, const hr_run_case *rc)
+{
+    const hr_verdict *v = rc->verdict;
+    char *cells = hr_strv_join(&v->differing, ",");
+
+    switch (v->kind) {
+    case HR_PASS:
+        snprintf(buf, len, "%s", "");
+        break;
+    case HR_COMPILER:
+        if (v->suspect && strcmp(v->suspect, "undecided") != 0) {
+            /* the builds; report.json says who agrees */
+            size_t n = strcspn(v->suspect, "(:");
+
+            while (n > 0 && v->suspect[n - 1] == ' ')
+                n--;
+            snprintf(buf, len, "suspect %.*s", (int)n, v->suspect);
+        }
+        else
+            snprintf(buf, len, "undecided: %s", cells);
+        break;
+    case HR_UB:
+        snprintf(buf, len, "%s", v->ub_reports.n ? v->ub_reports.v[0] : cells);
+        break;
+    case HR_REAL_BUG:
+        snprintf(buf, len, "differs from the expectation");
+        break;
+    default:
+        snprintf(buf, len, "%s", cells);
+        break;
+    }
+    hr_free(cells);
+}
+
+/* hr_cmd_print_table - the verdicts, 80 columns */
+void hr_cmd_print_table(const hr_run *run)
+{
+    size_t count[HR_HARDWARE + 1] = {0};
+
+    printf("%-34s %-18s %s\n", "CASE", "VERDICT", "EVIDENCE");
+    for (size_t i = 0; i < run->ncases; i++) {
+        const hr_run_case *rc = &run->cases[i];
+        char d[256];
+
+        detail(d, sizeof(d), rc);
+        count[rc->verdict->kind]++;
+        printf("%-34.34s %-18s %.26s\n", rc->c->name,
+               hr_verdict_name(rc->verdict->kind), d);
+    }
+    printf("\n%zu cases on %zu builds x %zu libenvs x %d reps:", run->ncases,
+           run->nbuilds, run->nlibenvs, run->reps);
+    for (int k = HR_PASS; k <= HR_HARDWARE; k++)
+        if (count[k])
+            printf(" %zu %s", count[k], hr_verdict_name(k));
+    printf("\n");
+    for (size_t i = 0; i < run->failed_variants.n; i++)
+        printf("build %s failed: %s\n", run->failed_variants.v[i],
+               run->failed_errors.v[i]);
+}
+
+/* hr_cmd_write_reports - report.json, junit.xml and report.html, and
+ * copies */
+int hr_cmd_write_reports(const hr_run *run, const char *json,
+                         const char *junit, const char *html, char **html_out)
+{
+    char *pj = hr_path_join(run->out_dir, "report.json");
+    char *pu = hr_path_join(run->out_dir, "junit.xml");
+    char *ph = hr_path_join(run->out_dir, "report.html");
+    hr_report *rep = NULL;
+    int error;
+
+    if ((error = hr_report_write(&rep, run, pj)) < 0 ||
+        (error = hr_report_write_junit(rep, pu)) < 0 ||
+        (error = hr_report_write_html(rep, ph)) < 0)
+        goto done;
+    if ((json && (error = hr_file_copy(pj, json, 0644)) < 0) ||
+        (junit && (error = hr_file_copy(pu, junit, 0644)) < 0) ||
+        (html && (error = hr_file_copy(ph, html, 0644)) < 0))
+        goto done;
+    *html_out = ph;
+    ph = NULL;
+done:
+    hr_report_free(rep);
+    hr_free(pj);
+    hr_free(pu);
+    hr_free(ph);
+    return error;
 }

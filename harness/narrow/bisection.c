@@ -246,12 +246,25 @@ int hr_bisection_build(hr_build **b, const char *variant, const char *source,
                        const char *cc, const char *extra_opt)
 {
     hr_build_opts bo = HR_BUILD_OPTS_INIT;
+    const char *blank = strchr(variant, ' ');
+    char *name = NULL;
+    int error;
 
     bo.variant = variant;
     bo.source = source;
     bo.cc = cc;
     bo.extra_opt = extra_opt;
-    return hr_build_run(b, &bo);
+    /* "O2 clang-15", as a compiler matrix names its builds: the variant
+     * with that compiler */
+    if (blank) {
+        name = hr_strndup(variant, (size_t)(blank - variant));
+        bo.variant = name;
+        bo.cc = blank + 1 + strspn(blank + 1, " ");
+        bo.label = variant;
+    }
+    error = hr_build_run(b, &bo);
+    hr_free(name);
+    return error;
 }
 
 /* hr_bisection_finish - timing, counts, the exit status into the record */

@@ -61,6 +61,11 @@
  *	    "applied": [ "name = value" over the base ], "not_applied":
  *	    [ "name: why" ], "tables": [ names ], "services": [ master.cf
  *	    lines ], "goldens": why they do not apply },
+ *	  "shard": null, or run --shard K/N's: { "k", "n", "pairs": [
+ *	    "BUILD\tCASE" it ran ], "case_runs" },
+ *	  "shards": null, or a merged run's: [ { "shard": "K/N",
+ *	    "run_dir", "builds": [ names ], "case_runs", "machine": as
+ *	    above } ],
  *	  "failed_builds": [ { "variant", "error" (one line: the make.log
  *	    and its first compiler error) }: builds that could not be
  *	    made; the run went on without them ],
@@ -294,6 +299,43 @@ static json_object *machine_obj(const hr_machine *m)
     add(o, "edac", edac);
     hr_free(note);
     return o;
+}
+
+/* shard_obj - "shard": this run's share (run --shard), or null */
+static json_object *shard_obj(const hr_run *run)
+{
+    json_object *o;
+
+    if (run->shard_n == 0)
+        return NULL;
+    o = json_object_new_object();
+    add(o, "k", json_object_new_int(run->shard_k));
+    add(o, "n", json_object_new_int(run->shard_n));
+    add(o, "pairs", jstrv(&run->shard_pairs));
+    add(o, "case_runs", json_object_new_int64((int64_t)run->case_runs));
+    return o;
+}
+
+/* shards_obj - "shards": what each shard of a merged run was, or null */
+static json_object *shards_obj(const hr_run *run)
+{
+    json_object *a;
+
+    if (run->nshards == 0)
+        return NULL;
+    a = json_object_new_array();
+    for (size_t i = 0; i < run->nshards; i++) {
+        const hr_run_shard *sh = &run->shards[i];
+        json_object *o = json_object_new_object();
+
+        add(o, "shard", jstr(sh->label));
+        add(o, "run_dir", jstr(sh->run_dir));
+        add(o, "builds", jstrv(&sh->builds));
+        add(o, "case_runs", json_object_new_int64((int64_t)sh->case_runs));
+        add(o, "machine", machine_obj(&sh->machine));
+        json_object_array_add(a, o);
+    }
+    return a;
 }
 
 /* build_obj - one of "builds" */
@@ -537,6 +579,8 @@ int hr_report_json_text(char **out, const hr_run *run)
     add(root, "source", source_obj(run));
     add(root, "config", config_obj(run));
     add(root, "machine", machine_obj(&run->machine));
+    add(root, "shard", shard_obj(run));
+    add(root, "shards", shards_obj(run));
     for (size_t i = 0; i < run->nbuilds; i++)
         json_object_array_add(
             builds, build_obj(run->builds[i],

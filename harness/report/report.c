@@ -55,6 +55,7 @@
 
 #include "report/report.h"
 #include "report/json.h"
+#include "run/machine.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 
@@ -343,6 +344,64 @@ static int read_machine(hr_report *r, const struct reader *rd,
         return error;
     if (r->edac_note == NULL)
         r->edac_note = hr_report_edac_note(&r->machine);
+    return 0;
+}
+
+/* read_shards - "shard" of a shard run, "shards" of a merged one */
+static int read_shards(hr_report *r, const struct reader *rd,
+                       json_object *root)
+{
+    json_object *sh, *a, *v;
+    int error;
+
+    if ((error = field(&sh, rd, root, "", "shard", json_type_object, 0)) < 0)
+        return error;
+    if (sh) {
+        if ((error = get_small(&r->shard_k, rd, sh, "shard", "k")) < 0 ||
+            (error = get_small(&r->shard_n, rd, sh, "shard", "n")) < 0 ||
+            (error = get_strv(&r->shard_pairs, rd, sh, "shard", "pairs")) <
+                0 ||
+            (error = field(&v, rd, sh, "shard", "case_runs", json_type_int,
+                           0)) < 0)
+            return error;
+        if (r->shard_k < 1 || r->shard_n < r->shard_k)
+            return bad(rd, "shard", "k", "shard %d of %d", r->shard_k,
+                       r->shard_n);
+        r->case_runs = v ? json_object_get_int64(v) : 0;
+    }
+    if ((error = field(&a, rd, root, "", "shards", json_type_array, 0)) < 0 ||
+        a == NULL)
+        return error;
+    r->nshards = json_object_array_length(a);
+    r->shards = hr_calloc(r->nshards + 1, sizeof(*r->shards));
+    for (size_t i = 0; i < r->nshards; i++) {
+        json_object *o = json_object_array_get_idx(a, i), *m, *cr;
+        hr_run_shard *s = &r->shards[i];
+        char where[32];
+
+        snprintf(where, sizeof(where), "shards.%zu", i);
+        if (json_object_get_type(o) != json_type_object)
+            return bad(rd, "shards", where, "expected an object");
+        if ((error = get_str(&s->label, rd, o, where, "shard", 1)) < 0 ||
+            (error = get_str(&s->run_dir, rd, o, where, "run_dir", 0)) < 0 ||
+            (error = get_strv(&s->builds, rd, o, where, "builds")) < 0 ||
+            (error = field(&cr, rd, o, where, "case_runs", json_type_int,
+                           0)) < 0 ||
+            (error = field(&m, rd, o, where, "machine", json_type_object,
+                           0)) < 0)
+            return error;
+        s->case_runs = cr ? (size_t)json_object_get_int64(cr) : 0;
+        if (m &&
+            ((error = get_str(&s->machine.kernel, rd, m, where, "kernel",
+                              0)) < 0 ||
+             (error = get_str(&s->machine.libc, rd, m, where, "libc", 0)) <
+                 0 ||
+             (error = get_str(&s->machine.cpu, rd, m, where, "cpu", 0)) < 0 ||
+             (error = get_small(&s->machine.cpus, rd, m, where, "cpus")) < 0 ||
+             (error = get_strv(&s->machine.compilers, rd, m, where,
+                               "compilers")) < 0))
+            return error;
+    }
     return 0;
 }
 
@@ -744,6 +803,7 @@ static int read_report(hr_report *r, const struct reader *rd, json_object *root)
     r->cases = hr_calloc(array_len(root, "cases") + 1, sizeof(hr_report_case));
     if ((error = read_run(r, rd, root)) < 0 ||
         (error = read_machine(r, rd, root)) < 0 ||
+        (error = read_shards(r, rd, root)) < 0 ||
         (error = read_failed_builds(r, rd, root)) < 0 ||
         (error = each(rd, root, "builds", 1, &r->nbuilds, &f, fill_build)) <
             0 ||
@@ -916,6 +976,10 @@ void hr_report_free(hr_report *r)
     hr_free(r->source_commit);
     hr_free(r->source_tree);
     hr_free(r->source_version);
+    hr_strv_release(&r->shard_pairs);
+    for (size_t i = 0; i < r->nshards; i++)
+        hr_run_shard_release(&r->shards[i]);
+    hr_free(r->shards);
     hr_free(r->config_main);
     hr_free(r->config_master);
     hr_free(r->config_goldens);

@@ -66,6 +66,11 @@ typedef struct hr_report {
     hr_strv config_services;
     char *config_goldens;
     hr_machine machine;
+    int shard_k, shard_n;    /* run --shard K/N, or 0 */
+    hr_strv shard_pairs;     /* "BUILD\tCASE" of the share */
+    long long case_runs;     /* a shard's case runs */
+    hr_run_shard *shards;    /* a merged run's shards */
+    size_t nshards;
     int edac_available;
     char *edac_note;   /* "no EDAC", or the counts */
     hr_strv failed_variants, failed_errors; /* builds not made */

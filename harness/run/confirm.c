@@ -259,6 +259,7 @@ static int confirm_cell(hr_confirm **out, hr_run *run, const hr_runner_opts *o,
     long ctl = pick_control(run, rc, b, e);
     int nl = 0, error = 0, k = 0, n = 0;
     const char *ref;
+    char *slug;
 
     *out = c;
     c->cell = cell_label(run, b, e);
@@ -276,9 +277,11 @@ static int confirm_cell(hr_confirm **out, hr_run *run, const hr_runner_opts *o,
         lanes[nl].build = b;
         lanes[nl].libenv = e;
         lanes[nl].runs = o->confirm;
+        slug = hr_build_slug(run->builds[b]->variant);
         lanes[nl].dir = hr_sprintf("%s/confirm/%s/%s.%s.cpu%d", run->out_dir,
-                                   rc->c->name, run->builds[b]->variant,
-                                   run->libenvs[e].name, cpu);
+                                   rc->c->name, slug, run->libenvs[e].name,
+                                   cpu);
+        hr_free(slug);
         nl++;
     }
     for (int i = 0; i < nl; i++) {

@@ -139,3 +139,30 @@ void hr_machine_release(hr_machine *m)
     hr_free(m->edac);
     memset(m, 0, sizeof(*m));
 }
+
+/* hr_run_shard_release - free what a shard record holds */
+void hr_run_shard_release(hr_run_shard *s)
+{
+    hr_free(s->label);
+    hr_free(s->run_dir);
+    hr_machine_release(&s->machine);
+    hr_strv_release(&s->builds);
+    memset(s, 0, sizeof(*s));
+}
+
+/* hr_machine_copy - a deep copy of machine facts */
+void hr_machine_copy(hr_machine *out, const hr_machine *in)
+{
+    memset(out, 0, sizeof(*out));
+    out->kernel = in->kernel ? hr_strdup(in->kernel) : NULL;
+    out->libc = in->libc ? hr_strdup(in->libc) : NULL;
+    out->cpu = in->cpu ? hr_strdup(in->cpu) : NULL;
+    out->cpus = in->cpus;
+    hr_strv_addv(&out->compilers, &in->compilers);
+    out->nedac = in->nedac;
+    out->edac = hr_calloc(in->nedac + 1, sizeof(*out->edac));
+    for (size_t i = 0; i < in->nedac; i++) {
+        out->edac[i] = in->edac[i];
+        out->edac[i].mc = in->edac[i].mc ? hr_strdup(in->edac[i].mc) : NULL;
+    }
+}

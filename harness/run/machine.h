@@ -11,5 +11,7 @@
 int hr_machine_read(hr_machine *out, const char *root);
 int hr_machine_edac_after(hr_machine *m, const char *root);
 void hr_machine_release(hr_machine *m);
+void hr_run_shard_release(hr_run_shard *s);
+void hr_machine_copy(hr_machine *out, const hr_machine *in);
 
 #endif

@@ -115,6 +115,28 @@ static void fail_work(work *w, int code)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* by_key - bsearch helper over strings */
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* hr_phase_in_shard - the pair (case ci, build b) is in the run's share
+ * (every pair is, without run --shard) */
+int hr_phase_in_shard(const hr_run *run, size_t ci, size_t b)
+{
+    char *key;
+    int in;
+
+    if (run->shard_n == 0)
+        return 1;
+    key = hr_sprintf("%s\t%s", run->builds[b]->variant, run->cases[ci].c->name);
+    in = bsearch(&key, run->shard_pairs.v, run->shard_pairs.n, sizeof(char *),
+                 by_key) != NULL;
+    hr_free(key);
+    return in;
+}
+
 /* hr_phase_say - a progress line */
 void hr_phase_say(const hr_runner_opts *o, const char *fmt, ...)
 {
@@ -149,6 +171,8 @@ static void *build_worker(void *arg)
     for (;;) {
         hr_build_opts bo = HR_BUILD_OPTS_INIT;
         hr_build *b = NULL;
+        char *variant = NULL;
+        const char *blank;
         size_t i;
 
         pthread_mutex_lock(&w->lock);
@@ -159,6 +183,17 @@ static void *build_worker(void *arg)
         bo.variant = w->variants[i];
         bo.source = w->o->source;
         bo.cc = w->o->cc;
+        /* "O2 clang-15": the variant O2 with the compiler of that name */
+        if ((blank = strchr(w->variants[i], ' ')) != NULL) {
+            variant = hr_strndup(w->variants[i],
+                                 (size_t)(blank - w->variants[i]));
+            bo.variant = variant;
+            bo.label = w->variants[i];
+            for (size_t k = 0; k < w->o->compilers.n; k++)
+                if (strcmp(hr_path_basename(w->o->compilers.v[k]), blank + 1) ==
+                    0)
+                    bo.cc = w->o->compilers.v[k];
+        }
         bo.jobs = w->jobs;
         /* A replica (NAME@LABEL) is a second, independent compile: from
          * ccache it would be the same bytes, a relink and no more. */
@@ -172,6 +207,7 @@ static void *build_worker(void *arg)
              * judged. Bad input (an unknown variant) still stops. */
             if (hr_error_code() == HR_EINPUT || hr_interrupted()) {
                 fail_work(w, hr_error_code());
+                hr_free(variant);
                 break;
             }
             pthread_mutex_lock(&w->lock);
@@ -183,8 +219,10 @@ static void *build_worker(void *arg)
             hr_msg_warn("build %s failed: %s", w->variants[i],
                         hr_error_last());
             pthread_mutex_unlock(&w->lock);
+            hr_free(variant);
             continue;
         }
+        hr_free(variant);
         pthread_mutex_lock(&w->lock);
         w->run->builds[w->first_build + i] = b;
         w->run->build_cached[w->first_build + i] = b->cached;
@@ -256,8 +294,13 @@ hr_run_cell *hr_phase_cell(hr_run *run, size_t ci, size_t b, size_t e)
 /* obs_file - where an observation goes, relative to the run directory */
 static char *obs_file(hr_run *run, size_t ci, size_t b, size_t e, int rep)
 {
-    return hr_sprintf("observations/%s/%s.%s.%d.txt", run->cases[ci].c->name,
-                      run->builds[b]->variant, run->libenvs[e].name, rep + 1);
+    char *slug = hr_build_slug(run->builds[b]->variant);
+    char *f = hr_sprintf("observations/%s/%s.%s.%d.txt",
+                         run->cases[ci].c->name, slug, run->libenvs[e].name,
+                         rep + 1);
+
+    hr_free(slug);
+    return f;
 }
 
 /* start_unit - start the unit's instance; when it does not start for a
@@ -303,9 +346,11 @@ static int store_rep(work *w, struct unit *u, size_t ci, int r,
     hr_free(path);
     pthread_mutex_lock(&w->lock);
     w->case_reps_done++;
-    hr_phase_say(w->o, "replaying %zu/%zu: %s on %s/%s", w->case_reps_done,
-        w->case_reps_total, w->cases[ci]->name, run->builds[u->build]->variant,
-        run->libenvs[u->libenv].name);
+    hr_phase_say(w->o, "replay: %zu of %zu case runs done, %zu left (%s on "
+                       "%s/%s)",
+                 w->case_reps_done, w->case_reps_total,
+                 w->case_reps_total - w->case_reps_done, w->cases[ci]->name,
+                 run->builds[u->build]->variant, run->libenvs[u->libenv].name);
     pthread_mutex_unlock(&w->lock);
     return error;
 }
@@ -321,11 +366,13 @@ static int run_unit(work *w, struct unit *u)
     hr_instance_opts io = HR_INSTANCE_OPTS_INIT;
     const hr_case *first = w->cases[u->cases[0]];
     hr_instance *in = NULL;
-    char *dir, *ns, *why = NULL;
+    char *dir, *ns, *slug, *why = NULL;
     int error;
 
-    dir = hr_sprintf("%s/instances/%s/%s/g%zu", run->out_dir, bd->variant,
+    slug = hr_build_slug(bd->variant);
+    dir = hr_sprintf("%s/instances/%s/%s/g%zu", run->out_dir, slug,
                      run->libenvs[u->libenv].name, u->seq);
+    hr_free(slug);
     ns = hr_netns_name();
     hr_instance_opts_from_case(&io, bd, dir, ns, &run->libenvs[u->libenv].env,
                                first);
@@ -452,19 +499,29 @@ int hr_phase_replay(hr_run *run, const hr_runner_opts *o, hr_case **cases,
                 size_t per = (groups[g].n + chunks - 1) / chunks;
 
                 for (size_t first = 0; first < groups[g].n; first += per) {
-                    struct unit *u = &w.units[w.nunits++];
+                    struct unit *u = &w.units[w.nunits];
+                    size_t m = groups[g].n - first < per ? groups[g].n - first
+                                                         : per;
 
                     u->build = b;
                     u->libenv = e;
-                    u->seq = ++seq;
-                    u->n = groups[g].n - first < per ? groups[g].n - first
-                                                     : per;
-                    u->cases = hr_calloc(u->n, sizeof(size_t));
+                    u->cases = hr_calloc(m, sizeof(size_t));
                     u->cost = 50;
-                    for (size_t k = 0; k < u->n; k++) {
-                        u->cases[k] = sel_index[groups[g].cases[first + k]];
-                        u->cost += run->reps * case_cost(cases[u->cases[k]]);
+                    u->n = 0;
+                    for (size_t k = 0; k < m; k++) {
+                        size_t ci = sel_index[groups[g].cases[first + k]];
+
+                        if (!hr_phase_in_shard(run, ci, b))
+                            continue;
+                        u->cases[u->n++] = ci;
+                        u->cost += run->reps * case_cost(cases[ci]);
                     }
+                    if (u->n == 0) {
+                        hr_free(u->cases);
+                        continue;
+                    }
+                    u->seq = ++seq;
+                    w.nunits++;
                     w.case_reps_total += u->n * (size_t)run->reps;
                 }
             }
@@ -478,6 +535,7 @@ int hr_phase_replay(hr_run *run, const hr_runner_opts *o, hr_case **cases,
     if ((size_t)threads > w.nunits)
         threads = (int)w.nunits;
     error = work_run(&w, threads, unit_worker, &run->replay_seconds, t0);
+    run->case_runs += w.case_reps_done;
     for (size_t i = 0; i < w.nunits; i++)
         hr_free(w.units[i].cases);
     hr_free(w.units);

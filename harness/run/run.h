@@ -74,6 +74,15 @@ typedef struct hr_machine {
     size_t nedac;
 } hr_machine;
 
+/* A shard of a run (run --shard K/N), as a merged run keeps it. */
+typedef struct hr_run_shard {
+    char *label;        /* "1/2" */
+    char *run_dir;      /* where it ran */
+    hr_machine machine; /* the machine it ran on */
+    hr_strv builds;     /* the builds it made */
+    size_t case_runs;   /* the case runs it made */
+} hr_run_shard;
+
 typedef struct hr_run {
     char *id;
     char *out_dir;
@@ -93,6 +102,13 @@ typedef struct hr_run {
     size_t ncases;
     hr_machine machine;
     const struct hr_userconf *user; /* run --config, borrowed, or NULL */
+    hr_strv cc_witness; /* per build: its compiler as the verdict counts
+                         * it, one name per identity (cc_label) */
+    int shard_k, shard_n;   /* run --shard K/N, or 0 */
+    hr_strv shard_pairs;    /* "BUILD\tCASE" of the share, sorted */
+    size_t case_runs;       /* case runs made */
+    hr_run_shard *shards;   /* a merged run: its shards */
+    size_t nshards;
     int exit_code;      /* 0, 1 or 2 as the CLI contract says */
 } hr_run;
 

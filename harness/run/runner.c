@@ -7,6 +7,7 @@
  *	#include "run/runner.h"
  *
  *	int	hr_runner_run(out, opts)
+ *	int	hr_runner_judge_all(run, background)
  *	void	hr_run_free(run)
  * DESCRIPTION
  *	hr_runner_run() builds the variants (O0, default and O2 unless
@@ -65,6 +66,7 @@
 #include "run/phases.h"
 #include "util/cleanup.h"
 #include "build/build.h"
+#include "build/buildspec.h"
 #include "replay/caserun.h"
 #include "util/clock.h"
 #include "narrow/escalate.h"
@@ -78,14 +80,48 @@
 #include "verdict/evidence.h"
 
 
-/* cc_label - a build's compiler, as the verdict groups builds: the name
- * it was given ("gcc", "clang-15", a wrapper's file name) */
-static const char *cc_label(const hr_build *b)
+/* cc_name - the name a build's compiler was given ("gcc", "clang-15", a
+ * wrapper's file name) */
+static const char *cc_name(const hr_build *b)
 {
     const char *cc = b->cc && *b->cc ? b->cc : b->cc_path;
     const char *slash = cc ? strrchr(cc, '/') : NULL;
 
     return slash ? slash + 1 : cc;
+}
+
+/* cc_label - a build's compiler as the verdict counts witnesses: one per
+ * identity (resolved path and SHA-256), so that "gcc" and "gcc-12", the
+ * same executable, are one witness; named as the first build of that
+ * identity names it, with the SHA-256's start when two identities
+ * share a name */
+static const char *cc_label(hr_run *run, size_t b)
+{
+    if (run->cc_witness.n != run->nbuilds) {
+        hr_strv_release(&run->cc_witness);
+        for (size_t i = 0; i < run->nbuilds; i++) {
+            const hr_build *bi = run->builds[i];
+            const char *name = NULL;
+            int clash = 0;
+
+            for (size_t j = 0; j < i && name == NULL; j++)
+                if (strcmp(run->builds[j]->cc_sha256, bi->cc_sha256) == 0)
+                    name = run->cc_witness.v[j];
+            if (name) {
+                hr_strv_add(&run->cc_witness, name);
+                continue;
+            }
+            for (size_t j = 0; j < run->nbuilds; j++)
+                clash |= strcmp(cc_name(run->builds[j]), cc_name(bi)) == 0 &&
+                         strcmp(run->builds[j]->cc_sha256, bi->cc_sha256) != 0;
+            if (clash)
+                hr_strv_addf(&run->cc_witness, "%s@%.8s", cc_name(bi),
+                             bi->cc_sha256);
+            else
+                hr_strv_add(&run->cc_witness, cc_name(bi));
+        }
+    }
+    return run->cc_witness.v[b];
 }
 
 /* opt_label - a build's optimization, for people */
@@ -127,7 +163,7 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
             cells[n].unoptimized = bd->opt && bd->opt[0] == 0;
             cells[n].ub_check = bd->ub_check;
             cells[n].sanitizer = bd->sanitizer != NULL;
-            cells[n].compiler = cc_label(bd);
+            cells[n].compiler = cc_label(run, b);
             cells[n].opt = opt_label(bd);
             cells[n].golden = rc->c->golden != NULL;
             cells[n].nreps = (size_t)run->reps;
@@ -181,6 +217,17 @@ done:
     hr_free(ok);
     hr_free(cells);
     hr_free(cell_index);
+    return error;
+}
+
+/* hr_runner_judge_all - every case's verdict from the run's cells, as
+ * the main job judges them (merge(3) judges shards joined) */
+int hr_runner_judge_all(hr_run *run, const hr_strv *background)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < run->ncases && error == 0; i++)
+        error = judge(run, i, background);
     return error;
 }
 
@@ -303,6 +350,86 @@ static int escalate_all(hr_run *run, const hr_runner_opts *o)
     return error;
 }
 
+/* build_labels - what the run builds: its variants (three by default),
+ * or with --compilers every variant that names no compiler of its own
+ * once per compiler, labelled "VARIANT COMPILER"; a compiler that is not
+ * installed is bad input, said before anything is built */
+static int build_labels(hr_strv *out, const hr_runner_opts *o,
+                        const char *const *defaults)
+{
+    size_t n = o->variants.n ? o->variants.n : 3;
+    int error = 0;
+
+    for (size_t k = 0; k < o->compilers.n && error == 0; k++) {
+        hr_compiler *cc = NULL;
+
+        if (hr_compiler_identify(&cc, o->compilers.v[k]) < 0)
+            error = hr_error_set(HR_EINPUT, "--compilers: '%s' is not "
+                                 "installed (make deps COMPILERS=\"%s\" "
+                                 "installs Debian's): %s",
+                                 o->compilers.v[k], o->compilers.v[k],
+                                 hr_error_last());
+        hr_compiler_free(cc);
+    }
+    for (size_t i = 0; i < n && error == 0; i++) {
+        const char *v = o->variants.n ? o->variants.v[i] : defaults[i];
+        hr_buildspec *spec = NULL;
+
+        if (o->compilers.n == 0) {
+            hr_strv_add(out, v);
+            continue;
+        }
+        if (strchr(v, ' ')) {
+            error = hr_error_set(HR_EINPUT, "variant '%s': a variant name "
+                                 "has no blank", v);
+            break;
+        }
+        if ((error = hr_buildspec_load(&spec, hr_specs_dir(), v)) < 0)
+            break;
+        if (spec->cc || spec->prebuilt)
+            hr_strv_add(out, v);
+        else
+            for (size_t k = 0; k < o->compilers.n; k++)
+                hr_strv_addf(out, "%s %s", v,
+                             hr_path_basename(o->compilers.v[k]));
+        hr_buildspec_free(spec);
+    }
+    return error;
+}
+
+/* shard_share - run --shard K/N: the (build, case) pairs in build-major
+ * order, cut into N runs of nearly equal length; shard K takes the K-th,
+ * so that it builds few of the builds and runs its share of the cases.
+ * The same builds and cases give every shard the same cut. Labels of
+ * builds the share does not touch are dropped from labels. */
+static void shard_share(hr_run *run, hr_strv *labels, hr_case **cases,
+                        size_t ncases, int k, int n)
+{
+    size_t total = labels->n * ncases;
+    size_t lo = total * (size_t)(k - 1) / (size_t)n;
+    size_t hi = total * (size_t)k / (size_t)n;
+    hr_strv keep = HR_STRV_INIT;
+
+    for (size_t b = 0; b < labels->n; b++) {
+        int used = 0;
+
+        for (size_t c = 0; c < ncases; c++) {
+            size_t i = b * ncases + c;
+
+            if (i >= lo && i < hi) {
+                hr_strv_addf(&run->shard_pairs, "%s\t%s", labels->v[b],
+                             cases[c]->name);
+                used = 1;
+            }
+        }
+        if (used)
+            hr_strv_add(&keep, labels->v[b]);
+    }
+    hr_strv_sort(&run->shard_pairs);
+    hr_strv_release(labels);
+    *labels = keep;
+}
+
 /* hr_runner_run - the main job */
 int hr_runner_run(hr_run **out, const hr_runner_opts *o)
 {
@@ -311,7 +438,7 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     hr_run *run = hr_calloc(1, sizeof(*run));
     hr_case **cases = NULL;
     const char **variants = NULL;
-    hr_strv background = HR_STRV_INIT;
+    hr_strv background = HR_STRV_INIT, labels = HR_STRV_INIT;
     hr_source_rev sr;
     size_t nvariants, ncases = 0;
     double t0 = hr_clock_s();
@@ -363,14 +490,22 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
         hr_strv_addv(&run->libenvs[i + 1].env, &o->libenvs[i].env);
     }
 
-    /* Builds. */
-    nvariants = o->variants.n ? o->variants.n : 3;
+    /* Builds: the variants, or with --compilers each variant that names
+     * no compiler once per compiler ("O2 clang-15"). */
+    if ((error = build_labels(&labels, o, default_variants)) < 0)
+        goto done;
+    if (o->shard_n > 0) {
+        run->shard_k = o->shard_k;
+        run->shard_n = o->shard_n;
+        shard_share(run, &labels, cases, ncases, o->shard_k, o->shard_n);
+    }
+    nvariants = labels.n;
     variants = hr_calloc(nvariants, sizeof(char *));
     for (size_t i = 0; i < nvariants; i++) {
-        variants[i] = o->variants.n ? o->variants.v[i] : default_variants[i];
+        variants[i] = labels.v[i];
         for (size_t j = 0; j < i; j++)
             if (strcmp(variants[i], variants[j]) == 0) {
-                error = hr_error_set(HR_EINPUT, "variant '%s' is listed "
+                error = hr_error_set(HR_EINPUT, "build '%s' is listed "
                                      "twice; use NAME@LABEL for a replica",
                                      variants[i]);
                 goto done;
@@ -451,6 +586,10 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     if (error < 0)
         goto done;
 
+    /* A shard observes its share; the merge judges the whole. */
+    if (run->shard_n > 0)
+        goto finish;
+
     /* --ub-check: UB-check builds for the divergent cases. */
     if (o->ub_check && !has_ub_check(run)) {
         int *mask = hr_calloc(ncases, sizeof(int));
@@ -488,9 +627,10 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     if (o->escalate && (error = escalate_all(run, o)) < 0)
         goto done;
 
+finish:
     /* A build that failed is a finding too. */
     run->exit_code = run->failed_variants.n > 0;
-    for (size_t i = 0; i < ncases; i++)
+    for (size_t i = 0; i < ncases && run->shard_n == 0; i++)
         if (run->cases[i].verdict->kind != HR_PASS)
             run->exit_code = 1;
 done:
@@ -499,6 +639,7 @@ done:
     if (error < 0)
         run->exit_code = 2;
     hr_free(variants);
+    hr_strv_release(&labels);
     hr_strv_release(&background);
     /* The run keeps the cases: hr_run_free() frees them. */
     if (run->cases == NULL)
@@ -549,6 +690,11 @@ void hr_run_free(hr_run *run)
     hr_free(run->libenvs);
     hr_machine_release(&run->machine);
     hr_strv_release(&run->failed_variants);
+    hr_strv_release(&run->cc_witness);
+    hr_strv_release(&run->shard_pairs);
+    for (size_t i = 0; i < run->nshards; i++)
+        hr_run_shard_release(&run->shards[i]);
+    hr_free(run->shards);
     hr_strv_release(&run->failed_errors);
     hr_free(run->id);
     hr_free(run->out_dir);

@@ -12,7 +12,10 @@ typedef void (*hr_runner_progress_fn)(const char *line, void *payload);
 typedef struct hr_runner_opts {
     const char *source;         /* NULL: the default source */
     hr_strv variants;           /* empty: O0, default, O2 */
-    const char *cc;             /* overrides every variant's compiler */
+    const char *cc;             /* the compiler of every variant that
+                                 * names none */
+    hr_strv compilers;          /* a matrix: every variant that names no
+                                 * compiler once per compiler, "O2 gcc-12" */
     int reps;                   /* 0: 3 */
     const hr_libenv *libenvs;   /* extra libenvs; "plain" is always first */
     size_t nlibenvs;
@@ -24,6 +27,8 @@ typedef struct hr_runner_opts {
     int no_ccache;              /* compile every build without ccache */
     int confirm;                /* reruns per CPU of a flapping cell; 0:
                                  * none */
+    int shard_k, shard_n;       /* run --shard K/N: only this share of the
+                                 * (build, case) pairs; 0: all */
     const char *command;        /* for the report */
     const hr_userconf *user;    /* run --config: a user's configuration,
                                  * borrowed, or NULL */
@@ -32,6 +37,7 @@ typedef struct hr_runner_opts {
 } hr_runner_opts;
 
 int hr_runner_run(hr_run **out, const hr_runner_opts *o);
+int hr_runner_judge_all(hr_run *run, const hr_strv *background);
 void hr_run_free(hr_run *run);
 
 #endif

@@ -517,8 +517,8 @@ static void test_report_json_key_order(void **state)
 
     (void)state;
     assert_keys(root, "",
-                "schema,run,source,config,machine,builds,failed_builds,libenvs,"
-                "totals,cases");
+                "schema,run,source,config,machine,shard,shards,builds,"
+                "failed_builds,libenvs,totals,cases");
     assert_keys(root, "run",
                 "id,command,started,seconds,build_seconds,replay_seconds,"
                 "reps,out_dir,exit");
