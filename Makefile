@@ -1,7 +1,8 @@
 # pfharness - Postfix reproducibility and build-verification harness
 #
 #   make            build ./pfharness
-#   make deps       install Debian packages, the postfix user, deb-src (root)
+#   make deps       install Debian packages, the postfix user, deb-src (root);
+#                   COMPILERS="gcc-11 clang-15" adds those compilers
 #   make test       deps, then unit tests (also under ASan/UBSan), CLI and
 #                   integration tests, fault injections
 #   make run        deps, fetch, then the main job on the shipped cases
@@ -106,7 +107,7 @@ tests/fuzz/bin/regress_%: tests/fuzz/fuzz_%.c tests/fuzz/regress.c obj/san/libha
 	    obj/san/libharness.a $(LIBS)
 
 deps:
-	sh ci/deps.sh
+	COMPILERS="$(COMPILERS)" sh ci/deps.sh
 
 # Unit tests: each cmocka executable plain and under ASan/UBSan.
 unit: unit-plain unit-san unit-fuzz

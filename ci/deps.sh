@@ -1,6 +1,8 @@
 #!/bin/sh
 # deps.sh - install what pfharness and a Postfix build need (Debian 12, root)
 #
+# COMPILERS="gcc-11 clang-15 ..." adds Debian's compilers of those names.
+#
 # Idempotent: packages already installed, deb-src entries already present,
 # and the postfix/postdrop accounts are left alone. Writes no mirror host
 # name of its own: deb-src entries are derived from the machine's own apt
@@ -19,7 +21,19 @@ libsasl2-dev liblmdb-dev libicu-dev libnsl-dev
 libgit2-dev libffi-dev libcmocka-dev libjson-c-dev libgmime-3.0-dev
 libarchive-dev libpcap-dev
 ccache gdb strace iproute2 clang libclang-rt-dev dpkg-dev git patch
-tcpdump swaks chromium"
+tcpdump swaks chromium python3-yaml"
+
+# COMPILERS="gcc-11 clang-15": Debian's compilers of those names, for run
+# --compilers (bookworm has gcc-11 and gcc-12, clang-13 to clang-16).
+# Each name is checked against that grammar before it reaches apt-get.
+for cc in $(echo "${COMPILERS:-}" | tr ',' ' '); do
+    case $cc in
+    gcc-[0-9] | gcc-[0-9][0-9] | clang-[0-9] | clang-[0-9][0-9]) ;;
+    *)  echo "deps: COMPILERS: '$cc' is not gcc-N or clang-N" >&2
+        exit 2 ;;
+    esac
+    PKGS="$PKGS $cc"
+done
 
 need_src=yes
 srcdir=/etc/apt/sources.list.d
