@@ -5,7 +5,6 @@
  *	what a case may put into an instance's main.cf and tables
  * SYNOPSIS
  *	#include "case/config.h"
-#include "case/world.h"
  *
  *	char	*hr_config_check_param(param)
  *	char	*hr_config_check_value(param, value, refs)

@@ -16,7 +16,8 @@
  *	prints each milestone as a line of its own with the elapsed time
  *	("built 2/3: O2", "build 1/3 failed: ...", a phase that starts),
  *	and keeps the latest work line ("building 3/4: O2 clang-14: make",
- *	"replay: 120 of 792 case runs done, 672 left"), which a ticker
+ *	"replay: 120 of 792 case runs done, 672 left", "postfix tests:
+ *	40 of 554 test runs done, 514 left"), which a ticker
  *	thread prints every 15 seconds while the work goes on. All of it
  *	goes to stderr; stdout carries results.
  *
@@ -98,7 +99,9 @@ void hr_cmd_progress_line(const char *line, void *payload)
     if (p->tty) {
         fprintf(stderr, "\r\033[K%.78s", line);
     } else if (strncmp(line, "replay:", 7) == 0 ||
-               strncmp(line, "building ", 9) == 0) {
+               strncmp(line, "building ", 9) == 0 ||
+               (strncmp(line, "postfix tests: ", 15) == 0 &&
+                line[15] >= '0' && line[15] <= '9')) {
         /* Work in progress: the first line of a phase at once, then the
          * ticker's every TICK_SECONDS. */
         if (p->last[0] == 0 || strncmp(p->last, line, 7) != 0) {

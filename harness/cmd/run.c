@@ -10,6 +10,7 @@
  *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
  *		[--escalate] [--no-ccache] [--confirm N]
  *		[--config MAIN_CF [--master MASTER_CF]] [--shard K/N]
+ *		[--postfix-tests]
  * DESCRIPTION
  *	Runs runner(3), writes report.json, junit.xml and report.html into
  *	the run directory (and to --json, --junit, --html when given), and
@@ -27,6 +28,11 @@
  *	built. The shipped goldens and the cases' expected replies do not
  *	apply then, and the report says so: the verdicts compare builds,
  *	library environments and repetitions.
+ *
+ *	With --postfix-tests, Postfix's own tests run one by one in a copy
+ *	of each build's tree (ptests(3)), each judged like a case across
+ *	the builds; those that need DNS, root or the host's Postfix are
+ *	skipped with their reasons (cases/postfix-tests.skip).
  *
  *	Exit status: 0 every case passes, 1 findings (a failed build
  *	counts), 2 trouble: bad input, or no build at all.
@@ -57,7 +63,7 @@ static const char usage[] =
     "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
     "                     [--escalate] [--no-ccache] [--confirm N]\n"
     "                     [--config MAIN_CF [--master MASTER_CF]]\n"
-    "                     [--shard K/N]\n"
+    "                     [--shard K/N] [--postfix-tests]\n"
     "\n"
     "Build the variants, replay every case on every build under every\n"
     "library environment, compare, and give each case a verdict: pass,\n"
@@ -101,6 +107,10 @@ static const char usage[] =
     "                     pairs, for CI runners side by side; 'pfharness\n"
     "                     merge' judges the shards together (a shard's own\n"
     "                     verdicts are partial, and it exits 0 on findings)\n"
+    "  --postfix-tests    also run Postfix's own tests (make tests), one by\n"
+    "                     one, as nobody and without a network, in a copy\n"
+    "                     of each build's tree; a test whose result depends\n"
+    "                     on the build is judged like a case\n"
     "\n"
     "A failed build, an instance that does not start and a crashing daemon\n"
     "are findings: the run goes on and the report says so.\n"
@@ -143,6 +153,7 @@ int cmd_run(int argc, char **argv)
         {"config", required_argument, NULL, 'K'},
         {"shard", required_argument, NULL, 'S'},
         {"master", required_argument, NULL, 'M'},
+        {"postfix-tests", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -221,6 +232,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 'M':
             master = optarg;
+            break;
+        case 'T':
+            o.postfix_tests = 1;
             break;
         case 'h':
             return hr_cmd_help(usage);

@@ -5,7 +5,6 @@
  *	report.html: the verdict matrix and its evidence
  * SYNOPSIS
  *	#include "report/html.h"
-#include "report/json.h"
  *
  *	int	hr_report_html(out, r)
  *	int	hr_report_write_html(r, path)
@@ -834,6 +833,147 @@ static int case_order(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* ptest_runs - a Postfix test's results on each build, logs linked */
+static void ptest_runs(hr_buf *b, const hr_report_ptest *t)
+{
+    hr_buf_puts(b, "<div class=\"scroll\"><table class=\"builds\">"
+                   "<thead><tr><th>Build</th><th>Results</th><th>Output</th>"
+                   "</tr></thead>\n<tbody>\n");
+    for (size_t k = 0; k < t->nruns; k++) {
+        const hr_report_ptrun *pr = &t->runs[k];
+        char *results = hr_strv_join(&pr->results, ", ");
+
+        hr_buf_puts(b, "<tr><td data-label=\"Build\"><span>");
+        elem(b, "strong", pr->build);
+        hr_buf_puts(b, "</span></td><td data-label=\"Results\"><span>");
+        text(b, results);
+        hr_buf_puts(b, "</span></td><td data-label=\"Output\"><span>");
+        for (size_t i = 0; i < pr->logs.n; i++) {
+            if (pr->logs.v[i][0] == 0)
+                continue;
+            file_ref(b, pr->logs.v[i]);
+            hr_buf_puts(b, " ");
+        }
+        for (size_t i = 0; i < pr->sanitizer.n; i++)
+            if (pr->sanitizer.v[i][0]) {
+                hr_buf_puts(b, "<pre>");
+                text(b, pr->sanitizer.v[i]);
+                hr_buf_puts(b, "</pre>");
+                break;
+            }
+        hr_buf_puts(b, "</span></td></tr>\n");
+        hr_free(results);
+    }
+    hr_buf_puts(b, "</tbody></table></div>\n");
+}
+
+/* postfix_tests - run --postfix-tests: per build counts, the tests that
+ * did not pass with their evidence, the skipped ones with reasons */
+static void postfix_tests(hr_buf *b, const hr_report *r)
+{
+    const hr_report_ptests *p = r->ptests;
+    size_t judged = 0, findings = 0;
+
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->ntests; i++) {
+        judged += p->tests[i].judged;
+        findings += p->tests[i].judged && p->tests[i].verdict != HR_PASS;
+    }
+    hr_buf_printf(b, "<section id=\"postfix-tests\">\n<h2>Postfix's own "
+                     "tests</h2>\n<p>%zu of Postfix's tests ran, one by one "
+                     "in a copy of each build's tree (as nobody, without a "
+                     "network), and were judged across the builds like "
+                     "cases; %zu were skipped, each with its reason. "
+                     "%.1f s.</p>\n<div class=\"totals\">",
+                  judged, p->skipped, p->seconds);
+    for (int v = HR_PASS; v <= HR_HARDWARE; v++) {
+        char *count = hr_sprintf(" %zu", p->totals[v]);
+
+        if (p->totals[v] == 0)
+            hr_buf_puts(b, "<span class=\"zero\">");
+        badge(b, (hr_verdict_kind)v, count);
+        if (p->totals[v] == 0)
+            hr_buf_puts(b, "</span>");
+        hr_free(count);
+    }
+    hr_buf_puts(b, "</div>\n<div class=\"scroll\"><table class=\"builds\">"
+                   "<thead><tr><th>Build</th><th>Ran</th><th>Passed</th>"
+                   "<th>Failed</th><th>Note</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < p->nbuilds; i++) {
+        const hr_report_ptbuild *pb = &p->builds[i];
+
+        hr_buf_puts(b, "<tr><td data-label=\"Build\"><span>");
+        elem(b, "strong", pb->build);
+        hr_buf_printf(b, "</span></td><td data-label=\"Ran\"><span>%lld"
+                         "</span></td><td data-label=\"Passed\"><span>%lld"
+                         "</span></td><td data-label=\"Failed\"><span>%lld"
+                         "</span></td><td data-label=\"Note\"><span>",
+                      pb->ran, pb->passed, pb->failed);
+        text(b, or_dash(pb->note));
+        hr_buf_puts(b, "</span></td></tr>\n");
+    }
+    hr_buf_puts(b, "</tbody></table></div>\n");
+    if (findings == 0 && judged > 0)
+        hr_buf_puts(b, "<p>Every test that ran passed on every build.</p>\n");
+    for (size_t i = 0; i < p->ntests; i++) {
+        const hr_report_ptest *t = &p->tests[i];
+
+        if (!t->judged || t->verdict == HR_PASS)
+            continue;
+        hr_buf_puts(b, "<details class=\"sub\" open><summary>");
+        badge(b, t->verdict, NULL);
+        hr_buf_puts(b, " ");
+        elem(b, "code", t->test);
+        hr_buf_puts(b, "</summary>\n<dl class=\"facts\">\n");
+        fact(b, "Summary", t->summary);
+        if (t->suspect)
+            fact(b, "Suspect", t->suspect);
+        if (t->flaps.n) {
+            char *flaps = hr_strv_join(&t->flaps, "; ");
+
+            fact(b, "Flaps", flaps);
+            hr_free(flaps);
+        }
+        hr_buf_puts(b, "</dl>\n");
+        ptest_runs(b, t);
+        hr_buf_puts(b, "</details>\n");
+    }
+    if (p->skipped) {
+        hr_buf_printf(b, "<details class=\"sub\"><summary>Skipped (%zu)"
+                         "</summary>\n<dl class=\"facts\">\n",
+                      p->skipped);
+        for (size_t i = 0; i < p->ntests; i++) {
+            const hr_report_ptest *t = &p->tests[i];
+
+            if (t->judged)
+                continue;
+            hr_buf_puts(b, "<dt>");
+            elem(b, "code", t->test);
+            hr_buf_puts(b, "</dt><dd>");
+            text(b, t->skip ? t->skip : "no build ran it");
+            hr_buf_puts(b, "</dd>\n");
+        }
+        hr_buf_puts(b, "</dl></details>\n");
+    }
+    if (judged > findings) {
+        hr_buf_printf(b, "<details class=\"sub\"><summary>Passed (%zu)"
+                         "</summary>\n<p>",
+                      judged - findings);
+        for (size_t i = 0, n = 0; i < p->ntests; i++) {
+            const hr_report_ptest *t = &p->tests[i];
+
+            if (!t->judged || t->verdict != HR_PASS)
+                continue;
+            if (n++)
+                hr_buf_puts(b, " ");
+            elem(b, "code", t->test);
+        }
+        hr_buf_puts(b, "</p></details>\n");
+    }
+    hr_buf_puts(b, "</section>\n");
+}
+
 /* hr_report_html - the text of report.html */
 int hr_report_html(char **out, const hr_report *r)
 {
@@ -857,7 +997,9 @@ int hr_report_html(char **out, const hr_report *r)
         case_row(&b, r, order[i], &cols);
     if (r->ncases == 0)
         hr_buf_puts(&b, "<p class=\"mrow muted\">The run had no cases.</p>\n");
-    hr_buf_puts(&b, "</div>\n</section>\n</main>\n<footer>Made by pfharness "
+    hr_buf_puts(&b, "</div>\n</section>\n");
+    postfix_tests(&b, r);
+    hr_buf_puts(&b, "</main>\n<footer>Made by pfharness "
                     "from report.json (schema " HR_REPORT_SCHEMA "). Links to "
                     "observation files are relative to the run directory."
                     "</footer>\n</body>\n</html>\n");

@@ -70,6 +70,21 @@
  *	    and its first compiler error) }: builds that could not be
  *	    made; the run went on without them ],
  *	  "libenvs": [ { "name" ("plain": no settings), "env": [...] } ],
+ *	  "postfix_tests": null, or run --postfix-tests' (ptests(3)): {
+ *	    "seconds", "timeout_s" (one test's limit), "reps" (runs per
+ *	      build of a test that failed somewhere),
+ *	    "builds": [ { "build", "ran", "passed", "failed", "note" (why
+ *	      none ran there, or null) } ],
+ *	    "totals": { verdict: test counts, "skipped" },
+ *	    "tests": [ { "test" ("global/xtext_test": DIR/TARGET),
+ *	      "skipped" (why it did not run, or null), "verdict" (null
+ *	      when skipped), "summary", "suspect", "differing", "flaps"
+ *	      (as a case's), "runs": [ { "build", "results": [ "pass",
+ *	      "fail (exit 2)", "fail (signal 11)" or "timed out after
+ *	      300 s", per rep ], "logs": [ its output, relative to
+ *	      out_dir, or null ], "sanitizer": [ reduced sanitizer
+ *	      reports, or null ] } ] } ]
+ *	  },
  *	  "totals": { "pass", "real-bug", "compiler",
  *	    "undefined-behavior", "library", "hardware": case counts },
  *	  "cases": [ {
@@ -154,6 +169,7 @@
 
 #include "case/userconf.h"
 #include "report/json.h"
+#include "run/ptests.h"
 #include "util/fsutil.h"
 #include "util/hash.h"
 #include "util/mem.h"
@@ -546,6 +562,92 @@ static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
     return o;
 }
 
+/* ptest_obj - one of "postfix_tests"'s tests */
+static json_object *ptest_obj(const hr_run *run, const hr_ptest *t)
+{
+    const hr_ptests *p = run->ptests;
+    json_object *o = json_object_new_object();
+    json_object *runs = json_object_new_array();
+    const hr_verdict *v = t->verdict;
+
+    add(o, "test", jstr(t->name));
+    add(o, "skipped", jstr(t->skip));
+    add(o, "verdict", v ? jstr(hr_verdict_name(v->kind)) : NULL);
+    add(o, "summary", jstr(v ? v->summary : NULL));
+    add(o, "suspect", jstr(v ? v->suspect : NULL));
+    add(o, "differing", v ? jstrv(&v->differing) : json_object_new_array());
+    add(o, "flaps", v ? jstrv(&v->flaps) : json_object_new_array());
+    for (size_t b = 0; b < p->nbuilds; b++) {
+        size_t slot = b * (size_t)p->reps;
+        json_object *r, *results, *logs, *san;
+
+        if (t->result[slot] == NULL)
+            continue;
+        r = json_object_new_object();
+        results = json_object_new_array();
+        logs = json_object_new_array();
+        san = json_object_new_array();
+        for (int k = 0; k < hr_ptests_reps(p, t, b); k++) {
+            const hr_obs *m = t->model[slot + (size_t)k];
+
+            json_object_array_add(results, jstr(t->result[slot + (size_t)k]));
+            json_object_array_add(logs, jstr(t->log[slot + (size_t)k]));
+            json_object_array_add(san, jstr(m ? hr_obs_section(m, "sanitizer")
+                                              : NULL));
+        }
+        add(r, "build", jstr(run->builds[b]->variant));
+        add(r, "results", results);
+        add(r, "logs", logs);
+        add(r, "sanitizer", san);
+        json_object_array_add(runs, r);
+    }
+    add(o, "runs", runs);
+    return o;
+}
+
+/* ptests_obj - "postfix_tests", null without run --postfix-tests */
+static json_object *ptests_obj(const hr_run *run)
+{
+    const hr_ptests *p = run->ptests;
+    json_object *o, *builds, *totals, *tests;
+    size_t counts[HR_HARDWARE + 1] = {0}, skipped = 0;
+
+    if (p == NULL)
+        return NULL;
+    o = json_object_new_object();
+    builds = json_object_new_array();
+    totals = json_object_new_object();
+    tests = json_object_new_array();
+    add(o, "seconds", jsecs(p->seconds));
+    add(o, "timeout_s", json_object_new_int(p->timeout_s));
+    add(o, "reps", json_object_new_int(p->reps));
+    for (size_t b = 0; b < p->nbuilds; b++) {
+        json_object *bo = json_object_new_object();
+
+        add(bo, "build", jstr(run->builds[b]->variant));
+        add(bo, "ran", json_object_new_int64((int64_t)p->ran[b]));
+        add(bo, "passed", json_object_new_int64((int64_t)p->passed[b]));
+        add(bo, "failed", json_object_new_int64((int64_t)p->failed[b]));
+        add(bo, "note", jstr(p->build_note[b]));
+        json_object_array_add(builds, bo);
+    }
+    add(o, "builds", builds);
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->tests[i].verdict)
+            counts[p->tests[i].verdict->kind]++;
+        else
+            skipped++;
+        json_object_array_add(tests, ptest_obj(run, &p->tests[i]));
+    }
+    for (int v = HR_PASS; v <= HR_HARDWARE; v++)
+        add(totals, hr_verdict_name((hr_verdict_kind)v),
+            json_object_new_int64((int64_t)counts[v]));
+    add(totals, "skipped", json_object_new_int64((int64_t)skipped));
+    add(o, "totals", totals);
+    add(o, "tests", tests);
+    return o;
+}
+
 /* check_run - the invariants the writer relies on */
 static void check_run(const hr_run *run)
 {
@@ -606,6 +708,7 @@ int hr_report_json_text(char **out, const hr_run *run)
         json_object_array_add(libenvs, le);
     }
     add(root, "libenvs", libenvs);
+    add(root, "postfix_tests", ptests_obj(run));
     for (size_t k = 0; k < run->ncases; k++) {
         counts[run->cases[k].verdict->kind]++;
         json_object_array_add(cases, case_obj(run, &run->cases[k]));

@@ -26,6 +26,12 @@
  *	differing cells, the pair, first log findings, UB reports and,
  *	for hardware verdicts, the EDAC note.
  *
+ *	With run --postfix-tests, a second <testsuite name="postfix-tests">
+ *	holds one <testcase> per Postfix test: classname "postfix.DIR",
+ *	name TARGET; a skipped test has <skipped message="REASON"/>, one
+ *	judged other than pass a <failure> like a case's, whose text is
+ *	each build's results.
+ *
  *	The output depends on the report only. Text is escaped by
  *	markup(3): control characters that XML cannot carry are shown as
  *	control pictures, bytes that are not UTF-8 as U+FFFD.
@@ -209,13 +215,77 @@ static void testcase(hr_buf *b, const hr_report *r, const hr_report_case *c)
     hr_free(time);
 }
 
+/* ptest_case - one Postfix test */
+static void ptest_case(hr_buf *b, const hr_report_ptest *t)
+{
+    const char *slash = strchr(t->test, '/');
+    char *classname = hr_sprintf("postfix.%.*s", (int)(slash - t->test),
+                                 t->test);
+
+    hr_buf_puts(b, "    <testcase");
+    attr(b, "classname", classname);
+    attr(b, "name", slash + 1);
+    hr_buf_puts(b, " time=\"0\">\n");
+    if (t->skip) {
+        hr_buf_puts(b, "      <skipped");
+        attr(b, "message", t->skip);
+        hr_buf_puts(b, "/>\n");
+    } else if (!t->judged) {
+        hr_buf_puts(b, "      <skipped message=\"no build ran it\"/>\n");
+    } else if (t->verdict != HR_PASS) {
+        const char *verdict = hr_verdict_name(t->verdict);
+        char *message = t->summary ? hr_sprintf("%s: %s", verdict, t->summary)
+                                   : hr_strdup(verdict);
+
+        hr_buf_puts(b, "      <failure");
+        attr(b, "message", message);
+        attr(b, "type", verdict);
+        hr_buf_puts(b, ">");
+        if (t->suspect) {
+            hr_markup_puts(b, "suspect: ", 0);
+            hr_markup_puts(b, t->suspect, 0);
+            hr_buf_putc(b, '\n');
+        }
+        for (size_t k = 0; k < t->nruns; k++) {
+            char *results = hr_strv_join(&t->runs[k].results, ", ");
+
+            hr_markup_puts(b, t->runs[k].build, 0);
+            hr_markup_puts(b, ": ", 0);
+            hr_markup_puts(b, results, 0);
+            hr_buf_putc(b, '\n');
+            hr_free(results);
+        }
+        hr_buf_puts(b, "</failure>\n");
+        hr_free(message);
+    }
+    hr_buf_puts(b, "    </testcase>\n");
+    hr_free(classname);
+}
+
+/* ptest_suite - the Postfix tests' testsuite */
+static void ptest_suite(hr_buf *b, const hr_report_ptests *p)
+{
+    size_t failures = 0;
+
+    for (size_t i = 0; i < p->ntests; i++)
+        failures += p->tests[i].judged && p->tests[i].verdict != HR_PASS;
+    hr_buf_printf(b,
+                  "  <testsuite name=\"postfix-tests\" tests=\"%zu\" "
+                  "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+                  "time=\"%.3f\">\n",
+                  p->ntests, failures, p->skipped, p->seconds);
+    for (size_t i = 0; i < p->ntests; i++)
+        ptest_case(b, &p->tests[i]);
+    hr_buf_puts(b, "  </testsuite>\n");
+}
+
 /* hr_report_junit - the text of junit.xml */
 int hr_report_junit(char **out, const hr_report *r)
 {
     hr_buf b = HR_BUF_INIT;
-    size_t failures = 0, skipped = 0;
+    size_t failures = 0, skipped = 0, all_tests, all_failures, all_skipped_n;
     double seconds = 0;
-    char *head;
+    char *head, *top;
 
     /* A build that could not be made is a failed test of its own. */
     failures = r->failed_variants.n;
@@ -226,9 +296,23 @@ int hr_report_junit(char **out, const hr_report *r)
     }
     head = hr_sprintf(" tests=\"%zu\" failures=\"%zu\" errors=\"0\"",
                       r->ncases + r->failed_variants.n, failures);
+    all_tests = r->ncases + r->failed_variants.n;
+    all_failures = failures;
+    all_skipped_n = skipped;
+    if (r->ptests) {
+        all_tests += r->ptests->ntests;
+        all_skipped_n += r->ptests->skipped;
+        for (size_t i = 0; i < r->ptests->ntests; i++)
+            all_failures += r->ptests->tests[i].judged &&
+                            r->ptests->tests[i].verdict != HR_PASS;
+    }
+    top = r->ptests ? hr_sprintf(" tests=\"%zu\" failures=\"%zu\" "
+                                 "errors=\"0\" skipped=\"%zu\"",
+                                 all_tests, all_failures, all_skipped_n)
+                    : hr_strdup(head);
     hr_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    hr_buf_printf(&b, "<testsuites name=\"pfharness\"%s time=\"%.3f\">\n", head,
-                  seconds);
+    hr_buf_printf(&b, "<testsuites name=\"pfharness\"%s time=\"%.3f\">\n", top,
+                  seconds + (r->ptests ? r->ptests->seconds : 0));
     hr_buf_printf(&b,
                   "  <testsuite name=\"pfharness\"%s skipped=\"%zu\" "
                   "time=\"%.3f\"",
@@ -248,7 +332,11 @@ int hr_report_junit(char **out, const hr_report *r)
     }
     for (size_t i = 0; i < r->ncases; i++)
         testcase(&b, r, &r->cases[i]);
-    hr_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
+    hr_buf_puts(&b, "  </testsuite>\n");
+    if (r->ptests)
+        ptest_suite(&b, r->ptests);
+    hr_buf_puts(&b, "</testsuites>\n");
+    hr_free(top);
     hr_free(head);
     *out = hr_buf_detach(&b);
     return 0;

@@ -27,6 +27,12 @@
  *	hr_userconf_free() after the run) and the cases' expectations do
  *	not apply, as in the shards.
  *
+ *	With run --postfix-tests, each build's Postfix tests ran in the
+ *	shard that holds its first case; every shard must have the same
+ *	tests with the same reasons for those it skipped. Their results
+ *	(report.json) and output files (at the harness's own paths) join
+ *	the merged run, and ptests(3) judges them.
+ *
  *	report.json files and run directories come from other machines:
  *	each is read by report(3)'s validating reader, the cases are
  *	parsed again, and an observation file is read only under the
@@ -45,6 +51,7 @@
 #include "replay/caserun.h"
 #include "report/report.h"
 #include "run/machine.h"
+#include "run/ptests.h"
 #include "run/runner.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -288,6 +295,154 @@ done:
     return error;
 }
 
+/* find_build - a merged run's build by name, or run->nbuilds */
+static size_t find_build(const hr_run *run, const char *variant)
+{
+    size_t k;
+
+    for (k = 0; k < run->nbuilds; k++)
+        if (strcmp(run->builds[k]->variant, variant) == 0)
+            break;
+    return k;
+}
+
+/* take_ptrun - one shard's results of one test on one build */
+static int take_ptrun(hr_run *run, hr_ptest *t, const hr_report_ptrun *pr,
+                      const shard *sh, const char *out_dir)
+{
+    hr_ptests *p = run->ptests;
+    size_t b = find_build(run, pr->build), slot;
+    int error = 0;
+
+    if (b == run->nbuilds)
+        return hr_error_set(HR_EINPUT, "%s: Postfix test %s ran on '%s', "
+                            "which is no build of the shards", sh->dir,
+                            t->name, pr->build);
+    slot = b * (size_t)p->reps;
+    if (t->result[slot])
+        return hr_error_set(HR_EINPUT, "Postfix test %s on %s ran in two "
+                            "shards (%s is one)", t->name, pr->build,
+                            sh->dir);
+    if (pr->results.n != 1 && pr->results.n != (size_t)p->reps)
+        return hr_error_set(HR_EINPUT, "%s: Postfix test %s on %s has %zu "
+                            "results, not 1 or %d", sh->dir, t->name,
+                            pr->build, pr->results.n, p->reps);
+    for (size_t k = 0; k < pr->results.n && error == 0; k++) {
+        hr_buf text = HR_BUF_INIT;
+
+        t->result[slot + k] = hr_strdup(pr->results.v[k]);
+        t->model[slot + k] = hr_ptests_model(pr->results.v[k],
+                                             pr->sanitizer.v[k]);
+        if (pr->logs.v[k][0] == 0)
+            continue;
+        /* The harness's own name for the file: the reader checked that
+         * the report gives that one. */
+        t->log[slot + k] = hr_ptests_log_path(pr->build, t->name, (int)k);
+        {
+            char *src = hr_path_join(sh->dir, t->log[slot + k]);
+            char *dst = hr_path_join(out_dir, t->log[slot + k]);
+            char *parent = hr_path_dirname(dst);
+
+            if ((error = hr_file_read(&text, src, 16 << 20)) == 0 &&
+                (error = hr_mkdir_p(parent, 0755)) == 0)
+                error = hr_file_write_atomic(dst, text.ptr ? text.ptr : "",
+                                             text.len, 0644);
+            hr_free(src);
+            hr_free(dst);
+            hr_free(parent);
+        }
+        hr_buf_release(&text);
+    }
+    return error;
+}
+
+/* take_ptests - run --postfix-tests' results of every shard */
+static int take_ptests(hr_run *run, shard *s, size_t n, const char *out_dir)
+{
+    const hr_report_ptests *first = NULL;
+    hr_ptests *p;
+    int error = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const hr_report_ptests *q = s[i].r->ptests;
+
+        if ((q != NULL) != (s[0].r->ptests != NULL))
+            return hr_error_set(HR_EINPUT, "%s ran Postfix's tests and %s "
+                                "did not", q ? s[i].dir : s[0].dir,
+                                q ? s[0].dir : s[i].dir);
+        if (q == NULL)
+            continue;
+        if (first == NULL) {
+            first = q;
+            continue;
+        }
+        if (q->ntests != first->ntests)
+            return hr_error_set(HR_EINPUT, "%s has %zu Postfix tests, %s "
+                                "has %zu", s[i].dir, q->ntests, s[0].dir,
+                                first->ntests);
+        for (size_t k = 0; k < q->ntests; k++) {
+            const hr_report_ptest *a = &first->tests[k], *b = &q->tests[k];
+
+            if (strcmp(a->test, b->test) != 0 ||
+                (a->skip == NULL) != (b->skip == NULL) ||
+                (a->skip && strcmp(a->skip, b->skip) != 0))
+                return hr_error_set(HR_EINPUT, "%s and %s list Postfix's "
+                                    "tests differently (test %zu: %s, %s)",
+                                    s[0].dir, s[i].dir, k + 1, a->test,
+                                    b->test);
+        }
+    }
+    if (first == NULL)
+        return 0;
+    hr_ptests_new(&p, first->ntests, run->nbuilds, run->reps);
+    run->ptests = p;
+    p->timeout_s = first->timeout_s;
+    for (size_t k = 0; k < first->ntests; k++) {
+        p->tests[k].name = hr_strdup(first->tests[k].test);
+        if (first->tests[k].skip) {
+            p->tests[k].skip = hr_strdup(first->tests[k].skip);
+            p->nskipped++;
+        }
+    }
+    for (size_t i = 0; i < n && error == 0; i++) {
+        const hr_report_ptests *q = s[i].r->ptests;
+
+        if (q->seconds > p->seconds)
+            p->seconds = q->seconds;
+        for (size_t k = 0; k < q->ntests && error == 0; k++)
+            for (size_t r = 0; r < q->tests[k].nruns && error == 0; r++)
+                error = take_ptrun(run, &p->tests[k], &q->tests[k].runs[r],
+                                   &s[i], out_dir);
+        /* Why a build ran none: the note of a shard that had it. */
+        for (size_t b = 0; b < q->nbuilds; b++) {
+            size_t k = find_build(run, q->builds[b].build);
+
+            if (k < run->nbuilds && q->builds[b].note && q->builds[b].ran == 0 &&
+                p->build_note[k] == NULL &&
+                strstr(q->builds[b].note, "in another shard") == NULL)
+                p->build_note[k] = hr_strdup(q->builds[b].note);
+        }
+    }
+    for (size_t b = 0; b < p->nbuilds && error == 0; b++) {
+        for (size_t k = 0; k < p->n; k++) {
+            const char *r = p->tests[k].result[b * (size_t)p->reps];
+
+            if (r == NULL)
+                continue;
+            p->ran[b]++;
+            if (strcmp(r, "pass") == 0)
+                p->passed[b]++;
+            else
+                p->failed[b]++;
+        }
+        if (p->ran[b] == 0 && p->build_note[b] == NULL)
+            p->build_note[b] = hr_sprintf("%s: no shard ran Postfix's "
+                                          "tests there",
+                                          run->builds[b]->variant);
+    }
+    return error;
+}
+
 /* copy_cases - the cases as they ran, into the merged run */
 static int copy_cases(const hr_run *run, const shard *s, const char *out_dir)
 {
@@ -384,7 +539,8 @@ int hr_merge_run(hr_run **out, hr_userconf **user, const char *const *dirs,
         for (size_t b = 0; b < run->nbuilds && error == 0; b++)
             for (size_t e = 0; e < run->nlibenvs && error == 0; e++)
                 error = take_cell(run, c, b, e, s, n, run->out_dir);
-    if (error < 0 || (error = copy_cases(run, s, run->out_dir)) < 0)
+    if (error < 0 || (error = copy_cases(run, s, run->out_dir)) < 0 ||
+        (error = take_ptests(run, s, n, run->out_dir)) < 0)
         goto done;
     run->nshards = n;
     run->shards = hr_calloc(n, sizeof(hr_run_shard));
@@ -430,9 +586,11 @@ int hr_merge_run(hr_run **out, hr_userconf **user, const char *const *dirs,
     }
     for (size_t c = 0; c < run->ncases; c++)
         run->cases[c].expected = hr_caserun_expected(run->cases[c].c);
-    if ((error = hr_runner_judge_all(run, &background)) < 0)
+    if ((error = hr_runner_judge_all(run, &background)) < 0 ||
+        (error = hr_ptests_judge(run)) < 0)
         goto done;
-    run->exit_code = run->failed_variants.n > 0;
+    run->exit_code = run->failed_variants.n > 0 ||
+                     hr_ptests_nonpass(run->ptests) > 0;
     for (size_t c = 0; c < run->ncases; c++)
         if (run->cases[c].verdict->kind != HR_PASS)
             run->exit_code = 1;

@@ -54,6 +54,8 @@
 #include <json-c/json.h>
 
 #include "report/report.h"
+#include "run/ptests.h"
+#include "run/ptlist.h"
 #include "report/json.h"
 #include "run/machine.h"
 #include "util/fsutil.h"
@@ -760,6 +762,202 @@ static int fill_case(size_t i, json_object *o, const char *where, void *payload)
     return 0;
 }
 
+/* read_ptrun - one of a Postfix test's "runs": every value checked
+ * against what run --postfix-tests writes */
+static int read_ptrun(hr_report_ptrun *pr, const struct reader *rd,
+                      json_object *o, const char *where, const char *test)
+{
+    json_object *logs, *san;
+    int error;
+
+    if ((error = get_str(&pr->build, rd, o, where, "build", 1)) < 0 ||
+        (error = get_strv(&pr->results, rd, o, where, "results")) < 0 ||
+        (error = field(&logs, rd, o, where, "logs", json_type_array, 1)) <
+            0 ||
+        (error = field(&san, rd, o, where, "sanitizer", json_type_array,
+                       1)) < 0)
+        return error;
+    if (pr->results.n == 0 || pr->results.n > 1000)
+        return bad(rd, where, "results", "expected 1 to 1000 results");
+    if (json_object_array_length(logs) != pr->results.n ||
+        json_object_array_length(san) != pr->results.n)
+        return bad(rd, where, "logs", "logs, sanitizer and results differ "
+                   "in length");
+    for (size_t k = 0; k < pr->results.n; k++) {
+        json_object *l = json_object_array_get_idx(logs, k);
+        json_object *z = json_object_array_get_idx(san, k);
+        char *want;
+        int ok;
+
+        if (!hr_ptests_valid_result(pr->results.v[k]))
+            return bad(rd, where, "results", "entry %zu: '%s' is not a "
+                       "result (pass, fail (exit N), fail (signal N), "
+                       "timed out after N s)", k, pr->results.v[k]);
+        if (l && json_object_get_type(l) != json_type_string)
+            return bad(rd, where, "logs", "entry %zu: expected a string or "
+                       "null", k);
+        if (z && json_object_get_type(z) != json_type_string)
+            return bad(rd, where, "sanitizer", "entry %zu: expected a string "
+                       "or null", k);
+        /* A log is where the run puts it, or nothing. */
+        want = hr_ptests_log_path(pr->build, test, (int)k);
+        ok = l == NULL || strcmp(json_object_get_string(l), want) == 0;
+        hr_free(want);
+        if (!ok)
+            return bad(rd, where, "logs", "entry %zu: not where run "
+                       "--postfix-tests writes the output of %s", k, test);
+        hr_strv_add(&pr->logs, l ? json_object_get_string(l) : "");
+        hr_strv_add(&pr->sanitizer, z ? json_object_get_string(z) : "");
+    }
+    return 0;
+}
+
+/* read_ptest - one of "postfix_tests"'s tests */
+static int read_ptest(hr_report_ptest *t, const struct reader *rd,
+                      json_object *o, const char *where)
+{
+    json_object *runs;
+    char *verdict = NULL;
+    int error;
+
+    if ((error = get_str(&t->test, rd, o, where, "test", 1)) < 0 ||
+        (error = get_str(&t->skip, rd, o, where, "skipped", 0)) < 0 ||
+        (error = get_str(&verdict, rd, o, where, "verdict", 0)) < 0)
+        goto done;
+    if (!hr_ptlist_valid_test(t->test)) {
+        error = bad(rd, where, "test", "'%s' is not DIR/TARGET", t->test);
+        goto done;
+    }
+    if (t->skip && !hr_ptlist_valid_reason(t->skip)) {
+        error = bad(rd, where, "skipped", "not a reason (printable text)");
+        goto done;
+    }
+    if (verdict) {
+        if (hr_verdict_parse_name(&t->verdict, verdict) < 0) {
+            error = bad(rd, where, "verdict", "'%s' is not a verdict",
+                        verdict);
+            goto done;
+        }
+        t->judged = 1;
+    }
+    if ((error = get_str(&t->summary, rd, o, where, "summary", 0)) < 0 ||
+        (error = get_str(&t->suspect, rd, o, where, "suspect", 0)) < 0 ||
+        (error = get_strv(&t->differing, rd, o, where, "differing")) < 0 ||
+        (error = get_strv(&t->flaps, rd, o, where, "flaps")) < 0 ||
+        (error = field(&runs, rd, o, where, "runs", json_type_array, 1)) < 0)
+        goto done;
+    t->nruns = json_object_array_length(runs);
+    t->runs = hr_calloc(t->nruns + 1, sizeof(hr_report_ptrun));
+    for (size_t k = 0; k < t->nruns && error == 0; k++) {
+        json_object *r = json_object_array_get_idx(runs, k);
+        char *at = hr_sprintf("%s.runs[%zu]", where, k);
+
+        if (json_object_get_type(r) != json_type_object)
+            error = bad(rd, at, "", "expected an object");
+        else
+            error = read_ptrun(&t->runs[k], rd, r, at, t->test);
+        hr_free(at);
+    }
+done:
+    hr_free(verdict);
+    return error;
+}
+
+/* read_ptests - "postfix_tests", null without run --postfix-tests */
+static int read_ptests(hr_report *r, const struct reader *rd,
+                       json_object *root)
+{
+    json_object *o, *builds, *tests;
+    hr_report_ptests *p;
+    int error;
+
+    if ((error = field(&o, rd, root, "", "postfix_tests", json_type_object,
+                       0)) < 0 ||
+        o == NULL)
+        return error;
+    p = r->ptests = hr_calloc(1, sizeof(*p));
+    if ((error = get_num(&p->seconds, rd, o, "postfix_tests", "seconds")) <
+            0 ||
+        (error = get_small(&p->timeout_s, rd, o, "postfix_tests",
+                           "timeout_s")) < 0 ||
+        (error = get_small(&p->reps, rd, o, "postfix_tests", "reps")) < 0 ||
+        (error = field(&builds, rd, o, "postfix_tests", "builds",
+                       json_type_array, 1)) < 0 ||
+        (error = field(&tests, rd, o, "postfix_tests", "tests",
+                       json_type_array, 1)) < 0)
+        return error;
+    p->builds = hr_calloc(json_object_array_length(builds) + 1,
+                          sizeof(hr_report_ptbuild));
+    p->tests = hr_calloc(json_object_array_length(tests) + 1,
+                         sizeof(hr_report_ptest));
+    for (size_t i = 0; i < json_object_array_length(builds); i++) {
+        json_object *b = json_object_array_get_idx(builds, i);
+        hr_report_ptbuild *pb = &p->builds[i];
+        char *at = hr_sprintf("postfix_tests.builds[%zu]", i);
+
+        p->nbuilds = i + 1;
+        if (json_object_get_type(b) != json_type_object)
+            error = bad(rd, at, "", "expected an object");
+        else if ((error = get_str(&pb->build, rd, b, at, "build", 1)) == 0 &&
+                 (error = get_int(&pb->ran, rd, b, at, "ran")) == 0 &&
+                 (error = get_int(&pb->passed, rd, b, at, "passed")) == 0 &&
+                 (error = get_int(&pb->failed, rd, b, at, "failed")) == 0)
+            error = get_str(&pb->note, rd, b, at, "note", 0);
+        hr_free(at);
+        if (error < 0)
+            return error;
+    }
+    for (size_t i = 0; i < json_object_array_length(tests); i++) {
+        json_object *t = json_object_array_get_idx(tests, i);
+        char *at = hr_sprintf("postfix_tests.tests[%zu]", i);
+
+        p->ntests = i + 1;
+        if (json_object_get_type(t) != json_type_object)
+            error = bad(rd, at, "", "expected an object");
+        else
+            error = read_ptest(&p->tests[i], rd, t, at);
+        hr_free(at);
+        if (error < 0)
+            return error;
+        if (p->tests[i].judged)
+            p->totals[p->tests[i].verdict]++;
+        else
+            p->skipped++;
+    }
+    return 0;
+}
+
+/* free_ptests - release what read_ptests() made */
+static void free_ptests(hr_report_ptests *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->nbuilds; i++) {
+        hr_free(p->builds[i].build);
+        hr_free(p->builds[i].note);
+    }
+    hr_free(p->builds);
+    for (size_t i = 0; i < p->ntests; i++) {
+        hr_report_ptest *t = &p->tests[i];
+
+        for (size_t k = 0; k < t->nruns; k++) {
+            hr_free(t->runs[k].build);
+            hr_strv_release(&t->runs[k].results);
+            hr_strv_release(&t->runs[k].logs);
+            hr_strv_release(&t->runs[k].sanitizer);
+        }
+        hr_free(t->runs);
+        hr_free(t->test);
+        hr_free(t->skip);
+        hr_free(t->summary);
+        hr_free(t->suspect);
+        hr_strv_release(&t->differing);
+        hr_strv_release(&t->flaps);
+    }
+    hr_free(p->tests);
+    hr_free(p);
+}
+
 /* array_len - the length of root[key] when it is an array, else 0 */
 static size_t array_len(json_object *root, const char *key)
 {
@@ -809,7 +1007,8 @@ static int read_report(hr_report *r, const struct reader *rd, json_object *root)
             0 ||
         (error = each(rd, root, "libenvs", 0, &r->nlibenvs, &f, fill_libenv)) <
             0 ||
-        (error = each(rd, root, "cases", 1, &r->ncases, &f, fill_case)) < 0)
+        (error = each(rd, root, "cases", 1, &r->ncases, &f, fill_case)) < 0 ||
+        (error = read_ptests(r, rd, root)) < 0)
         return error;
     return 0;
 }
@@ -987,5 +1186,6 @@ void hr_report_free(hr_report *r)
     hr_strv_release(&r->config_not_applied);
     hr_strv_release(&r->config_tables);
     hr_strv_release(&r->config_services);
+    free_ptests(r->ptests);
     hr_free(r);
 }

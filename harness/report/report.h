@@ -54,6 +54,42 @@ typedef struct hr_report_case {
     double seconds; /* the sum over its reps */
 } hr_report_case;
 
+/* One of Postfix's own tests on one build (run --postfix-tests). */
+typedef struct hr_report_ptrun {
+    char *build;
+    hr_strv results;    /* per rep: "pass", "fail (exit 2)", ... */
+    hr_strv logs;       /* per rep: its output file, or "" */
+    hr_strv sanitizer;  /* per rep: reduced sanitizer reports, or "" */
+} hr_report_ptrun;
+
+typedef struct hr_report_ptest {
+    char *test;         /* "global/xtext_test" */
+    char *skip;         /* why it did not run, or NULL */
+    int judged;         /* verdict holds one */
+    hr_verdict_kind verdict;
+    char *summary, *suspect;
+    hr_strv differing, flaps;
+    hr_report_ptrun *runs;
+    size_t nruns;
+} hr_report_ptest;
+
+typedef struct hr_report_ptbuild {
+    char *build;
+    long long ran, passed, failed;
+    char *note;         /* why none ran there, or NULL */
+} hr_report_ptbuild;
+
+typedef struct hr_report_ptests {
+    double seconds;
+    int timeout_s, reps;
+    hr_report_ptbuild *builds;
+    size_t nbuilds;
+    hr_report_ptest *tests;
+    size_t ntests;
+    size_t totals[HR_HARDWARE + 1]; /* counted from the tests */
+    size_t skipped;
+} hr_report_ptests;
+
 typedef struct hr_report {
     char *path; /* where it was read from */
     char *run_id, *command, *started, *out_dir;
@@ -81,7 +117,9 @@ typedef struct hr_report {
     size_t totals[HR_HARDWARE + 1]; /* counted from the cases */
     hr_report_case *cases;          /* in run order */
     size_t ncases;
+    hr_report_ptests *ptests;       /* run --postfix-tests, or NULL */
 } hr_report;
+
 
 int hr_report_parse(hr_report **out, const char *text, size_t len,
                     const char *path);

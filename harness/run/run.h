@@ -83,6 +83,33 @@ typedef struct hr_run_shard {
     size_t case_runs;   /* the case runs it made */
 } hr_run_shard;
 
+/* One of Postfix's own tests (run --postfix-tests) on every build. */
+typedef struct hr_ptest {
+    char *name;         /* "global/xtext_test": DIR/TARGET of src/DIR/Makefile */
+    char *skip;         /* why it was not run, or NULL */
+    char **result;      /* [build * reps + rep]: "pass", "fail (exit 2)",
+                         * "timed out after 300 s"; NULL: not run there.
+                         * A build ran it once, or reps times when it
+                         * failed on some build. */
+    char **log;         /* same index: its output, relative to the run
+                         * directory, or NULL when it printed nothing */
+    hr_obs **model;     /* same index: the observation judged */
+    hr_verdict *verdict;/* NULL when skipped */
+} hr_ptest;
+
+/* Postfix's own tests across the run's first nbuilds builds. */
+typedef struct hr_ptests {
+    hr_ptest *tests;
+    size_t n;
+    size_t nbuilds;     /* the builds they ran on: the run's first */
+    int reps;           /* room per build: the run's reps */
+    size_t *ran, *passed, *failed; /* per build */
+    char **build_note;  /* per build: why none ran there, or NULL */
+    size_t nskipped;
+    double seconds;
+    int timeout_s;
+} hr_ptests;
+
 typedef struct hr_run {
     char *id;
     char *out_dir;
@@ -109,6 +136,7 @@ typedef struct hr_run {
     size_t case_runs;       /* case runs made */
     hr_run_shard *shards;   /* a merged run: its shards */
     size_t nshards;
+    hr_ptests *ptests;      /* run --postfix-tests, or NULL */
     int exit_code;      /* 0, 1 or 2 as the CLI contract says */
 } hr_run;
 

@@ -64,6 +64,7 @@
 #include "source/source.h"
 #include "run/confirm.h"
 #include "run/phases.h"
+#include "run/ptests.h"
 #include "util/cleanup.h"
 #include "build/build.h"
 #include "build/buildspec.h"
@@ -90,12 +91,12 @@ static const char *cc_name(const hr_build *b)
     return slash ? slash + 1 : cc;
 }
 
-/* cc_label - a build's compiler as the verdict counts witnesses: one per
- * identity (resolved path and SHA-256), so that "gcc" and "gcc-12", the
+/* hr_runner_cc_witness - a build's compiler as the verdict counts
+ * witnesses: one per identity (resolved path and SHA-256), so that "gcc" and "gcc-12", the
  * same executable, are one witness; named as the first build of that
  * identity names it, with the SHA-256's start when two identities
  * share a name */
-static const char *cc_label(hr_run *run, size_t b)
+const char *hr_runner_cc_witness(hr_run *run, size_t b)
 {
     if (run->cc_witness.n != run->nbuilds) {
         hr_strv_release(&run->cc_witness);
@@ -124,8 +125,8 @@ static const char *cc_label(hr_run *run, size_t b)
     return run->cc_witness.v[b];
 }
 
-/* opt_label - a build's optimization, for people */
-static const char *opt_label(const hr_build *b)
+/* hr_runner_opt_label - a build's optimization, for people */
+const char *hr_runner_opt_label(const hr_build *b)
 {
     if (b->opt == NULL || b->opt[0] == 0)
         return "-O0";
@@ -163,8 +164,8 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
             cells[n].unoptimized = bd->opt && bd->opt[0] == 0;
             cells[n].ub_check = bd->ub_check;
             cells[n].sanitizer = bd->sanitizer != NULL;
-            cells[n].compiler = cc_label(run, b);
-            cells[n].opt = opt_label(bd);
+            cells[n].compiler = hr_runner_cc_witness(run, b);
+            cells[n].opt = hr_runner_opt_label(bd);
             cells[n].golden = rc->c->golden != NULL;
             cells[n].nreps = (size_t)run->reps;
             cells[n].obs = obs[n];
@@ -586,6 +587,10 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     if (error < 0)
         goto done;
 
+    /* Postfix's own tests, in each build's tree. */
+    if (o->postfix_tests && (error = hr_ptests_run(run, o)) < 0)
+        goto done;
+
     /* A shard observes its share; the merge judges the whole. */
     if (run->shard_n > 0)
         goto finish;
@@ -633,6 +638,8 @@ finish:
     for (size_t i = 0; i < ncases && run->shard_n == 0; i++)
         if (run->cases[i].verdict->kind != HR_PASS)
             run->exit_code = 1;
+    if (run->shard_n == 0 && hr_ptests_nonpass(run->ptests) > 0)
+        run->exit_code = 1;
 done:
     hr_machine_edac_after(&run->machine, HR_MACHINE_ROOT);
     run->seconds = hr_clock_s() - t0;
@@ -695,6 +702,7 @@ void hr_run_free(hr_run *run)
     for (size_t i = 0; i < run->nshards; i++)
         hr_run_shard_release(&run->shards[i]);
     hr_free(run->shards);
+    hr_ptests_free(run->ptests);
     hr_strv_release(&run->failed_errors);
     hr_free(run->id);
     hr_free(run->out_dir);

@@ -27,6 +27,8 @@ typedef struct hr_runner_opts {
     int no_ccache;              /* compile every build without ccache */
     int confirm;                /* reruns per CPU of a flapping cell; 0:
                                  * none */
+    int postfix_tests;          /* run Postfix's own tests on each build
+                                 * (ptests(3)) */
     int shard_k, shard_n;       /* run --shard K/N: only this share of the
                                  * (build, case) pairs; 0: all */
     const char *command;        /* for the report */
@@ -38,6 +40,8 @@ typedef struct hr_runner_opts {
 
 int hr_runner_run(hr_run **out, const hr_runner_opts *o);
 int hr_runner_judge_all(hr_run *run, const hr_strv *background);
+const char *hr_runner_cc_witness(hr_run *run, size_t b);
+const char *hr_runner_opt_label(const hr_build *b);
 void hr_run_free(hr_run *run);
 
 #endif

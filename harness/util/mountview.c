@@ -19,6 +19,9 @@
  *	  /tmp, /var/tmp, /run, /var/spool/postfix and the harness's var/)
  *	  are covered by empty tmpfs mounts, so that the files and the
  *	  UNIX sockets under them do not exist;
+ *	  With spec->open_tmp, the covers of /tmp and /var/tmp are
+ *	  writable by anyone (mode 1777, 256 MB), as those directories
+ *	  are: for programs that run as nobody and keep files there;
  *	- the directories of spec->ro (the build's stage) are there again,
  *	  read-only, and those of spec->rw (the instance's own directory)
  *	  writable, at their own paths, also where a cover hid them;
@@ -63,6 +66,7 @@
 #include "util/strv.h"
 
 #define COVER_OPTS "mode=0755,size=4m"
+#define OPEN_TMP_OPTS "mode=1777,size=256m"
 
 typedef struct keep {
     char *path;    /* resolved */
@@ -84,6 +88,7 @@ struct hr_mountview {
     keep *keeps;
     size_t nkeeps;
     hr_strv layer_targets, layer_opts; /* mount() arguments, made early */
+    int open_tmp;
 };
 
 /* under - is path dir itself or inside it */
@@ -191,6 +196,7 @@ int hr_mountview_plan(hr_mountview **out, const hr_mountview_spec *v)
     int error;
 
     *out = NULL;
+    m->open_tmp = v->open_tmp;
     if ((error = read_mounts(m)) < 0)
         goto fail;
     for (const char *const *c = v->cover; c && *c; c++) {
@@ -330,10 +336,15 @@ int hr_mountview_enter(hr_mountview *m)
             errno != ENOENT && errno != EINVAL)
             return -1;
     }
-    for (size_t i = 0; i < m->covers.n; i++)
-        if (mount("tmpfs", m->covers.v[i], "tmpfs",
-                  MS_NOSUID | MS_NODEV | MS_NOEXEC, COVER_OPTS) < 0)
+    for (size_t i = 0; i < m->covers.n; i++) {
+        const char *c = m->covers.v[i];
+        int tmp = m->open_tmp &&
+                  (strcmp(c, "/tmp") == 0 || strcmp(c, "/var/tmp") == 0);
+
+        if (mount("tmpfs", c, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  tmp ? OPEN_TMP_OPTS : COVER_OPTS) < 0)
             return -1;
+    }
     for (size_t i = 0; i < m->nkeeps; i++) {
         const keep *k = &m->keeps[i];
 

@@ -10,6 +10,9 @@ typedef struct hr_mountview_spec {
     const char *const *rw;    /* there again, writable */
     const char *const *layers; /* "TARGET:LOWER": LOWER's files shown over
                                 * TARGET's (read-only overlayfs) */
+    int open_tmp;             /* the covers of /tmp and /var/tmp are
+                               * writable by anyone (1777), as those
+                               * directories are */
 } hr_mountview_spec;
 
 typedef struct hr_mountview hr_mountview;

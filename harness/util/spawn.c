@@ -21,8 +21,10 @@
  *	Children may join a network namespace (netns), get a mount
  *	namespace with a read-only view of the host (view, mountview(3)),
  *	start their own session (new_session, so that a timeout or a
- *	cleanup can stop the whole process group), and have a time limit (SIGTERM, then
- *	SIGKILL two seconds later). Children get PR_SET_PDEATHSIG, so that
+ *	cleanup can stop the whole process group), run as a user of no
+ *	privilege (as_user: uid and gid, no supplementary groups,
+ *	PR_SET_NO_NEW_PRIVS; cwd is entered as that user), and have a
+ *	time limit (SIGTERM, then SIGKILL two seconds later). Children get PR_SET_PDEATHSIG, so that
  *	they do not outlive the harness even when it is killed.
  *
  *	hr_spawn_capture() is hr_spawn_run() for the common case: run argv
@@ -45,6 +47,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <pty.h>
@@ -130,6 +133,9 @@ struct child_fds {
     int keep_alive;
     int new_session;
     pid_t parent;
+    int as_user;
+    uid_t uid;
+    gid_t gid;
 };
 
 /* child - after fork: only system calls, then exec */
@@ -168,6 +174,13 @@ static void child(struct child_fds *f, const char *prog,
             _exit(126);
         _exit(126);
     }
+    /* Run as a user of no privilege: no groups, then the group, then the
+     * user; setuid and setgid files grant nothing from here on. */
+    if (f->as_user &&
+        (setgroups(0, NULL) < 0 || setresgid(f->gid, f->gid, f->gid) < 0 ||
+         setresuid(f->uid, f->uid, f->uid) < 0 ||
+         prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0))
+        _exit(126);
     if (cwd && chdir(cwd) < 0)
         _exit(126);
     execve(prog, argv, envp);
@@ -211,7 +224,8 @@ struct running {
 static int start(struct running *r, const hr_spawn_opts *o)
 {
     struct child_fds f = {-1, -1, -1, -1, NULL, o->keep_alive,
-                          o->new_session, getpid()};
+                          o->new_session, getpid(), o->as_user, o->uid,
+                          o->gid};
     hr_mountview *view = NULL;
     hr_strv env = HR_STRV_INIT;
     char *prog = NULL;

@@ -17,6 +17,7 @@
 #include "util/markup.h"
 #include "util/mem.h"
 #include "report/report.h"
+#include "run/ptests.h"
 #include "report/html.h"
 #include "report/json.h"
 #include "report/junit.h"
@@ -378,6 +379,8 @@ static void fx_free(hr_run *run)
     hr_free(run->source_commit);
     hr_free(run->source_tree);
     hr_free(run->source_version);
+    hr_ptests_free(run->ptests);
+    hr_strv_release(&run->cc_witness);
     hr_free(run);
 }
 
@@ -518,7 +521,7 @@ static void test_report_json_key_order(void **state)
     (void)state;
     assert_keys(root, "",
                 "schema,run,source,config,machine,shard,shards,builds,"
-                "failed_builds,libenvs,totals,cases");
+                "failed_builds,libenvs,postfix_tests,totals,cases");
     assert_keys(root, "run",
                 "id,command,started,seconds,build_seconds,replay_seconds,"
                 "reps,out_dir,exit");
@@ -943,6 +946,161 @@ static void test_report_parse_errors(void **state)
         assert_null(r);
         assert_string_equal(hr_error_last(), parse_rows[i].error);
     }
+}
+
+/* fx_ptests - three Postfix tests on small_fx's builds: one passes, one
+ * fails only at O2 (every rep), one is skipped */
+static void fx_ptests(hr_run *run)
+{
+    static const char *const o2[] = {"fail (exit 2)", "fail (exit 2)",
+                                     "fail (exit 2)"};
+    hr_ptests *p;
+
+    hr_ptests_new(&p, 3, run->nbuilds, NREPS);
+    run->ptests = p;
+    p->seconds = 12.5;
+    p->tests[0].name = hr_strdup("global/tok822_test");
+    p->tests[1].name = hr_strdup("global/xtext_test");
+    p->tests[2].name = hr_strdup("dns/nxdomain_test");
+    p->tests[2].skip = hr_strdup("needs DNS");
+    p->nskipped = 1;
+    for (size_t b = 0; b < run->nbuilds; b++) {
+        size_t slot = b * NREPS;
+
+        p->tests[0].result[slot] = hr_strdup("pass");
+        p->tests[0].model[slot] = hr_ptests_model("pass", NULL);
+        for (int r = 0; r < NREPS; r++) {
+            const char *res = b == 1 ? o2[r] : "pass";
+
+            p->tests[1].result[slot + r] = hr_strdup(res);
+            p->tests[1].model[slot + r] = hr_ptests_model(res, NULL);
+            if (b == 1)
+                p->tests[1].log[slot + r] =
+                    hr_ptests_log_path("O2", "global/xtext_test", r);
+        }
+        p->ran[b] = 2;
+        p->passed[b] = b == 1 ? 1 : 2;
+        p->failed[b] = b == 1;
+    }
+    assert_int_equal(hr_ptests_judge(run), 0);
+}
+
+/* test_report_ptests_round_trip - judged, written, read back, shown in
+ * JUnit and HTML */
+static void test_report_ptests_round_trip(void **state)
+{
+    hr_run *run = fx_run(&small_fx);
+    hr_report *r = NULL;
+    char *junit = NULL, *html = NULL;
+    const hr_report_ptest *t;
+
+    (void)state;
+    fx_ptests(run);
+    assert_int_equal(run->ptests->tests[0].verdict->kind, HR_PASS);
+    assert_int_equal(run->ptests->tests[1].verdict->kind, HR_COMPILER);
+    assert_null(run->ptests->tests[2].verdict);
+    assert_int_equal(hr_ptests_nonpass(run->ptests), 1);
+    assert_int_equal(hr_report_from_run(&r, run), 0);
+    assert_non_null(r->ptests);
+    assert_int_equal(r->ptests->ntests, 3);
+    assert_int_equal(r->ptests->nbuilds, 2);
+    assert_int_equal(r->ptests->builds[1].failed, 1);
+    assert_int_equal(r->ptests->totals[HR_PASS], 1);
+    assert_int_equal(r->ptests->totals[HR_COMPILER], 1);
+    assert_int_equal(r->ptests->skipped, 1);
+    t = &r->ptests->tests[1];
+    assert_string_equal(t->test, "global/xtext_test");
+    assert_int_equal(t->verdict, HR_COMPILER);
+    assert_non_null(t->suspect);
+    assert_non_null(strstr(t->suspect, "O2"));
+    assert_int_equal(t->nruns, 2);
+    assert_string_equal(t->runs[1].build, "O2");
+    assert_int_equal(t->runs[1].results.n, 3);
+    assert_string_equal(t->runs[1].results.v[2], "fail (exit 2)");
+    assert_string_equal(t->runs[1].logs.v[0],
+                        "postfix-tests/O2/global/xtext_test.1.log");
+    assert_string_equal(t->runs[0].logs.v[0], "");
+    assert_string_equal(r->ptests->tests[2].skip, "needs DNS");
+    assert_false(r->ptests->tests[2].judged);
+
+    assert_int_equal(hr_report_junit(&junit, r), 0);
+    assert_non_null(strstr(junit, "<testsuite name=\"postfix-tests\" "
+                                  "tests=\"3\" failures=\"1\" errors=\"0\" "
+                                  "skipped=\"1\""));
+    assert_non_null(strstr(junit, "<testcase classname=\"postfix.global\" "
+                                  "name=\"xtext_test\""));
+    assert_non_null(strstr(junit, "<skipped message=\"needs DNS\"/>"));
+    assert_non_null(strstr(junit, "O2: fail (exit 2), fail (exit 2), fail "
+                                  "(exit 2)"));
+    assert_int_equal(hr_report_html(&html, r), 0);
+    assert_non_null(strstr(html, "<section id=\"postfix-tests\">"));
+    assert_non_null(strstr(html, "<a href=\"postfix-tests/O2/global/"
+                                 "xtext_test.1.log\">"));
+    assert_non_null(strstr(html, "Skipped (1)"));
+    hr_free(junit);
+    hr_free(html);
+    hr_report_free(r);
+    fx_free(run);
+}
+
+/* test_report_ptests_parse_errors - values are checked against what
+ * run --postfix-tests writes: a stranger's report.json cannot put a
+ * link, a test name or a result of its own into the HTML */
+static void test_report_ptests_parse_errors(void **state)
+{
+#define PT(tests) "{" S "," B ",\"cases\":[],\"postfix_tests\":{" \
+                  "\"builds\":[],\"tests\":[" tests "]}}"
+#define RUN(res, log) "{\"build\":\"O2\",\"results\":[" res "]," \
+                      "\"logs\":[" log "],\"sanitizer\":[null]}"
+    static const struct {
+        const char *text, *error;
+    } rows[] = {
+        {PT("{\"test\":\"../x\",\"runs\":[]}"),
+         "'r.json': postfix_tests.tests[0].test: '../x' is not DIR/TARGET"},
+        {PT("{\"test\":\"global/x\",\"verdict\":\"maybe\",\"runs\":[]}"),
+         "'r.json': postfix_tests.tests[0].verdict: 'maybe' is not a "
+         "verdict"},
+        {PT("{\"test\":\"global/x\",\"skipped\":\"a\\nb\",\"runs\":[]}"),
+         "'r.json': postfix_tests.tests[0].skipped: not a reason "
+         "(printable text)"},
+        {PT("{\"test\":\"global/x\",\"runs\":[" RUN("\"ok\"", "null")
+            "]}"),
+         "'r.json': postfix_tests.tests[0].runs[0].results: entry 0: 'ok' "
+         "is not a result (pass, fail (exit N), fail (signal N), timed out "
+         "after N s)"},
+        {PT("{\"test\":\"global/x\",\"runs\":["
+            RUN("\"fail (exit 2) \"", "null") "]}"),
+         "'r.json': postfix_tests.tests[0].runs[0].results: entry 0: "
+         "'fail (exit 2) ' is not a result (pass, fail (exit N), fail "
+         "(signal N), timed out after N s)"},
+        {PT("{\"test\":\"global/x\",\"runs\":["
+            RUN("\"pass\"", "\"javascript:alert(1)\"") "]}"),
+         "'r.json': postfix_tests.tests[0].runs[0].logs: entry 0: not "
+         "where run --postfix-tests writes the output of global/x"},
+        {PT("{\"test\":\"global/x\",\"runs\":["
+            RUN("\"pass\"", "\"postfix-tests/O2/global/y.1.log\"") "]}"),
+         "'r.json': postfix_tests.tests[0].runs[0].logs: entry 0: not "
+         "where run --postfix-tests writes the output of global/x"},
+        {PT("{\"test\":\"global/x\",\"runs\":["
+            RUN("\"pass\",\"pass\"", "null") "]}"),
+         "'r.json': postfix_tests.tests[0].runs[0].logs: logs, sanitizer "
+         "and results differ in length"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < N(rows); i++) {
+        hr_report *r = NULL;
+        int rc = hr_report_parse(&r, rows[i].text, strlen(rows[i].text),
+                                 "r.json");
+
+        if (rc != HR_EINPUT || strcmp(hr_error_last(), rows[i].error))
+            print_error("row %zu: %d '%s'\n", i, rc, hr_error_last());
+        assert_int_equal(rc, HR_EINPUT);
+        assert_null(r);
+        assert_string_equal(hr_error_last(), rows[i].error);
+    }
+#undef PT
+#undef RUN
 }
 
 static void test_report_parse_minimal(void **state)
@@ -1379,6 +1537,8 @@ int main(void)
         cmocka_unit_test(test_report_escalation_round_trip),
         cmocka_unit_test(test_report_parse_errors),
         cmocka_unit_test(test_report_parse_minimal),
+        cmocka_unit_test(test_report_ptests_round_trip),
+        cmocka_unit_test(test_report_ptests_parse_errors),
         cmocka_unit_test(test_report_load_missing),
         cmocka_unit_test(test_report_junit_golden),
         cmocka_unit_test(test_report_junit_escaping),
