@@ -353,25 +353,18 @@ static int escalate_all(hr_run *run, const hr_runner_opts *o)
 
 /* build_labels - what the run builds: its variants (three by default),
  * or with --compilers every variant that names no compiler of its own
- * once per compiler, labelled "VARIANT COMPILER"; a compiler that is not
- * installed is bad input, said before anything is built */
+ * once per compiler, labelled "VARIANT COMPILER", compiler-major ("O0
+ * gcc-12", "O2 gcc-12", "O0 clang-15", ...), so that a shard of a
+ * compiler matrix holds one compiler's builds (the CI templates cut
+ * compilers x shards that way); variants that name their own compiler
+ * or are prebuilt come after the matrix */
 static int build_labels(hr_strv *out, const hr_runner_opts *o,
                         const char *const *defaults)
 {
     size_t n = o->variants.n ? o->variants.n : 3;
+    hr_strv matrix = HR_STRV_INIT, own = HR_STRV_INIT;
     int error = 0;
 
-    for (size_t k = 0; k < o->compilers.n && error == 0; k++) {
-        hr_compiler *cc = NULL;
-
-        if (hr_compiler_identify(&cc, o->compilers.v[k]) < 0)
-            error = hr_error_set(HR_EINPUT, "--compilers: '%s' is not "
-                                 "installed (make deps COMPILERS=\"%s\" "
-                                 "installs Debian's): %s",
-                                 o->compilers.v[k], o->compilers.v[k],
-                                 hr_error_last());
-        hr_compiler_free(cc);
-    }
     for (size_t i = 0; i < n && error == 0; i++) {
         const char *v = o->variants.n ? o->variants.v[i] : defaults[i];
         hr_buildspec *spec = NULL;
@@ -387,15 +380,48 @@ static int build_labels(hr_strv *out, const hr_runner_opts *o,
         }
         if ((error = hr_buildspec_load(&spec, hr_specs_dir(), v)) < 0)
             break;
-        if (spec->cc || spec->prebuilt)
-            hr_strv_add(out, v);
-        else
-            for (size_t k = 0; k < o->compilers.n; k++)
-                hr_strv_addf(out, "%s %s", v,
-                             hr_path_basename(o->compilers.v[k]));
+        hr_strv_add(spec->cc || spec->prebuilt ? &own : &matrix, v);
         hr_buildspec_free(spec);
     }
+    for (size_t k = 0; k < o->compilers.n && error == 0; k++)
+        for (size_t i = 0; i < matrix.n; i++)
+            hr_strv_addf(out, "%s %s", matrix.v[i],
+                         hr_path_basename(o->compilers.v[k]));
+    hr_strv_addv(out, &own);
+    hr_strv_release(&matrix);
+    hr_strv_release(&own);
     return error;
+}
+
+/* check_compilers - every compiler of --compilers that a build of the
+ * run (or of its shard) uses is installed: bad input otherwise, said
+ * before anything is built */
+static int check_compilers(const hr_strv *labels, const hr_runner_opts *o)
+{
+    for (size_t k = 0; k < o->compilers.n; k++) {
+        const char *name = hr_path_basename(o->compilers.v[k]);
+        size_t len = strlen(name);
+        hr_compiler *cc = NULL;
+        int used = 0, error;
+
+        for (size_t i = 0; i < labels->n && !used; i++) {
+            const char *blank = strchr(labels->v[i], ' ');
+
+            used = blank && strlen(blank + 1) == len &&
+                   strcmp(blank + 1, name) == 0;
+        }
+        if (!used)
+            continue;
+        error = hr_compiler_identify(&cc, o->compilers.v[k]);
+        hr_compiler_free(cc);
+        if (error < 0)
+            return hr_error_set(HR_EINPUT, "--compilers: '%s' is not "
+                                "installed (make deps COMPILERS=\"%s\" "
+                                "installs Debian's): %s",
+                                o->compilers.v[k], o->compilers.v[k],
+                                hr_error_last());
+    }
+    return 0;
 }
 
 /* shard_share - run --shard K/N: the (build, case) pairs in build-major
@@ -500,6 +526,8 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
         run->shard_n = o->shard_n;
         shard_share(run, &labels, cases, ncases, o->shard_k, o->shard_n);
     }
+    if ((error = check_compilers(&labels, o)) < 0)
+        goto done;
     nvariants = labels.n;
     variants = hr_calloc(nvariants, sizeof(char *));
     for (size_t i = 0; i < nvariants; i++) {
