@@ -6,6 +6,8 @@
 #   make test       deps, then unit tests (also under ASan/UBSan), CLI and
 #                   integration tests, fault injections
 #   make run        deps, fetch, then the main job on the shipped cases
+#   make sweep      every installed compiler x O0 O1 O2 O3 Os x the corpus,
+#                   on 3.7.11 and 3.10.13, and a certificate (ci/sweep.sh)
 #   make fuzz       build the libFuzzer targets (clang) and run each for
 #                   FUZZ_SECONDS (default 600), one after another
 #   make install PREFIX=/usr/local
@@ -54,7 +56,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 # Making up 16 MiB BDAT chunks slows the maillog fuzzer 30-fold.
 FUZZ_DEFS_fuzz_maillog_import := -DHR_MAILLOG_MAX_CHUNK=65536
 
-.PHONY: all deps test unit unit-plain unit-san unit-fuzz cli run install \
+.PHONY: all deps test unit unit-plain unit-san unit-fuzz cli run sweep install \
         clean fetch faults bench fuzz
 
 all: pfharness
@@ -162,6 +164,12 @@ tests/bench/bin/bench: tests/bench/bench.c obj/libharness.a
 	@mkdir -p tests/bench/bin
 	@echo "  BENCH   $@"
 	@$(CC) $(ALL_CFLAGS) -Iharness -o $@ $< obj/libharness.a $(LIBS) -lm
+
+# Every installed compiler x O0 O1 O2 O3 Os x the corpus, on 3.7.11 and
+# 3.10.13, and a certificate page (ci/sweep.sh; hours on two cores).
+sweep: deps
+	$(MAKE) all
+	sh ci/sweep.sh
 
 bench: all tests/bench/bin/bench
 	tests/bench/bin/bench $(BENCH_ARGS)

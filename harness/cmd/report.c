@@ -7,6 +7,8 @@
  *	pfharness report RUN_DIR [--html FILE] [--junit FILE]
  *		[--bundle DIR [--anonymize]]
  *	pfharness report BISECT_DIR --compiler-bug DIR
+ *	pfharness report --certificate FILE [--wall SECONDS] [--bugs DIR]
+ *		RUN_DIR...
  * DESCRIPTION
  *	Reads RUN_DIR/report.json, the primary output of a run, and
  *	writes report.html and junit.xml from it, by default into
@@ -22,6 +24,13 @@
  *	The outputs are rows of one table, each with its option, its
  *	default file name (or none: written only when asked for) and its
  *	writer, so that more (a compiler bug report) are added as rows.
+ *
+ *	--certificate FILE renders the runs of a sweep (ci/sweep.sh), one
+ *	RUN_DIR per Postfix version, as one page (certificate(3)): clean
+ *	or not, the machine, --wall (the sweep's wall time; default the
+ *	runs' sum) and its share spent compiling, the compilers, and each
+ *	run's (case, build) matrix; --bugs DIR, relative to FILE's
+ *	directory, holds compiler-bug bundles as VERSION-CASE/.
  *
  *	--bundle DIR writes a problem report bundle (bundle(3)): what
  *	Postfix's DEBUG_README asks for, as files in DIR and as one
@@ -48,12 +57,15 @@
 #include "util/msg.h"
 #include "report/report.h"
 #include "report/html.h"
+#include "report/certificate.h"
 #include "report/junit.h"
 
 static const char usage[] =
     "usage: pfharness report RUN_DIR [--html FILE] [--junit FILE]\n"
     "                        [--bundle DIR [--anonymize]]\n"
     "       pfharness report BISECT_DIR --compiler-bug DIR\n"
+    "       pfharness report --certificate FILE [--wall SECONDS] [--bugs DIR]\n"
+    "                        RUN_DIR...\n"
     "\n"
     "Read RUN_DIR/report.json and write report.html and junit.xml from\n"
     "it again; print the path of each file written.\n"
@@ -74,6 +86,11 @@ static const char usage[] =
     "                 identity and flags, the culprit's preprocessed source\n"
     "                 and compile command, the case, both observations, the\n"
     "                 bisection log and the UB cross-check\n"
+    "  --certificate FILE\n"
+    "                 one page for a sweep (make sweep): the (case, build)\n"
+    "                 matrix of each RUN_DIR, compilers, machine, time;\n"
+    "                 --wall SECONDS is the sweep's wall time, --bugs DIR\n"
+    "                 (relative to FILE) its compiler-bug bundles\n"
     "\n"
     "Exit 0 when the files were written, 2 on bad input or a file that\n"
     "cannot be written.\n";
@@ -128,14 +145,56 @@ static const struct output {
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
 #define OPT_OUTPUT 256 /* getopt value of outputs[i]: OPT_OUTPUT + i */
 #define OPT_BUG 255    /* --compiler-bug: from a bisection, not a run */
+#define OPT_CERT 254   /* --certificate: from several runs */
+#define OPT_WALL 253
+#define OPT_BUGS 252
+
+/* certificate - report --certificate FILE RUN_DIR...: one page */
+static int certificate(const char *file, const char *wall, const char *bugs,
+                       char **dirs, int ndirs)
+{
+    hr_certificate_opts o = HR_CERTIFICATE_OPTS_INIT;
+    hr_report **runs = hr_calloc((size_t)ndirs + 1, sizeof(hr_report *));
+    char *page_dir = hr_path_dirname(file);
+    int code = HR_EXIT_OK, secs = 0;
+
+    if (wall && hr_cmd_parse_int(&secs, "--wall", wall, 0, 100000000) < 0) {
+        code = hr_cmd_usage(usage);
+        goto done;
+    }
+    o.wall_seconds = wall ? secs : -1;
+    o.bugs_dir = bugs;
+    o.page_dir = page_dir;
+    for (int i = 0; i < ndirs; i++) {
+        char *json = hr_path_join(dirs[i], "report.json");
+        int error = hr_report_load(&runs[i], json);
+
+        hr_free(json);
+        if (error < 0) {
+            code = hr_cmd_fail();
+            goto done;
+        }
+    }
+    if (hr_certificate_write((const hr_report *const *)runs, (size_t)ndirs,
+                             &o, file) < 0)
+        code = hr_cmd_fail();
+    else
+        printf("%s\n", file);
+done:
+    for (int i = 0; i < ndirs; i++)
+        hr_report_free(runs[i]);
+    hr_free(runs);
+    hr_free(page_dir);
+    return code;
+}
 
 /* cmd_report - load report.json, write the outputs */
 int cmd_report(int argc, char **argv)
 {
-    struct option longopts[NOUTPUTS + 4];
+    struct option longopts[NOUTPUTS + 7];
     const char *paths[NOUTPUTS] = {NULL};
     struct out_opts oo = {0};
-    const char *bug_dir = NULL;
+    const char *bug_dir = NULL, *cert = NULL, *wall = NULL, *bugs = NULL;
     hr_report *r = NULL;
     char *json = NULL;
     int ch, code = HR_EXIT_OK, asked = 0;
@@ -148,7 +207,13 @@ int cmd_report(int argc, char **argv)
         (struct option){"anonymize", no_argument, NULL, 'a'};
     longopts[NOUTPUTS + 2] =
         (struct option){"compiler-bug", required_argument, NULL, OPT_BUG};
-    longopts[NOUTPUTS + 3] = (struct option){NULL, 0, NULL, 0};
+    longopts[NOUTPUTS + 3] =
+        (struct option){"certificate", required_argument, NULL, OPT_CERT};
+    longopts[NOUTPUTS + 4] =
+        (struct option){"wall", required_argument, NULL, OPT_WALL};
+    longopts[NOUTPUTS + 5] =
+        (struct option){"bugs", required_argument, NULL, OPT_BUGS};
+    longopts[NOUTPUTS + 6] = (struct option){NULL, 0, NULL, 0};
     /* main() parsed its options with "+" (stop at the verb) and set
      * optind to 1, which keeps glibc in that mode; 0 starts afresh, so
      * that options may follow RUN_DIR. */
@@ -164,10 +229,25 @@ int cmd_report(int argc, char **argv)
             bug_dir = optarg;
             continue;
         }
+        if (ch == OPT_CERT || ch == OPT_WALL || ch == OPT_BUGS) {
+            *(ch == OPT_CERT ? &cert : ch == OPT_WALL ? &wall : &bugs) =
+                optarg;
+            continue;
+        }
         if (ch < OPT_OUTPUT || ch >= OPT_OUTPUT + (int)NOUTPUTS)
             return hr_cmd_usage(usage);
         paths[ch - OPT_OUTPUT] = optarg;
         asked = 1;
+    }
+    if (cert) {
+        if (asked || bug_dir || oo.anonymize || argc - optind < 1)
+            return hr_cmd_usage(usage);
+        return hr_cmd_flush(certificate(cert, wall, bugs, argv + optind,
+                                        argc - optind));
+    }
+    if (wall || bugs) {
+        hr_msg_error("report: --wall and --bugs go with --certificate");
+        return HR_EXIT_TROUBLE;
     }
     if (argc - optind != 1)
         return hr_cmd_usage(usage);

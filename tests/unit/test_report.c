@@ -19,6 +19,7 @@
 #include "report/report.h"
 #include "run/ptests.h"
 #include "report/html.h"
+#include "report/certificate.h"
 #include "report/json.h"
 #include "report/junit.h"
 #include "run/run.h"
@@ -1103,6 +1104,73 @@ static void test_report_ptests_parse_errors(void **state)
 #undef RUN
 }
 
+/* test_report_certificate - clean or not, said first; the matrix has a
+ * cell per (case, build) coloured by what it showed; a bundle is linked
+ * only where it exists, at a plain path */
+static void test_report_certificate(void **state)
+{
+    hr_run *run = fx_run(&small_fx);
+    hr_report *r = NULL;
+    const hr_report *runs[1];
+    hr_certificate_opts o = HR_CERTIFICATE_OPTS_INIT;
+    char *html = NULL, *dir = unit_tmpdir(), *bug;
+
+    (void)state;
+    assert_int_equal(hr_report_from_run(&r, run), 0);
+    runs[0] = r;
+    o.wall_seconds = 3600;
+    o.bugs_dir = "bugs";
+    o.page_dir = dir;
+    bug = hr_sprintf("%s/bugs/3.7.11-odd-compiler", dir);
+    assert_int_equal(hr_mkdir_p(bug, 0755), 0);
+    hr_free(bug);
+    bug = hr_sprintf("%s/bugs/3.7.11-odd-compiler/README.txt", dir);
+    assert_int_equal(hr_file_write_atomic(bug, "x\n", 2, 0644), 0);
+    assert_int_equal(hr_certificate_html(&html, runs, 1, &o), 0);
+    assert_non_null(strstr(html, "Not clean: 2 findings"));
+    assert_non_null(strstr(html, "3600 s (1.0 h)"));
+    assert_non_null(strstr(html, "<a href=\"bugs/3.7.11-odd-compiler/"
+                                 "README.txt\">compiler-bug bundle</a>"));
+    assert_non_null(strstr(html, "class=\"x-compiler\""));
+    assert_non_null(strstr(html, "class=\"x-hardware\""));
+    assert_non_null(strstr(html, "<td class=\"p\"></td>"));
+    assert_null(strstr(html, "<script"));
+    hr_free(html);
+    /* A version that would climb out of the page's directory: no link. */
+    hr_free(r->source_version);
+    r->source_version = hr_strdup("../3.7.11");
+    assert_int_equal(hr_certificate_html(&html, runs, 1, &o), 0);
+    assert_null(strstr(html, "<a href"));
+    hr_free(html);
+    assert_int_equal(hr_rm_rf(dir), 0);
+    free(dir);
+    hr_free(bug);
+    hr_report_free(r);
+    fx_free(run);
+}
+
+/* test_report_certificate_clean - a clean sweep says so */
+static void test_report_certificate_clean(void **state)
+{
+    static const char text[] = "{" S "," B ",\"cases\":[{\"name\":\"a\","
+                               "\"verdict\":\"pass\",\"cells\":[{\"build\":"
+                               "\"O0\",\"libenv\":\"plain\"}]}]}";
+    hr_report *r = NULL;
+    const hr_report *runs[1];
+    hr_certificate_opts o = HR_CERTIFICATE_OPTS_INIT;
+    char *html = NULL;
+
+    (void)state;
+    assert_int_equal(hr_report_parse(&r, text, strlen(text), "r.json"), 0);
+    runs[0] = r;
+    assert_int_equal(hr_certificate_html(&html, runs, 1, &o), 0);
+    assert_non_null(strstr(html, "Clean: every case passed on every build: "
+                                 "1 (case, build) cells in 1 run"));
+    assert_non_null(strstr(html, "<td class=\"p\"></td>"));
+    hr_free(html);
+    hr_report_free(r);
+}
+
 static void test_report_parse_minimal(void **state)
 {
     static const char text[] = "{" S "," B ",\"cases\":[{\"name\":\"a\","
@@ -1538,6 +1606,8 @@ int main(void)
         cmocka_unit_test(test_report_parse_errors),
         cmocka_unit_test(test_report_parse_minimal),
         cmocka_unit_test(test_report_ptests_round_trip),
+        cmocka_unit_test(test_report_certificate),
+        cmocka_unit_test(test_report_certificate_clean),
         cmocka_unit_test(test_report_ptests_parse_errors),
         cmocka_unit_test(test_report_load_missing),
         cmocka_unit_test(test_report_junit_golden),
