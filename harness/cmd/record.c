@@ -115,6 +115,11 @@ int cmd_record(int argc, char **argv)
     }
     for (int i = optind; i < argc; i++)
         hr_strv_add(&o.case_args, argv[i]);
+    if (o.cc && o.compilers.n) {
+        hr_msg_error("record: --cc and --compilers do not go together: "
+                     "--compilers gives each variant its compilers");
+        return hr_cmd_usage(usage);
+    }
     if (hr_cmd_need_root("record") < 0)
         return HR_EXIT_TROUBLE;
     o.command = "pfharness record";

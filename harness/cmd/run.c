@@ -251,6 +251,11 @@ int cmd_run(int argc, char **argv)
         hr_msg_error("run: --master needs --config");
         return hr_cmd_usage(usage);
     }
+    if (o.cc && o.compilers.n) {
+        hr_msg_error("run: --cc and --compilers do not go together: "
+                     "--compilers gives each variant its compilers");
+        return hr_cmd_usage(usage);
+    }
     if (hr_cmd_need_root("run") < 0)
         return HR_EXIT_TROUBLE;
     if (config && hr_userconf_load(&user, config, master) < 0)

@@ -38,6 +38,12 @@ expect_exit 2 $PFH run --compilers gcc-12,clang-99 --variants O2 \
 grep -q "'clang-99' is not installed (make deps COMPILERS=\"clang-99\"" \
     "$T/err" || fail "no clear line for a missing compiler: $(cat "$T/err")"
 
+# --cc with --compilers would leave one of them unused: refused.
+expect_exit 2 $PFH run --cc gcc --compilers gcc-12 --variants O2 \
+    --cases cases/smtp/capture-basic.case --out "$T/both"
+grep -q -- "--cc and --compilers do not go together" "$T/err" ||
+    fail "no clear line for --cc with --compilers"
+
 # Object bisection across compilers: the good side clang, the bad side gcc
 # through the miscompiling wrapper.
 cc="$TOP/tests/faults/cc-miscompile.sh"
