@@ -45,6 +45,7 @@ static const struct hr_cmd {
     {"import", cmd_import, "make cases from packet captures and smtpd logs"},
     {"bisect", cmd_bisect, "narrow a divergence: objects, flags, commits"},
     {"merge", cmd_merge, "join the shards of a run and judge them as one"},
+    {"func-probe", cmd_funcprobe, "(internal) the probe process of a func case"},
 };
 
 static const char usage_text[] =

@@ -1045,6 +1045,7 @@ void hr_build_free(hr_build *b)
     hr_free(b->source_version);
     hr_free(b->sanitizer);
     hr_free(b->prebuilt);
+    hr_free(b->shlib_runpath);
     hr_strv_release(&b->env);
     hr_strv_release(&b->params);
     hr_free(b);

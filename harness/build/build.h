@@ -46,6 +46,9 @@ typedef struct hr_build {
                          * laid out as Debian installs them */
     int ub_check;
     int shared;
+    char *shlib_runpath;/* a mixed tree's programs still look for their
+                         * libpostfix-*.so here (their base build's
+                         * RUNPATH), not in this stage; NULL otherwise */
     hr_strv env;        /* NAME=VALUE for the daemons */
     hr_strv params;     /* the main.cf parameters this Postfix knows
                          * (postconf -d), sorted */

@@ -50,6 +50,7 @@
 #include <sys/stat.h>
 
 #include "case/case.h"
+#include "case/func.h"
 #include "case/overlay.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -60,7 +61,7 @@
 /* Section heads an observation may start with (observe(3)). */
 static const char *const golden_heads[] = {
     "== transcript\n", "== probe\n", "== dsn\n", "== delivered\n",
-    "== sink\n", "== log\n", NULL,
+    "== sink\n", "== log\n", "== func\n", NULL,
 };
 
 /* hr_case_golden_path - NAME.golden for NAME.case, or NULL */
@@ -451,6 +452,7 @@ void hr_case_free(hr_case *c)
     if (c == NULL)
         return;
     hr_free(c->path);
+    hr_func_free(c->func);
     hr_free(c->golden);
     hr_free(c->golden_path);
     hr_strv_release(&c->overlays);
@@ -509,7 +511,7 @@ void hr_case_free_all(hr_case **cases, size_t count)
     hr_free(cases);
 }
 
-/* hr_case_kind_name - "smtp", "probe" */
+/* hr_case_kind_name - "smtp", "probe", "func" */
 const char *hr_case_kind_name(hr_case_kind kind)
 {
     switch (kind) {
@@ -517,6 +519,8 @@ const char *hr_case_kind_name(hr_case_kind kind)
         return "smtp";
     case HR_CASE_PROBE:
         return "probe";
+    case HR_CASE_FUNC:
+        return "func";
     }
     return "unknown";
 }

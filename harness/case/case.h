@@ -10,6 +10,7 @@
 typedef enum {
     HR_CASE_SMTP = 1,   /* an SMTP session replayed against smtpd */
     HR_CASE_PROBE,      /* sendmail -bv or -v */
+    HR_CASE_FUNC,       /* calls of a library function (func(3)) */
 } hr_case_kind;
 
 typedef enum {
@@ -101,6 +102,9 @@ typedef struct hr_case {
     hr_buf body;            /* message given to sendmail on stdin */
     hr_probe_expect *expects;
     size_t nexpects;
+
+    /* func */
+    struct hr_func *func;
 
     int name_line;          /* line of the "name" directive */
 

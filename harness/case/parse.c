@@ -46,6 +46,7 @@
 #include <strings.h>
 
 #include "case/case.h"
+#include "case/func.h"
 #include "case/config.h"
 #include "case/parse_int.h"
 #include "util/mem.h"
@@ -460,6 +461,16 @@ static int parse_directive(struct parser *p, int line, char *s)
     char *word;
     int error;
 
+    /* A func case's values are quoted strings that may hold '#': its
+     * directives strip their own comments. */
+    if (c->kind == HR_CASE_FUNC) {
+        char *copy = hr_strdup(s), *r = copy, *w = hr_parse_next_word(&r);
+
+        error = w ? hr_func_directive(p, line, w, r) : 1;
+        hr_free(copy);
+        if (error <= 0)
+            return error;
+    }
     strip_comment(s);
     word = hr_parse_next_word(&rest);
     if (p->eof_line && (strcmp(word, "pause") == 0 || strcmp(word, "eof") == 0))
@@ -504,6 +515,11 @@ static int parse_directive(struct parser *p, int line, char *s)
         }
         return 0;
     }
+    if (c->kind == HR_CASE_FUNC &&
+        (strcmp(word, "config") == 0 || strcmp(word, "map") == 0 ||
+         strcmp(word, "table") == 0 || strcmp(word, "sink") == 0))
+        return hr_parse_error(p, line, "'%s' is not for a func case: it "
+                              "starts no instance", word);
     if (strcmp(word, "config") == 0)
         return parse_config(p, line, rest);
     if (strcmp(word, "map") == 0)
@@ -606,6 +622,9 @@ static int parse_step(struct parser *p, int line, const char *s)
                               marker);
     text = s[1] ? s + 2 : s + 1;
     snprintf(what, sizeof(what), "'%c'", marker);
+    if (c->kind == HR_CASE_FUNC)
+        return hr_parse_error(p, line, "%s: a func case has no session "
+                              "steps", what);
     if (marker == '|' && c->kind == HR_CASE_PROBE) {
         hr_buf_puts(&c->body, text);
         hr_buf_putc(&c->body, '\n');
@@ -684,15 +703,18 @@ static int find_kind(struct parser *p, const char *text, size_t len)
             p->kind_line = line + 1;
             if (*w == 0)
                 error = hr_parse_error(p, line + 1,
-                                       "'kind' needs a value (smtp or "
-                                       "probe)");
+                                       "'kind' needs a value (smtp, probe "
+                                       "or func)");
             else if (strcmp(w, "smtp") == 0)
                 p->c->kind = HR_CASE_SMTP;
             else if (strcmp(w, "probe") == 0)
                 p->c->kind = HR_CASE_PROBE;
+            else if (strcmp(w, "func") == 0)
+                p->c->kind = HR_CASE_FUNC;
             else
                 error = hr_parse_error(p, line + 1,
-                                       "unknown kind '%s' (smtp or probe)", w);
+                                       "unknown kind '%s' (smtp, probe or "
+                                       "func)", w);
             hr_free(v);
             if (error < 0)
                 return error;
@@ -701,7 +723,7 @@ static int find_kind(struct parser *p, const char *text, size_t len)
     }
     p->lastline = line ? line : 1;
     if (p->kind_line == 0)
-        return hr_parse_error(p, 1, "missing 'kind' (smtp or probe)");
+        return hr_parse_error(p, 1, "missing 'kind' (smtp, probe or func)");
     return 0;
 }
 
@@ -789,6 +811,8 @@ static int finish(struct parser *p)
             c->client = hr_strdup("127.0.0.1");
         return 0;
     }
+    if (c->kind == HR_CASE_FUNC)
+        return hr_func_finish(p);
     if (c->mode == 0)
         return hr_parse_error(p, 1, "missing 'mode' (bv or v)");
     if (c->sender == NULL)

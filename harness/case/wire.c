@@ -20,7 +20,8 @@
  *	lines, a reply glob or the whole reply. "pfharness cases --wire" prints
  *	it, to compare an imported case with the one that was replayed.
  *
- *	A probe case renders as one line, "probe". The result is a new
+ *	A probe case renders as one line, "probe", a func case as "func".
+ *	The result is a new
  *	string; the caller frees it.
  * DIAGNOSTICS
  *	None: it works on a parsed case in memory.
@@ -60,7 +61,7 @@ char *hr_case_wire(const hr_case *c)
     hr_buf b = HR_BUF_INIT;
 
     if (c->kind != HR_CASE_SMTP) {
-        hr_buf_puts(&b, "probe\n");
+        hr_buf_printf(&b, "%s\n", hr_case_kind_name(c->kind));
         return hr_buf_detach(&b);
     }
     for (size_t x = 0; x < c->nxs; x++) {

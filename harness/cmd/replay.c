@@ -37,6 +37,7 @@
 #include "case/userconf.h"
 #include "instance/capture.h"
 #include "replay/caserun.h"
+#include "replay/funcrun.h"
 #include "cmd/cmd.h"
 #include "util/fsutil.h"
 #include "case/group.h"
@@ -160,7 +161,26 @@ int cmd_replay(int argc, char **argv)
         for (size_t i = 0; i < ncases; i++)
             cases[i]->user = user;
     }
-    hr_group_cases(&groups, &ngroups, cases, ncases);
+    {
+        /* Func cases start no instance: they are run below. */
+        hr_case **inst = hr_calloc(ncases + 1, sizeof(hr_case *));
+        size_t ninst = 0;
+
+        for (size_t i = 0; i < ncases; i++)
+            if (cases[i]->kind != HR_CASE_FUNC)
+                inst[ninst++] = cases[i];
+        hr_group_cases(&groups, &ngroups, inst, ninst);
+        /* The groups index inst[]: back to cases[]. */
+        for (size_t g = 0; g < ngroups; g++)
+            for (size_t k = 0; k < groups[g].n; k++) {
+                size_t j = 0;
+
+                while (cases[j] != inst[groups[g].cases[k]])
+                    j++;
+                groups[g].cases[k] = j;
+            }
+        hr_free(inst);
+    }
     /* One capture shows one instance: instances of other configurations
      * have namespaces of their own. */
     if (tcpdump && ngroups > 1) {
@@ -235,6 +255,41 @@ int cmd_replay(int argc, char **argv)
         }
         hr_free(dir);
         hr_free(ns);
+    }
+    /* Func cases: a probe per rep on a build with shared libraries;
+     * elsewhere they do not apply, and say so. */
+    for (size_t ci = 0; ci < ncases && code != HR_EXIT_TROUBLE; ci++) {
+        if (cases[ci]->kind != HR_CASE_FUNC)
+            continue;
+        for (int r = 0; r < reps; r++) {
+            hr_caserun_result res;
+            char *dir;
+
+            if (!hr_funcrun_applies(b)) {
+                obs[ci * (size_t)reps + (size_t)r] =
+                    hr_sprintf("== func\nnot run: build %s has no shared "
+                               "Postfix libraries\n", b->id);
+                continue;
+            }
+            dir = hr_sprintf("%s/func-%s.%d", top, cases[ci]->name, r + 1);
+            if (hr_funcrun(&res, b, libenv_spec ? &env.env : NULL, cases[ci],
+                           dir) < 0) {
+                hr_msg_error("%s: %s", cases[ci]->name, hr_error_last());
+                code = HR_EXIT_TROUBLE;
+                hr_free(dir);
+                break;
+            }
+            hr_free(dir);
+            if (!res.expect_ok) {
+                hr_msg_warn("%s differs from its expectation:\n%s",
+                            cases[ci]->name, res.mismatch);
+                if (code == HR_EXIT_OK)
+                    code = HR_EXIT_FINDINGS;
+            }
+            obs[ci * (size_t)reps + (size_t)r] = res.obs;
+            res.obs = NULL;
+            hr_caserun_result_release(&res);
+        }
     }
     for (size_t i = 0; i < ncases && code != HR_EXIT_TROUBLE; i++) {
         for (int r = 0; r < reps; r++) {

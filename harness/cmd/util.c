@@ -130,6 +130,8 @@ int hr_cmd_build_option(struct hr_runner_opts *o, int ch, const char *arg)
 }
 
 /* detail - the table's third column */
+static int not_run(const hr_run_case *rc);
+
 static void detail(char *buf, size_t len, const hr_run_case *rc)
 {
     const hr_verdict *v = rc->verdict;
@@ -137,7 +139,8 @@ static void detail(char *buf, size_t len, const hr_run_case *rc)
 
     switch (v->kind) {
     case HR_PASS:
-        snprintf(buf, len, "%s", "");
+        snprintf(buf, len, "%s", not_run(rc) ? "not run: no build applies"
+                                             : "");
         break;
     case HR_COMPILER:
         if (v->suspect && strcmp(v->suspect, "undecided") != 0) {
@@ -165,6 +168,14 @@ static void detail(char *buf, size_t len, const hr_run_case *rc)
 }
 
 /* hr_cmd_print_table - the verdicts, 80 columns */
+/* not_run - every cell of the case skipped: no build it applies to (a
+ * func case on static builds) */
+static int not_run(const hr_run_case *rc)
+{
+    return rc->verdict->kind == HR_PASS && rc->verdict->left == NULL &&
+           strcmp(rc->verdict->summary, "no observations") == 0;
+}
+
 void hr_cmd_print_table(const hr_run *run)
 {
     size_t count[HR_HARDWARE + 1] = {0};
@@ -185,6 +196,16 @@ void hr_cmd_print_table(const hr_run *run)
         if (count[k])
             printf(" %zu %s", count[k], hr_verdict_name(k));
     printf("\n");
+    {
+        size_t idle = 0;
+
+        for (size_t i = 0; i < run->ncases; i++)
+            idle += not_run(&run->cases[i]);
+        if (idle)
+            printf("%zu of them not run: no build applies (func cases need "
+                   "a shared build: --variants shared-O0,shared-O2)\n",
+                   idle);
+    }
     for (size_t i = 0; i < run->failed_variants.n; i++)
         printf("build %s failed: %s\n", run->failed_variants.v[i],
                run->failed_errors.v[i]);

@@ -75,6 +75,7 @@
 
 #include "case/config.h"
 #include "instance/instance_int.h"
+#include "instance/libenv.h"
 #include "instance/maincf.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -399,19 +400,6 @@ static const char *const covered[] = {
     "/root", "/home", "/tmp", "/var/tmp", "/run", "/var/spool/postfix", NULL,
 };
 
-/* keep_path - a library environment's absolute path, there read-only */
-static void keep_path(hr_strv *ro, const char *path)
-{
-    struct stat st;
-
-    if (path[0] != '/' || stat(path, &st) < 0)
-        return;
-    if (S_ISDIR(st.st_mode))
-        hr_strv_add(ro, path);
-    else
-        hr_strv_add_owned(ro, hr_path_dirname(path));
-}
-
 /* build_view - what the instance's processes see: the host read-only,
  * the covers empty, the build's stage and the instance's directory */
 static void build_view(hr_instance *in, const hr_instance_opts *o)
@@ -423,16 +411,7 @@ static void build_view(hr_instance *in, const hr_instance_opts *o)
     hr_strv_add_owned(&in->cover, var);
     hr_strv_add(&in->ro, o->build->stage);
     /* LD_PRELOAD=/x/shim.so, LD_LIBRARY_PATH=/a:/b */
-    for (size_t i = 0; o->libenv && i < o->libenv->n; i++) {
-        const char *eq = strchr(o->libenv->v[i], '=');
-        hr_strv parts = HR_STRV_INIT;
-
-        if (eq)
-            hr_strv_split(&parts, eq + 1, ": ");
-        for (size_t k = 0; k < parts.n; k++)
-            keep_path(&in->ro, parts.v[k]);
-        hr_strv_release(&parts);
-    }
+    hr_libenv_paths(&in->ro, o->libenv);
     hr_strv_add(&in->rw, in->dir);
     if (o->writable)
         hr_strv_add(&in->rw, o->writable);
@@ -441,6 +420,12 @@ static void build_view(hr_instance *in, const hr_instance_opts *o)
      * LD_LIBRARY_PATH): the stage's usr/lib shows through /usr/lib. */
     if (o->build->prebuilt)
         hr_strv_addf(&in->layers, "/usr/lib:%s/usr/lib", o->build->stage);
+    /* A mixed tree of a shared build: its programs look for
+     * libpostfix-*.so in the base build's stage; the tree's own show
+     * there. */
+    if (o->build->shlib_runpath)
+        hr_strv_addf(&in->layers, "%s:%s/usr/lib/postfix",
+                     o->build->shlib_runpath, o->build->stage);
     in->view.cover = (const char *const *)hr_strv_argv(&in->cover);
     in->view.ro = (const char *const *)hr_strv_argv(&in->ro);
     in->view.rw = (const char *const *)hr_strv_argv(&in->rw);

@@ -8,6 +8,7 @@
  *
  *	int	hr_libenv_parse(out, spec)
  *	void	hr_libenv_release(e)
+ *	void	hr_libenv_paths(ro, env)
  * DESCRIPTION
  *	A library environment is a name and a list of NAME=VALUE settings
  *	that reach every daemon of an instance (through main.cf's
@@ -22,8 +23,10 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "instance/libenv.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/msg.h"
 
@@ -79,4 +82,35 @@ void hr_libenv_release(hr_libenv *e)
     hr_free(e->name);
     hr_strv_release(&e->env);
     memset(e, 0, sizeof(*e));
+}
+
+/* keep_path - an absolute path that exists: itself if a directory, else
+ * its directory */
+static void keep_path(hr_strv *ro, const char *path)
+{
+    struct stat st;
+
+    if (path[0] != '/' || stat(path, &st) < 0)
+        return;
+    if (S_ISDIR(st.st_mode))
+        hr_strv_add(ro, path);
+    else
+        hr_strv_add_owned(ro, hr_path_dirname(path));
+}
+
+/* hr_libenv_paths - the directories a library environment's values name
+ * (LD_PRELOAD=/x/shim.so, LD_LIBRARY_PATH=/a:/b), for a mount view to
+ * show read-only */
+void hr_libenv_paths(hr_strv *ro, const hr_strv *env)
+{
+    for (size_t i = 0; env && i < env->n; i++) {
+        const char *eq = strchr(env->v[i], '=');
+        hr_strv parts = HR_STRV_INIT;
+
+        if (eq)
+            hr_strv_split(&parts, eq + 1, ": ");
+        for (size_t k = 0; k < parts.n; k++)
+            keep_path(ro, parts.v[k]);
+        hr_strv_release(&parts);
+    }
 }

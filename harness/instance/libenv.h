@@ -15,5 +15,6 @@ typedef struct hr_libenv {
 
 int hr_libenv_parse(hr_libenv *out, const char *spec);
 void hr_libenv_release(hr_libenv *e);
+void hr_libenv_paths(hr_strv *ro, const hr_strv *env);
 
 #endif

@@ -40,7 +40,9 @@
  *	extra_flags; the next hr_mixtree_set() puts the base's object back.
  *
  *	hr_mixtree_relink() runs Postfix's top-level make, which rebuilds the
- *	lib/ archives and relinks every program whose inputs changed;
+ *	lib/ archives (or, in a shared build, the libpostfix-*.so that the
+ *	stage's usr/lib/postfix gets) and relinks every program whose
+ *	inputs changed;
  *	link_flags, when given, reach the link commands only (as
  *	SHLIB_RPATH, which static builds leave empty): -fsanitize=undefined
  *	needs its runtime at link time. The programs that changed are then
@@ -52,7 +54,8 @@
  *	hr_mixtree_build() is a build record for the trial: the base build's,
  *	with DIR as its directory and DIR/stage as its stage, for
  *	hr_instance_start(). hr_mixtree_digest() hashes the stage's programs
- *	(usr/sbin and usr/libexec/postfix), as hr_mixtree_stage_digest() does
+ *	(usr/sbin and usr/libexec/postfix) and shared libraries
+ *	(usr/lib/postfix), as hr_mixtree_stage_digest() does
  *	for any stage: equal digests, equal binaries.
  * DIAGNOSTICS
  *	Functions return 0 or a negative code with hr_error_set(): a copy,
@@ -254,8 +257,9 @@ static void add_prog(hr_mixtree *m, const char *stage_path, const char *src_path
  * file it links to */
 static int map_programs(hr_mixtree *m)
 {
-    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix", NULL};
-    static const char *const trees[] = {"bin", "libexec", NULL};
+    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix",
+                                       "usr/lib/postfix", NULL};
+    static const char *const trees[] = {"bin", "libexec", "lib", NULL};
     int error = 0;
 
     for (const char *const *d = dirs; *d && error == 0; d++) {
@@ -326,6 +330,11 @@ static void init_build(hr_mixtree *m)
     t->make_log = hr_strdup(m->log);
     t->variant = hr_sprintf("%s+%s", b->variant,
                             m->other ? m->other->variant : "recompiled");
+    /* A shared build's programs find libpostfix-*.so through the RUNPATH
+     * of the base build's stage: instances show this tree's libraries
+     * there (instance(3)). */
+    if (b->shared)
+        t->shlib_runpath = hr_sprintf("%s/usr/lib/postfix", b->stage);
 #define DUP(f) t->f = b->f ? hr_strdup(b->f) : NULL
     DUP(flags);
     DUP(opt);
@@ -364,11 +373,11 @@ int hr_mixtree_new(hr_mixtree **out, const hr_build *base, const hr_build *other
                              base->prebuilt ? base->variant : other->variant);
         goto fail;
     }
-    if (base->shared || (other && other->shared)) {
-        error =
-            hr_error_set(HR_EINPUT, "builds with shared libraries cannot "
-                                    "be mixed: their objects are linked into "
-                                    "libpostfix-*.so; use static variants");
+    if ((other && base->shared != other->shared)) {
+        error = hr_error_set(HR_EINPUT, "build %s has shared libraries and "
+                             "%s does not: their objects do not mix",
+                             base->shared ? base->variant : other->variant,
+                             base->shared ? other->variant : base->variant);
         goto fail;
     }
     if ((error = hr_rm_rf(m->dir)) < 0 ||
@@ -416,6 +425,7 @@ void hr_mixtree_free(hr_mixtree *m)
         hr_free(m->build.source_tree);
         hr_free(m->build.source_version);
         hr_free(m->build.sanitizer);
+        hr_free(m->build.shlib_runpath);
         hr_strv_release(&m->build.env);
         hr_strv_release(&m->build.params);
     }
@@ -621,7 +631,8 @@ int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
 /* hr_mixtree_stage_digest - one hash over a stage's programs */
 int hr_mixtree_stage_digest(char out[HR_SHA256_HEX], const char *stage)
 {
-    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix", NULL};
+    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix",
+                                       "usr/lib/postfix", NULL};
     hr_hash *h;
     int error = 0;
 
@@ -631,6 +642,9 @@ int hr_mixtree_stage_digest(char out[HR_SHA256_HEX], const char *stage)
         hr_strv names = HR_STRV_INIT;
 
         error = hr_dir_list(&names, sdir);
+        /* A static build has no libpostfix-*.so to hash. */
+        if (error == HR_ENOTFOUND && strcmp(*d, "usr/lib/postfix") == 0)
+            error = 0;
         for (size_t i = 0; i < names.n && error == 0; i++) {
             char *path = hr_path_join(sdir, names.v[i]);
             char hex[HR_SHA256_HEX];

@@ -41,6 +41,7 @@
 
 #include "build/build.h"
 #include "build/makelog.h"
+#include "narrow/funcs.h"
 #include "narrow/mixtree.h"
 #include "narrow/objbisect.h"
 #include "narrow/objects.h"
@@ -528,9 +529,21 @@ int hr_objects_run(hr_bisection *x, const char *good_v, const char *bad_v,
                              res.nculprits);
         {
             char *list = hr_strv_join(&sources, ", ");
+            hr_strv objs = HR_STRV_INIT;
 
             hr_bisection_out(x, "source: %s", list);
             hr_free(list);
+            /* A shared build's culprit: the func cases over its
+             * functions, on both sides. */
+            for (size_t i = 0; i < res.nculprits; i++)
+                hr_strv_add(&objs,
+                            hr_mixtree_object(o.mix, res.culprits[i].index));
+            if (hr_funcs_compare(x, good, bad, &objs) < 0) {
+                hr_strv_release(&objs);
+                hr_strv_release(&sources);
+                goto trouble;
+            }
+            hr_strv_release(&objs);
         }
         hr_bisection_out(
             x, "conclusion: %s",

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "replay/caserun.h"
+#include "replay/funcrun.h"
 #include "util/cleanup.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -190,6 +191,36 @@ int hr_trial_observe(hr_trial_run *out, hr_trial *t, const hr_build *b,
     out->obs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->logs = hr_calloc((size_t)t->reps, sizeof(char *));
     out->reps = t->reps;
+    /* A func case needs no instance: a probe per rep (funcrun(3)). */
+    if (t->c->kind == HR_CASE_FUNC) {
+        error = x ? hr_error_set(HR_EINPUT, "a func case has no daemons to "
+                                 "escalate") : 0;
+        for (int r = 0; r < t->reps && error == 0; r++) {
+            hr_caserun_result res;
+            char *dir = hr_sprintf("%s/r%d", out->instance_dir, r + 1);
+
+            if (hr_interrupted())
+                error = hr_error_set(HR_EINTR, "interrupted");
+            else if ((error = hr_funcrun(&res, b, t->libenv, t->c, dir)) < 0)
+                error = hr_error_set(error, "%s on %s: %s", t->c->name,
+                                     b->variant, hr_error_last());
+            hr_free(dir);
+            if (error < 0)
+                break;
+            out->models[r] = res.model;
+            out->obs[r] = res.obs;
+            out->logs[r] = res.log;
+            res.model = NULL;
+            res.obs = res.log = NULL;
+            hr_caserun_result_release(&res);
+        }
+        if (error == 0)
+            for (int r = 1; r < t->reps; r++)
+                if (strcmp(hr_obs_behaviour(out->models[0]),
+                           hr_obs_behaviour(out->models[r])) != 0)
+                    out->flaky = 1;
+        goto done;
+    }
     hr_instance_opts_from_case(&io, b, out->instance_dir, ns, t->libenv,
                                t->c);
     if (x) {

@@ -54,7 +54,7 @@ struct hr_obs {
 
 /* The sections observe(3) writes, in its order. */
 static const char *const known[] = {"transcript", "probe", "dsn", "delivered",
-                                    "sink", "log", "result", "sanitizer"};
+                                    "sink", "log", "result", "func", "sanitizer"};
 
 /* render - the sections as text; skip names the one section to leave out */
 static char *render(const hr_obs *o, const char *skip)

@@ -53,6 +53,7 @@
 #include "instance/instance.h"
 #include "instance/netns.h"
 #include "replay/caserun.h"
+#include "replay/funcrun.h"
 #include "util/buf.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -94,6 +95,26 @@ static void *run_lane(void *arg)
                                     l->cpu);
             goto done;
         }
+    }
+    /* A func case: a probe per run, pinned like the rest. */
+    if (l->rc->c->kind == HR_CASE_FUNC) {
+        for (int r = 0; r < l->runs && l->error == 0; r++) {
+            hr_caserun_result res;
+            char *dir = hr_sprintf("%s/r%d", l->dir, r + 1);
+            int e = hr_interrupted()
+                        ? hr_error_set(HR_EINTR, "interrupted")
+                        : hr_funcrun(&res, bd, &run->libenvs[l->libenv].env,
+                                     l->rc->c, dir);
+
+            hr_free(dir);
+            if (e < 0) {
+                l->error = e;
+                break;
+            }
+            hr_strv_add(&l->seen, hr_obs_behaviour(res.model));
+            hr_caserun_result_release(&res);
+        }
+        goto done;
     }
     hr_instance_opts_from_case(&io, bd, l->dir, ns,
                                &run->libenvs[l->libenv].env, l->rc->c);

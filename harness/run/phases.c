@@ -43,6 +43,8 @@
 #include "instance/instance.h"
 #include "instance/netns.h"
 #include "replay/caserun.h"
+#include "replay/funcrun.h"
+#include "case/func.h"
 #include "util/cleanup.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -76,6 +78,7 @@ struct unit {
     size_t n;
     size_t seq;
     long cost;          /* estimated milliseconds, for scheduling */
+    int func;           /* func cases: a probe per rep, no instance */
 };
 
 /* Cases per instance at most: a large group is split, so that one long
@@ -85,7 +88,9 @@ struct unit {
 /* case_cost - a rough estimate of one run of a case, in milliseconds */
 static long case_cost(const hr_case *c)
 {
-    long ms = c->kind == HR_CASE_PROBE ? 120 : 60;
+    long ms = c->kind == HR_CASE_PROBE ? 120
+              : c->kind == HR_CASE_FUNC ? 20 + (long)(c->func->total / 50)
+                                        : 60;
 
     for (size_t x = 0; x < c->nxs; x++)
         ms += c->xs[x].pause_ms;
@@ -442,6 +447,45 @@ static int run_unit(work *w, struct unit *u)
     return error;
 }
 
+/* run_func_unit - func cases: each rep a probe of its own (funcrun(3)),
+ * no instance */
+static int run_func_unit(work *w, struct unit *u)
+{
+    hr_run *run = w->run;
+    const hr_build *bd = run->builds[u->build];
+    char *slug = hr_build_slug(bd->variant);
+    int error = 0;
+
+    for (size_t k = 0; k < u->n && error == 0; k++) {
+        size_t ci = u->cases[k];
+        hr_run_cell *cell = hr_phase_cell(run, ci, u->build, u->libenv);
+
+        cell->skipped = 0;
+        for (int r = 0; r < run->reps && error == 0; r++) {
+            hr_caserun_result res;
+            char *dir = hr_sprintf("%s/instances/%s/%s/func/%s.%d",
+                                   run->out_dir, slug,
+                                   run->libenvs[u->libenv].name,
+                                   w->cases[ci]->name, r + 1);
+
+            if (w->failed || hr_interrupted())
+                error = hr_error_set(HR_EINTR, "stopped");
+            else if ((error = hr_funcrun(&res, bd,
+                                         &run->libenvs[u->libenv].env,
+                                         w->cases[ci], dir)) < 0)
+                error = hr_error_set(error, "%s on %s/%s: %s",
+                                     w->cases[ci]->name, bd->variant,
+                                     run->libenvs[u->libenv].name,
+                                     hr_error_last());
+            else
+                error = store_rep(w, u, ci, r, &res);
+            hr_free(dir);
+        }
+    }
+    hr_free(slug);
+    return error;
+}
+
 /* unit_worker - run units until none is left */
 static void *unit_worker(void *arg)
 {
@@ -455,7 +499,8 @@ static void *unit_worker(void *arg)
         pthread_mutex_unlock(&w->lock);
         if (i >= w->nunits || w->failed || hr_interrupted())
             break;
-        if (run_unit(w, &w->units[i]) < 0) {
+        if ((w->units[i].func ? run_func_unit(w, &w->units[i])
+                              : run_unit(w, &w->units[i])) < 0) {
             fail_work(w, hr_error_code());
             break;
         }
@@ -483,14 +528,35 @@ int hr_phase_replay(hr_run *run, const hr_runner_opts *o, hr_case **cases,
     w.run = run;
     w.cases = cases;
     for (size_t i = 0; i < run->ncases; i++)
-        if (mask == NULL || mask[i]) {
+        if ((mask == NULL || mask[i]) && cases[i]->kind != HR_CASE_FUNC) {
             sel[nsel] = cases[i];
             sel_index[nsel++] = i;
         }
     hr_group_cases(&groups, &ngroups, sel, nsel);
     w.units = hr_calloc((run->nbuilds - b0) * run->nlibenvs *
-                            (nsel + ngroups) + 1,
+                            (run->ncases + ngroups) + 1,
                         sizeof(struct unit));
+    /* Func cases: a unit each, on the builds with shared libraries; on
+     * the others they do not apply (their cells stay skipped). */
+    for (size_t b = b0; b < run->nbuilds; b++)
+        for (size_t e = 0; e < run->nlibenvs; e++)
+            for (size_t i = 0; i < run->ncases; i++) {
+                struct unit *u = &w.units[w.nunits];
+
+                if ((mask && !mask[i]) || cases[i]->kind != HR_CASE_FUNC ||
+                    !hr_funcrun_applies(run->builds[b]) ||
+                    !hr_phase_in_shard(run, i, b))
+                    continue;
+                u->build = b;
+                u->libenv = e;
+                u->func = 1;
+                u->cases = hr_calloc(1, sizeof(size_t));
+                u->cases[u->n++] = i;
+                u->cost = 50 + run->reps * case_cost(cases[i]);
+                u->seq = ++seq;
+                w.nunits++;
+                w.case_reps_total += (size_t)run->reps;
+            }
     for (size_t b = b0; b < run->nbuilds; b++) {
         for (size_t e = 0; e < run->nlibenvs; e++) {
             for (size_t g = 0; g < ngroups; g++) {

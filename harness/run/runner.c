@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "run/runner.h"
+#include "case/func.h"
 #include "source/source.h"
 #include "run/confirm.h"
 #include "run/phases.h"
@@ -209,6 +210,34 @@ static int judge(hr_run *run, size_t ci, const hr_strv *background)
     }
     if (rc->diff == NULL)
         rc->diff = hr_strdup("");
+    /* A func case: the function and the first inputs that differ. */
+    if (error == 0 && rc->c->kind == HR_CASE_FUNC &&
+        rc->verdict->kind != HR_PASS && n > 0) {
+        const hr_verdict *v = rc->verdict;
+        const hr_rep *lrep = NULL, *rrep = NULL;
+        char *note;
+
+        if (v->left_cell >= 0 && v->right_cell >= 0) {
+            lrep = &rc->cells[cell_index[v->left_cell]].reps[v->left_rep];
+            rrep = &rc->cells[cell_index[v->right_cell]].reps[v->right_rep];
+        }
+        note = lrep ? hr_evidence_func_inputs(lrep->obs, v->left, rrep->obs,
+                                              v->right,
+                                              rc->c->func->calls[0].function)
+               : rc->expected
+                   ? hr_evidence_func_inputs(rc->expected, "expected",
+                                             hr_obs_text(cells[0].obs[0]),
+                                             cells[0].build,
+                                             rc->c->func->calls[0].function)
+                   : NULL;
+        if (note) {
+            char *summary = hr_sprintf("%s; %s", v->summary, note);
+
+            hr_free(rc->verdict->summary);
+            rc->verdict->summary = summary;
+            hr_free(note);
+        }
+    }
 done:
     for (size_t i = 0; i < n; i++) {
         hr_free(obs[i]);

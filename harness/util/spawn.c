@@ -21,7 +21,8 @@
  *	Children may join a network namespace (netns), get a mount
  *	namespace with a read-only view of the host (view, mountview(3)),
  *	start their own session (new_session, so that a timeout or a
- *	cleanup can stop the whole process group), run as a user of no
+ *	cleanup can stop the whole process group), have a network
+ *	namespace of their own with nothing in it (no_network), run as a user of no
  *	privilege (as_user: uid and gid, no supplementary groups,
  *	PR_SET_NO_NEW_PRIVS; cwd is entered as that user), and have a
  *	time limit (SIGTERM, then SIGKILL two seconds later). Children get PR_SET_PDEATHSIG, so that
@@ -136,6 +137,7 @@ struct child_fds {
     int as_user;
     uid_t uid;
     gid_t gid;
+    int no_network;
 };
 
 /* child - after fork: only system calls, then exec */
@@ -162,6 +164,8 @@ static void child(struct child_fds *f, const char *prog,
             _exit(126);
     }
     if (f->ns_fd >= 0 && setns(f->ns_fd, CLONE_NEWNET) < 0)
+        _exit(126);
+    if (f->no_network && unshare(CLONE_NEWNET) < 0)
         _exit(126);
     if (dup2(f->in_fd, 0) < 0 || dup2(f->out_fd, 1) < 0 ||
         dup2(f->err_fd, 2) < 0)
@@ -225,7 +229,7 @@ static int start(struct running *r, const hr_spawn_opts *o)
 {
     struct child_fds f = {-1, -1, -1, -1, NULL, o->keep_alive,
                           o->new_session, getpid(), o->as_user, o->uid,
-                          o->gid};
+                          o->gid, o->no_network};
     hr_mountview *view = NULL;
     hr_strv env = HR_STRV_INIT;
     char *prog = NULL;

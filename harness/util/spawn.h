@@ -33,6 +33,8 @@ typedef struct hr_spawn_opts {
     int timeout_ms;             /* 0: none; on expiry: SIGTERM, SIGKILL */
     int new_session;            /* setsid(): own process group */
     int keep_alive;             /* hr_spawn_start: no PDEATHSIG */
+    int no_network;             /* a network namespace of its own, with
+                                 * nothing in it (not even lo up) */
     int as_user;                /* drop to uid/gid (no groups, no new
                                  * privileges) after the mount view */
     uid_t uid;

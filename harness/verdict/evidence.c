@@ -10,6 +10,8 @@
  *	char	*hr_evidence_expectation(c, o)
  *	int	hr_evidence_diff(out, left, left_label, right, right_label)
  *	void	hr_evidence_findings(out, o)
+ *	char	*hr_evidence_func_inputs(left, left_label, right, right_label,
+ *		    function)
  * DESCRIPTION
  *	hr_evidence_expectation() renders an observation in the form of the
  *	case's expectation, so that a real-bug verdict can show a diff
@@ -23,6 +25,13 @@
  *
  *	hr_evidence_findings() adds an observation's sanitizer findings to
  *	out, each once.
+ *
+ *	hr_evidence_func_inputs() compares two observations of a func case
+ *	input by input (the "N ARGS => RESULT" lines of their "func"
+ *	sections) and says where they differ first: "valid_hostname
+ *	differs on 12 of 2413 inputs, first 4, 77, 310; input 4: "a..."
+ *	0 => ret=1 (O0/plain), ret=0 (O2/plain)", a line in all. NULL when
+ *	they agree input by input.
  * SEE ALSO
  *	verdict(3), observe/obs(3).
  */
@@ -116,4 +125,83 @@ void hr_evidence_findings(hr_strv *out, const hr_obs *o)
     for (size_t k = 0; k < ub->n; k++)
         if (hr_strv_find(out, ub->v[k]) < 0)
             hr_strv_add(out, ub->v[k]);
+}
+
+/* func_lines - the input lines of a func observation: number -> line */
+static void func_lines(hr_strv *out, const char *obs)
+{
+    const char *p = strstr(obs ? obs : "", "== func\n");
+
+    if (p == NULL)
+        return;
+    p += 8;
+    p += strcspn(p, "\n");         /* the library and signature line */
+    while (*p == '\n' && p[1] && strncmp(p + 1, "== ", 3) != 0) {
+        size_t n;
+
+        p++;
+        n = strcspn(p, "\n");
+        hr_strv_add_owned(out, hr_strndup(p, n));
+        p += n;
+    }
+}
+
+/* after_arrow - the result part of an input line */
+static const char *after_arrow(const char *line)
+{
+    const char *a = strstr(line, " =>");
+
+    return a ? a + 3 + (a[3] == ' ') : line;
+}
+
+/* hr_evidence_func_inputs - the first inputs on which two func
+ * observations differ */
+char *hr_evidence_func_inputs(const char *left, const char *left_label,
+                              const char *right, const char *right_label,
+                              const char *function)
+{
+    hr_strv l = HR_STRV_INIT, r = HR_STRV_INIT;
+    hr_buf b = HR_BUF_INIT;
+    size_t n, differ = 0, shown = 0, first = 0;
+
+    func_lines(&l, left);
+    func_lines(&r, right);
+    n = l.n > r.n ? l.n : r.n;
+    for (size_t i = 0; i < n; i++) {
+        const char *x = i < l.n ? l.v[i] : "", *y = i < r.n ? r.v[i] : "";
+
+        if (strcmp(x, y) == 0)
+            continue;
+        if (differ++ == 0)
+            first = i;
+        if (shown < 5) {
+            hr_buf_printf(&b, shown ? ", %.*s" : "%.*s",
+                          (int)strcspn(*x ? x : y, " "), *x ? x : y);
+            shown++;
+        }
+    }
+    if (differ == 0) {
+        hr_buf_release(&b);
+        hr_strv_release(&l);
+        hr_strv_release(&r);
+        return NULL;
+    }
+    {
+        const char *x = first < l.n ? l.v[first] : "(none)";
+        const char *y = first < r.n ? r.v[first] : "(none)";
+        const char *arrow = strstr(x, " =>");
+        size_t args = arrow ? (size_t)(arrow - x) : strlen(x);
+        char *list = hr_buf_detach(&b);
+
+        hr_buf_printf(&b, "%s differs on %zu of %zu inputs, first %s; input "
+                      "%.*s => %.160s (%s), %.160s (%s)",
+                      function, differ, n, list,
+                      (int)(args < 200 ? args : 200), x,
+                      after_arrow(x), left_label, after_arrow(y),
+                      right_label);
+        hr_free(list);
+    }
+    hr_strv_release(&l);
+    hr_strv_release(&r);
+    return hr_buf_detach(&b);
 }

@@ -15,5 +15,8 @@ char *hr_evidence_expectation(const hr_case *c, const hr_obs *o);
 int hr_evidence_diff(char **out, const char *left, const char *left_label,
                      const char *right, const char *right_label);
 void hr_evidence_findings(hr_strv *out, const hr_obs *o);
+char *hr_evidence_func_inputs(const char *left, const char *left_label,
+                              const char *right, const char *right_label,
+                              const char *function);
 
 #endif

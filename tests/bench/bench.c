@@ -29,6 +29,11 @@
  *	Probe latency: --probes runs of tests/bench/probe-bv.case (sendmail
  *	-bv), from sendmail's start to the parsed report.
  *
+ *	Func probes: tests/bench/func-hostname.case (valid_hostname() on
+ *	100000 inputs) in one probe process on the shared-O2 build, calls
+ *	per second of the whole probe (start, generation, calls, rendering,
+ *	results file), and calls per second of ffi_call() alone.
+ *
  *	Object bisection, when the harness has it: "pfharness bisect
  *	objects" with the tests/faults miscompiling wrapper, wall time and
  *	steps.
@@ -48,6 +53,9 @@
 #include "build/build.h"
 #include "case/case.h"
 #include "replay/caserun.h"
+#include "replay/ffcall.h"
+#include "replay/funcrun.h"
+#include "case/func.h"
 #include "util/cleanup.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -421,6 +429,49 @@ static int bench_bisect(int reps)
     return 0;
 }
 
+/* bench_func - func probes: calls per second */
+static int bench_func(int reps)
+{
+    hr_build_opts bo = HR_BUILD_OPTS_INIT;
+    hr_build *b = NULL;
+    hr_case *c = NULL;
+    series *probe, *ffi;
+    char *dir = hr_path_join(hr_var_dir(), "bench/func"), *libdir = NULL;
+    int error;
+
+    bo.variant = "shared-O2";
+    hr_funcrun_set_exe("./pfharness");
+    if ((error = hr_build_run(&b, &bo)) < 0 ||
+        (error = hr_case_load(&c, "tests/bench/func-hostname.case")) < 0)
+        goto done;
+    libdir = hr_funcrun_libdir(b);
+    probe = add_series("func probe, whole", "calls/s", ">= 100000");
+    ffi = add_series("func probe, ffi_call", "calls/s", NULL);
+    for (int i = 0; i < reps && error == 0; i++) {
+        hr_caserun_result res;
+        double t0 = hr_clock_s(), cps;
+
+        hr_rm_rf(dir);
+        if ((error = hr_funcrun(&res, b, NULL, c, dir)) < 0)
+            break;
+        push(probe, (double)c->func->total / (hr_clock_s() - t0));
+        hr_caserun_result_release(&res);
+        if ((cps = hr_ffcall_bench(libdir, 1000000)) < 0) {
+            error = hr_error_set(HR_ERROR, "ffi_call bench failed");
+            break;
+        }
+        push(ffi, cps);
+        hr_msg_info("func %d/%d: %.0f calls/s", i + 1, reps,
+                    probe->v[probe->n - 1]);
+    }
+done:
+    hr_free(libdir);
+    hr_free(dir);
+    hr_case_free(c);
+    hr_build_free(b);
+    return error;
+}
+
 /* print_and_save - the table, and results.json */
 static int print_and_save(void)
 {
@@ -540,6 +591,8 @@ int main(int argc, char **argv)
         goto fail;
     hr_instance_free(in);
     in = NULL;
+    if (bench_func(reps) < 0)
+        goto fail;
     if (do_bisect && bench_bisect(reps) < 0)
         goto fail;
     if (print_and_save() < 0)

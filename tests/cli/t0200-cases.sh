@@ -27,7 +27,9 @@ for c in basic dotstuff pipeline relaydenied; do
     grep -qx "capture-$c smtp $TOP/cases/smtp/capture-$c.case" "$T/out" ||
         fail "capture-$c is not listed"
 done
-grep -v -e ' smtp /' -e ' probe /' "$T/out" && fail "a case of another kind"
+grep -v -e ' smtp /' -e ' probe /' -e ' func /' "$T/out" &&
+    fail "a case of another kind"
+[ "$(grep -c ' func /' "$T/out")" -ge 25 ] || fail "fewer than 25 func cases"
 
 # A corpus of both kinds, nested, with files that are not cases
 mkdir -p "$T/c/smtp/deep" "$T/c/probe"

@@ -9,7 +9,7 @@
  * the greeting, every exchange has as many expected replies as it
  * says, every item has bytes and a display, and the renderings that
  * a run makes of it (the expectation, the config key, main.cf
- * values) work. Errors on bad input are fine; crashes, leaks,
+ * values) work; a func case makes its inputs. Errors on bad input are fine; crashes, leaks,
  * undefined behaviour and panics are not.
  */
 #include <stddef.h>
@@ -18,6 +18,7 @@
 
 #include "util/buf.h"
 #include "case/case.h"
+#include "case/func.h"
 #include "case/config.h"
 #include "replay/caserun.h"
 #include "util/mem.h"
@@ -50,6 +51,35 @@ static void check_smtp(const hr_case *c)
     hr_buf_release(&b);
 }
 
+/* check_func - a parsed func case makes its inputs: the first ones, the
+ * last, and its signatures */
+static void check_func(const hr_case *c)
+{
+    const hr_func *f = c->func;
+
+    if (f == NULL || f->ncalls == 0 || f->total == 0)
+        hr_panic("a func case without calls or inputs");
+    for (size_t k = 0; k < f->ncalls; k++) {
+        char *sig = hr_func_signature(f, k);
+
+        hr_free(sig);
+    }
+    for (size_t n = 0; n < f->total && n < 20; n++) {
+        hr_fargs a;
+
+        if (hr_func_args(f, n, &a) < 0)
+            hr_panic("input %zu of %zu cannot be made", n, f->total);
+        hr_fargs_release(&a);
+    }
+    {
+        hr_fargs a;
+
+        if (hr_func_args(f, f->total - 1, &a) < 0)
+            hr_panic("the last input cannot be made");
+        hr_fargs_release(&a);
+    }
+}
+
 /* LLVMFuzzerTestOneInput - one case file */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,6 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hr_panic("a case without a name or a kind");
     if (c->kind == HR_CASE_SMTP)
         check_smtp(c);
+    if (c->kind == HR_CASE_FUNC)
+        check_func(c);
     s = hr_case_config_key(c);
     hr_free(s);
     for (size_t i = 0; i < c->config.n; i++) {

@@ -54,13 +54,13 @@ static const struct err_row err_rows[] = {
 
     /* name and kind */
     {"missing_kind", "name t\n< 220 hi\n", 0,
-     "1: missing 'kind' (smtp or probe)"},
+     "1: missing 'kind' (smtp, probe or func)"},
     {"unknown_kind", "name t\nkind lmtp\n", 0,
-     "2: unknown kind 'lmtp' (smtp or probe)"},
+     "2: unknown kind 'lmtp' (smtp, probe or func)"},
     {"kind_two_words", "name t\nkind smtp probe # x\n", 0,
-     "2: unknown kind 'smtp probe' (smtp or probe)"},
+     "2: unknown kind 'smtp probe' (smtp, probe or func)"},
     {"kind_empty", "name t\nkind\n", 0,
-     "2: 'kind' needs a value (smtp or probe)"},
+     "2: 'kind' needs a value (smtp, probe or func)"},
     {"kind_twice", S G "kind smtp\n", 0,
      "4: 'kind' is given twice (first on line 2)"},
     {"missing_name", "kind smtp\n< 220 hi\n", 0, "1: missing 'name'"},

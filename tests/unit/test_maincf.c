@@ -91,8 +91,12 @@ static void test_maincf_cases(void **state)
         fail_msg("%s", hr_error_last());
     assert_true(n > 0);
     for (size_t i = 0; i < n; i++) {
-        char *key = hr_case_config_key(cases[i]);
+        char *key;
         int seen = 0;
+
+        if (cases[i]->kind == HR_CASE_FUNC)
+            continue;           /* it starts no instance */
+        key = hr_case_config_key(cases[i]);
 
         for (size_t k = 0; k < keys.n; k++)
             seen |= strcmp(keys.v[k], key) == 0;
