@@ -44,6 +44,7 @@ static const struct hr_cmd {
     {"report", cmd_report, "make report.html and junit.xml from report.json"},
     {"import", cmd_import, "make cases from packet captures and smtpd logs"},
     {"bisect", cmd_bisect, "narrow a divergence: objects, flags, commits"},
+    {"reduce", cmd_reduce, "reduce a diverging case (and a main.cf) to its essence"},
     {"merge", cmd_merge, "join the shards of a run and judge them as one"},
     {"func-probe", cmd_funcprobe, "(internal) the probe process of a func case"},
 };

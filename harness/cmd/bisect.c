@@ -4,7 +4,8 @@
  * SUMMARY
  *	narrow a divergence: objects, flags, commits
  * SYNOPSIS
- *	pfharness bisect objects --good V --bad V --case CASE [--source REV]
+ *	pfharness bisect objects --good V --bad V --case CASE [--reduce]
+ *		[--source REV]
  *		[--cc CC] [COMMON]
  *	pfharness bisect flags --variant BAD --case CASE [--object OBJ]
  *		[--good V] [--source REV] [--cc CC] [COMMON]
@@ -52,6 +53,11 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "instance/libenv.h"
+#include "util/paths.h"
+#include "util/fsutil.h"
+#include "util/clock.h"
+#include "narrow/reduce.h"
 #include "narrow/bisection.h"
 #include "narrow/commits.h"
 #include "narrow/flags.h"
@@ -92,6 +98,9 @@ static const char usage[] =
     "            are skipped\n"
     "\n"
     "  --case CASE       the one case that shows the divergence\n"
+    "  --reduce          (objects) reduce the case first (pfharness reduce)\n"
+    "                    and bisect with the reduced one, which the record\n"
+    "                    and report --compiler-bug then hold\n"
     "  --good V, --bad V variants (objects), or 'VARIANT COMPILER' as a\n"
     "                    compiler matrix names builds; --good V is the\n"
     "                    reference for flags (default O0)\n"
@@ -142,6 +151,7 @@ enum {
     OPT_GIT,
     OPT_FIRST_PARENT,
     OPT_MAX,
+    OPT_REDUCE,
 };
 
 /* cmd_bisect - bisect objects|flags|commits */
@@ -162,10 +172,13 @@ int cmd_bisect(int argc, char **argv)
         {"git", required_argument, NULL, OPT_GIT},
         {"first-parent", no_argument, NULL, OPT_FIRST_PARENT},
         {"max-culprits", required_argument, NULL, OPT_MAX},
+        {"reduce", no_argument, NULL, OPT_REDUCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *good = NULL, *bad = NULL, *case_path = NULL, *source = NULL;
+    int reduce = 0;
+    char *reduced_path = NULL, *reduce_dir = NULL;
     const char *cc = NULL, *libenv = NULL, *out_dir = NULL, *variant = NULL;
     const char *object = NULL, *git = NULL, *kind;
     hr_strv cmdline = HR_STRV_INIT;
@@ -232,6 +245,9 @@ int cmd_bisect(int argc, char **argv)
         case OPT_FIRST_PARENT:
             first_parent = 1;
             break;
+        case OPT_REDUCE:
+            reduce = 1;
+            break;
         case OPT_MAX:
             if (hr_cmd_parse_int(&max_culprits, "--max-culprits", optarg, 1,
                                  1000) < 0)
@@ -264,6 +280,60 @@ int cmd_bisect(int argc, char **argv)
         return HR_EXIT_TROUBLE;
     }
     command = hr_strv_join(&cmdline, " ");
+    /* --reduce: the smallest case that diverges the same way first; the
+     * bisection (and its compiler-bug report) uses it. */
+    if (reduce) {
+        hr_reduce_opts ro;
+        hr_reduce_result rr;
+        hr_libenv env;
+        char *id = hr_clock_id();
+        int has_env = libenv != NULL;
+
+        memset(&ro, 0, sizeof(ro));
+        memset(&env, 0, sizeof(env));
+        if (strcmp(kind, "objects") != 0) {
+            hr_msg_error("bisect: --reduce goes with bisect objects");
+            hr_free(id);
+            code = HR_EXIT_TROUBLE;
+            goto done;
+        }
+        if (has_env && hr_libenv_parse(&env, libenv) < 0) {
+            hr_free(id);
+            code = hr_cmd_fail();
+            goto done;
+        }
+        reduce_dir = hr_sprintf("%s/reduce-%s", hr_runs_root(), id);
+        hr_free(id);
+        ro.case_path = case_path;
+        ro.good = good;
+        ro.bad = bad;
+        ro.source = source;
+        ro.cc = cc;
+        ro.libenv = has_env ? &env : NULL;
+        ro.work_dir = reduce_dir;
+        ro.max_seconds = 600;
+        printf("reducing %s first\n", case_path);
+        fflush(stdout);
+        code = hr_reduce_run(&rr, &ro);
+        if (has_env)
+            hr_libenv_release(&env);
+        if (code < 0) {
+            hr_reduce_result_release(&rr);
+            code = hr_cmd_fail();
+            goto done;
+        }
+        reduced_path = hr_sprintf("%s/reduced.case", reduce_dir);
+        if (hr_file_write_atomic(reduced_path, rr.case_text,
+                                 strlen(rr.case_text), 0644) < 0) {
+            hr_reduce_result_release(&rr);
+            code = hr_cmd_fail();
+            goto done;
+        }
+        printf("reduced: %zu client lines -> %zu in %zu trials, %.1f s\n",
+               rr.lines_before, rr.lines_after, rr.trials, rr.seconds);
+        hr_reduce_result_release(&rr);
+        case_path = reduced_path;
+    }
     bo.kind = kind;
     bo.case_path = case_path;
     bo.out_dir = out_dir;
@@ -289,5 +359,9 @@ done:
     hr_bisection_release(&x);
     hr_strv_release(&cmdline);
     hr_free(command);
+    if (reduce_dir)
+        hr_rm_rf(reduce_dir);
+    hr_free(reduce_dir);
+    hr_free(reduced_path);
     return code;
 }

@@ -37,5 +37,6 @@ int hr_cmd_write_reports(const struct hr_run *run, const char *json,
                          const char *junit, const char *html, char **html_out);
 int cmd_merge(int argc, char **argv);
 int cmd_funcprobe(int argc, char **argv);
+int cmd_reduce(int argc, char **argv);
 
 #endif

@@ -100,6 +100,7 @@ void hr_cmd_progress_line(const char *line, void *payload)
         fprintf(stderr, "\r\033[K%.78s", line);
     } else if (strncmp(line, "replay:", 7) == 0 ||
                strncmp(line, "building ", 9) == 0 ||
+               strncmp(line, "reduce: trials", 14) == 0 ||
                (strncmp(line, "postfix tests: ", 15) == 0 &&
                 line[15] >= '0' && line[15] <= '9')) {
         /* Work in progress: the first line of a phase at once, then the

@@ -10,7 +10,7 @@
  *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
  *		[--escalate] [--no-ccache] [--confirm N]
  *		[--config MAIN_CF [--master MASTER_CF]] [--shard K/N]
- *		[--postfix-tests]
+ *		[--postfix-tests] [--reduce]
  * DESCRIPTION
  *	Runs runner(3), writes report.json, junit.xml and report.html into
  *	the run directory (and to --json, --junit, --html when given), and
@@ -33,6 +33,11 @@
  *	of each build's tree (ptests(3)), each judged like a case across
  *	the builds; those that need DNS, root or the host's Postfix are
  *	skipped with their reasons (cases/postfix-tests.skip).
+ *
+ *	With --reduce, each smtp case whose builds diverge (compiler,
+ *	undefined-behavior) is reduced between its representative pair's
+ *	builds (reduce(3)); the small case goes to OUT/reduced/ and into
+ *	the evidence.
  *
  *	Exit status: 0 every case passes, 1 findings (a failed build
  *	counts), 2 trouble: bad input, or no build at all.
@@ -63,7 +68,7 @@ static const char usage[] =
     "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
     "                     [--escalate] [--no-ccache] [--confirm N]\n"
     "                     [--config MAIN_CF [--master MASTER_CF]]\n"
-    "                     [--shard K/N] [--postfix-tests]\n"
+    "                     [--shard K/N] [--postfix-tests] [--reduce]\n"
     "\n"
     "Build the variants, replay every case on every build under every\n"
     "library environment, compare, and give each case a verdict: pass,\n"
@@ -107,6 +112,8 @@ static const char usage[] =
     "                     pairs, for CI runners side by side; 'pfharness\n"
     "                     merge' judges the shards together (a shard's own\n"
     "                     verdicts are partial, and it exits 0 on findings)\n"
+    "  --reduce           reduce each smtp case whose builds diverge to a\n"
+    "                     small one that diverges the same way (reduce)\n"
     "  --postfix-tests    also run Postfix's own tests (make tests), one by\n"
     "                     one, as nobody and without a network, in a copy\n"
     "                     of each build's tree; a test whose result depends\n"
@@ -154,6 +161,7 @@ int cmd_run(int argc, char **argv)
         {"shard", required_argument, NULL, 'S'},
         {"master", required_argument, NULL, 'M'},
         {"postfix-tests", no_argument, NULL, 'T'},
+        {"reduce", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -235,6 +243,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 'T':
             o.postfix_tests = 1;
+            break;
+        case 'R':
+            o.reduce = 1;
             break;
         case 'h':
             return hr_cmd_help(usage);

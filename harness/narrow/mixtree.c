@@ -268,6 +268,11 @@ static int map_programs(hr_mixtree *m)
 
         if ((error = hr_dir_list(&names, sdir)) < 0) {
             hr_free(sdir);
+            /* a static build has no libpostfix-*.so */
+            if (error == HR_ENOTFOUND && strcmp(*d, "usr/lib/postfix") == 0) {
+                error = 0;
+                continue;
+            }
             break;
         }
         for (size_t i = 0; i < names.n; i++) {

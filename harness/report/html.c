@@ -669,6 +669,16 @@ static void evidence(hr_buf *b, const hr_report *r, const hr_report_case *c)
     mismatches(b, c);
     if (c->verdict == HR_HARDWARE)
         fact(b, "EDAC", r->edac_note);
+    if (c->reduced_file) {
+        hr_buf_printf(b, "<dt>Reduced</dt><dd>%lld client lines, from %lld, "
+                         "in %lld trials (%.1f s): ",
+                      c->reduced_after, c->reduced_before, c->reduced_trials,
+                      c->reduced_seconds);
+        file_ref(b, c->reduced_file);
+        hr_buf_puts(b, "<pre>");
+        text(b, c->reduced_text);
+        hr_buf_puts(b, "</pre></dd>\n");
+    }
     hr_buf_puts(b, "</dl>\n");
 }
 

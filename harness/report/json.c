@@ -125,6 +125,9 @@
  *	      or null), "varies" (the cell did not reproduce itself),
  *	      "edac" (counters before -> after), "was" (the verdict the
  *	      confirmation replaced, or null) },
+ *	    "reduced": null, or (run --reduce, cases whose builds diverge)
+ *	      { "file" ("reduced/NAME.case"), "client_lines_before",
+ *	      "client_lines_after", "trials", "seconds", "text" },
  *	    "escalation": null, or (run --escalate, divergent cases) {
  *	      "left", "right" (the pair's cell labels), "seconds",
  *	      "steps": [ { "step" (1 debug_peer_list, 2 verbose,
@@ -556,6 +559,21 @@ static json_object *case_obj(const hr_run *run, const hr_run_case *rc)
     add(o, "ub_background", jstrv(&v->ub_background));
     add(o, "escalation", escalation_obj(rc->escalation));
     add(o, "confirm", confirm_obj(rc->confirm));
+    if (rc->reduced_file) {
+        json_object *red = json_object_new_object();
+
+        add(red, "file", jstr(rc->reduced_file));
+        add(red, "client_lines_before",
+            json_object_new_int64((int64_t)rc->reduced_before));
+        add(red, "client_lines_after",
+            json_object_new_int64((int64_t)rc->reduced_after));
+        add(red, "trials", json_object_new_int64((int64_t)rc->reduced_trials));
+        add(red, "seconds", jsecs(rc->reduced_seconds));
+        add(red, "text", jstr(rc->reduced_text));
+        add(o, "reduced", red);
+    } else {
+        add(o, "reduced", NULL);
+    }
     for (size_t i = 0; i < run->nbuilds * run->nlibenvs; i++)
         json_object_array_add(cells, cell_obj(run, &rc->cells[i]));
     add(o, "cells", cells);

@@ -164,6 +164,14 @@ static void system_out(hr_buf *b, const hr_report *r, const hr_report_case *c)
         out_line(&text, "undefined behaviour", c->ub_reports.v[i]);
     if (c->verdict == HR_HARDWARE)
         out_line(&text, "edac", r->edac_note);
+    if (c->reduced_file) {
+        char *red = hr_sprintf("%s (%lld client lines, from %lld)",
+                               c->reduced_file, c->reduced_after,
+                               c->reduced_before);
+
+        out_line(&text, "reduced", red);
+        hr_free(red);
+    }
     if (text.len) {
         hr_buf_puts(b, "      <system-out>");
         hr_buf_put(b, text.ptr, text.len);

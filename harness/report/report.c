@@ -688,6 +688,9 @@ static int read_failed_builds(hr_report *r, const struct reader *rd,
     return 0;
 }
 
+static int read_reduced(hr_report_case *c, const struct reader *rd,
+                        json_object *o, const char *where);
+
 /* read_case_text - a case's strings and evidence */
 static int read_case_text(hr_report_case *c, const struct reader *rd,
                           json_object *o, const char *where)
@@ -713,9 +716,43 @@ static int read_case_text(hr_report_case *c, const struct reader *rd,
         (error = get_strv(&c->ub_reports, rd, o, where, "ub_reports")) < 0 ||
         (error = get_strv(&c->ub_background, rd, o, where,
                           "ub_background")) < 0 ||
-        (error = read_escalation(c, rd, o, where)) < 0)
+        (error = read_escalation(c, rd, o, where)) < 0 ||
+        (error = read_reduced(c, rd, o, where)) < 0)
         return error;
     return 0;
+}
+
+/* read_reduced - a case's "reduced" (run --reduce), null otherwise; its
+ * file is where the run puts it */
+static int read_reduced(hr_report_case *c, const struct reader *rd,
+                        json_object *o, const char *where)
+{
+    json_object *red;
+    char *at, *want;
+    int error;
+
+    if ((error = field(&red, rd, o, where, "reduced", json_type_object,
+                       0)) < 0 ||
+        red == NULL)
+        return error;
+    at = hr_sprintf("%s.reduced", where);
+    if ((error = get_str(&c->reduced_file, rd, red, at, "file", 1)) < 0 ||
+        (error = get_str(&c->reduced_text, rd, red, at, "text", 1)) < 0 ||
+        (error = get_int(&c->reduced_before, rd, red, at,
+                         "client_lines_before")) < 0 ||
+        (error = get_int(&c->reduced_after, rd, red, at,
+                         "client_lines_after")) < 0 ||
+        (error = get_int(&c->reduced_trials, rd, red, at, "trials")) < 0 ||
+        (error = get_num(&c->reduced_seconds, rd, red, at, "seconds")) < 0)
+        goto done;
+    want = hr_sprintf("reduced/%s.case", c->name);
+    if (strcmp(c->reduced_file, want) != 0)
+        error = bad(rd, at, "file", "not where run --reduce writes the "
+                    "reduced case of %s", c->name);
+    hr_free(want);
+done:
+    hr_free(at);
+    return error;
 }
 
 /* fill_case - callback: cases[i] */
@@ -1100,6 +1137,8 @@ int hr_report_from_run(hr_report **out, const hr_run *run)
 /* free_case - release one case */
 static void free_case(hr_report_case *c)
 {
+    hr_free(c->reduced_file);
+    hr_free(c->reduced_text);
     for (size_t k = 0; k < c->ncells; k++) {
         hr_report_cell *cell = &c->cells[k];
 

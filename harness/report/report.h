@@ -49,6 +49,10 @@ typedef struct hr_report_case {
     hr_strv ub_reports;
     hr_strv ub_background;      /* findings every case shows */
     hr_escalation *escalation; /* run --escalate, or NULL */
+    char *reduced_file;         /* run --reduce: "reduced/NAME.case" */
+    char *reduced_text;
+    long long reduced_before, reduced_after, reduced_trials;
+    double reduced_seconds;
     hr_report_cell *cells;
     size_t ncells;
     double seconds; /* the sum over its reps */

@@ -56,6 +56,11 @@ typedef struct hr_run_case {
     char *left_finding, *right_finding; /* first log finding, each side */
     hr_escalation *escalation; /* run --escalate on a divergence, or NULL */
     hr_confirm *confirm;    /* a flap rerun per CPU, or NULL */
+    /* run --reduce: the divergent case made small (reduce(3)), or NULL */
+    char *reduced_file;     /* relative to the run directory */
+    char *reduced_text;
+    size_t reduced_before, reduced_after, reduced_trials;
+    double reduced_seconds;
 } hr_run_case;
 
 /* ECC/EDAC counters of one memory controller. */

@@ -72,6 +72,7 @@
 #include "replay/caserun.h"
 #include "util/clock.h"
 #include "narrow/escalate.h"
+#include "narrow/reduce.h"
 #include "util/fsutil.h"
 #include "instance/instance.h"
 #include "instance/libenv.h"
@@ -378,6 +379,84 @@ static int escalate_all(hr_run *run, const hr_runner_opts *o)
         hr_free(dir);
     }
     return error;
+}
+
+/* reduce_all - the smtp cases whose builds diverge (compiler,
+ * undefined-behavior), reduced between the representative pair's
+ * builds under its library environment; the reduced case goes to
+ * OUT/reduced/CASE.case and into the evidence. A case that cannot be
+ * reduced keeps its evidence as it is, and says so. */
+static int reduce_all(hr_run *run, const hr_runner_opts *o)
+{
+    for (size_t i = 0; i < run->ncases; i++) {
+        hr_run_case *rc = &run->cases[i];
+        const hr_verdict *v = rc->verdict;
+        size_t lb, le, rb, re;
+        hr_reduce_opts ro;
+        hr_reduce_result res;
+        char *work, *file, *path;
+        int error;
+
+        if ((v->kind != HR_COMPILER && v->kind != HR_UB) ||
+            rc->c->kind != HR_CASE_SMTP || v->left == NULL ||
+            v->right == NULL ||
+            hr_phase_find_cell(run, v->left, &lb, &le) < 0 ||
+            hr_phase_find_cell(run, v->right, &rb, &re) < 0 || le != re)
+            continue;
+        if (hr_interrupted())
+            return hr_error_set(HR_EINTR, "interrupted");
+        hr_phase_say(o, "reducing %s: %s against %s", rc->c->name, v->left,
+                     v->right);
+        memset(&ro, 0, sizeof(ro));
+        work = hr_sprintf("%s/reduce/%s", run->out_dir, rc->c->name);
+        ro.case_path = rc->c->path;
+        ro.good = run->builds[lb]->variant;
+        ro.bad = run->builds[rb]->variant;
+        ro.source = run->source_commit;
+        ro.cc = o->cc;
+        ro.libenv = le > 0 ? &run->libenvs[le] : NULL;
+        ro.work_dir = work;
+        ro.max_seconds = 300;
+        ro.progress = o->progress;
+        ro.payload = o->payload;
+        error = hr_reduce_run(&res, &ro);
+        hr_rm_rf(work);
+        hr_free(work);
+        if (error == HR_EINTR)
+            return error;
+        if (error < 0) {
+            hr_phase_say(o, "%s: not reduced: %s", rc->c->name,
+                         hr_error_last());
+            hr_reduce_result_release(&res);
+            continue;
+        }
+        file = hr_sprintf("reduced/%s.case", rc->c->name);
+        path = hr_path_join(run->out_dir, file);
+        {
+            char *dir = hr_path_dirname(path);
+
+            error = hr_mkdir_p(dir, 0755);
+            hr_free(dir);
+        }
+        if (error == 0)
+            error = hr_file_write_atomic(path, res.case_text,
+                                         strlen(res.case_text), 0644);
+        hr_free(path);
+        if (error < 0) {
+            hr_free(file);
+            hr_reduce_result_release(&res);
+            return error;
+        }
+        rc->reduced_file = file;
+        rc->reduced_text = res.case_text;
+        res.case_text = NULL;
+        rc->reduced_before = res.lines_before;
+        rc->reduced_after = res.lines_after;
+        rc->reduced_trials = res.trials;
+        rc->reduced_seconds = res.seconds;
+        hr_reduce_result_release(&res);
+    }
+    return 0;
 }
 
 /* build_labels - what the run builds: its variants (three by default),
@@ -689,6 +768,10 @@ int hr_runner_run(hr_run **out, const hr_runner_opts *o)
     if (o->escalate && (error = escalate_all(run, o)) < 0)
         goto done;
 
+    /* --reduce: each divergence between builds, made small. */
+    if (o->reduce && (error = reduce_all(run, o)) < 0)
+        goto done;
+
 finish:
     /* A build that failed is a finding too. */
     run->exit_code = run->failed_variants.n > 0;
@@ -742,6 +825,8 @@ void hr_run_free(hr_run *run)
         hr_free(rc->right_finding);
         hr_escalation_free(rc->escalation);
         hr_confirm_free(rc->confirm);
+        hr_free(rc->reduced_file);
+        hr_free(rc->reduced_text);
         hr_case_free((hr_case *)rc->c);
     }
     hr_free(run->cases);

@@ -29,6 +29,8 @@ typedef struct hr_runner_opts {
                                  * none */
     int postfix_tests;          /* run Postfix's own tests on each build
                                  * (ptests(3)) */
+    int reduce;                 /* reduce each case whose builds diverge
+                                 * (reduce(3)) */
     int shard_k, shard_n;       /* run --shard K/N: only this share of the
                                  * (build, case) pairs; 0: all */
     const char *command;        /* for the report */

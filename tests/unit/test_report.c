@@ -540,7 +540,7 @@ static void test_report_json_key_order(void **state)
                 "name,kind,path,about,overlays,verdict,summary,suspect,"
                 "undecided_why,"
                 "differing,also,flaps,pair,diff,expected,first_finding,"
-                "ub_reports,ub_background,escalation,confirm,cells");
+                "ub_reports,ub_background,escalation,confirm,reduced,cells");
     assert_keys(root, "cases.1.pair", "left,right,left_obs,right_obs");
     assert_keys(root, "cases.1.first_finding", "left,right");
     assert_keys(root, "cases.1.cells.3",
@@ -1082,6 +1082,10 @@ static void test_report_ptests_parse_errors(void **state)
             RUN("\"pass\"", "\"postfix-tests/O2/global/y.1.log\"") "]}"),
          "'r.json': postfix_tests.tests[0].runs[0].logs: entry 0: not "
          "where run --postfix-tests writes the output of global/x"},
+        {"{" S "," B ",\"cases\":[{\"name\":\"a\",\"verdict\":\"compiler\","
+         "\"reduced\":{\"file\":\"../../etc/x\",\"text\":\"\"}}]}",
+         "'r.json': cases[0].reduced.file: not where run --reduce writes the "
+         "reduced case of a"},
         {PT("{\"test\":\"global/x\",\"runs\":["
             RUN("\"pass\",\"pass\"", "null") "]}"),
          "'r.json': postfix_tests.tests[0].runs[0].logs: logs, sanitizer "
