@@ -262,13 +262,23 @@ int hr_certificate_html(char **out, const hr_report *const *runs, size_t n,
                         const hr_certificate_opts *o)
 {
     hr_buf b = HR_BUF_INIT;
-    size_t total_findings = 0, cells = 0;
+    size_t total_findings = 0, cells = 0, skipped = 0;
     double sum = 0, compiling = 0, wall;
     const hr_report *first = n ? runs[0] : NULL;
 
     for (size_t i = 0; i < n; i++) {
         total_findings += findings(runs[i]);
-        cells += runs[i]->nbuilds * runs[i]->ncases;
+        for (size_t k = 0; k < runs[i]->ncases; k++)
+            for (size_t bi = 0; bi < runs[i]->nbuilds; bi++) {
+                char *cls = cell_class(&runs[i]->cases[k],
+                                       runs[i]->builds[bi]->variant);
+
+                if (cls[0] == 's')
+                    skipped++;
+                else
+                    cells++;
+                hr_free(cls);
+            }
         sum += runs[i]->seconds;
         compiling += runs[i]->build_seconds;
     }
@@ -287,8 +297,11 @@ int hr_certificate_html(char **out, const hr_report *const *runs, size_t n,
     if (total_findings == 0 && n > 0)
         hr_buf_printf(&b, "<p class=\"verdict clean\">Clean: every case "
                           "passed on every build: %zu (case, build) cells "
-                          "in %zu run%s, no build failed.</p>\n",
-                      cells, n, n == 1 ? "" : "s");
+                          "in %zu run%s, no build failed.%s</p>\n",
+                      cells, n, n == 1 ? "" : "s",
+                      skipped ? " Cells where a case does not apply (func "
+                                "cases on static builds) are not counted."
+                              : "");
     else
         hr_buf_printf(&b, "<p class=\"verdict findings\">Not clean: %zu "
                           "finding%s in %zu (case, build) cells of %zu "
