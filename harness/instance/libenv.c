@@ -42,6 +42,11 @@ static int valid_var(const char *s, size_t n)
 }
 
 /* hr_libenv_parse - NAME[:VAR=VAL,...] */
+/* Directories that instances and probes see as empty tmpfs mounts
+ * (instance(3)): a file right in one cannot be shown on its own. */
+static const char *const covered_dirs[] = {"/root", "/home", "/tmp",
+                                           "/var/tmp", "/run", NULL};
+
 int hr_libenv_parse(hr_libenv *out, const char *spec)
 {
     size_t nlen = strcspn(spec, ":");
@@ -69,6 +74,40 @@ int hr_libenv_parse(hr_libenv *out, const char *spec)
 
             hr_libenv_release(out);
             return error;
+        }
+        /* A file right in a directory that instances see empty (the
+         * mount view covers /tmp and the homes) cannot be shown to them
+         * without the rest of that directory. */
+        {
+            char *value = hr_strndup(eq + 1, (size_t)(p + n - eq - 1));
+            hr_strv parts = HR_STRV_INIT;
+            const char *bad = NULL;
+
+            hr_strv_split(&parts, value, ":");
+            for (size_t k = 0; k < parts.n && bad == NULL; k++) {
+                char *dir = parts.v[k][0] == '/'
+                                ? hr_path_dirname(parts.v[k])
+                                : NULL;
+
+                for (const char *const *c = covered_dirs; dir && *c; c++)
+                    if (strcmp(dir, *c) == 0)
+                        bad = *c;
+                hr_free(dir);
+            }
+            if (bad) {
+                int error = hr_error_set(HR_EINPUT, "libenv '%s': '%s' lies "
+                                         "right in %s, which instances see "
+                                         "empty; put it in a directory of "
+                                         "its own (%s/shim/...)", spec, value,
+                                         bad, bad);
+
+                hr_strv_release(&parts);
+                hr_free(value);
+                hr_libenv_release(out);
+                return error;
+            }
+            hr_strv_release(&parts);
+            hr_free(value);
         }
         hr_strv_add_owned(&out->env, hr_strndup(p, n));
         p += n + (p[n] == ',');
