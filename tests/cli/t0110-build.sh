@@ -103,7 +103,7 @@ echo "== an unknown variant"
 expect_exit 2 "$PFH" build --variant nosuch
 cat "$T/err"
 [ "$(wc -l <"$T/err")" -eq 1 ] || fail "wanted one line"
-grep -q "^pfharness: error: unknown variant 'nosuch': .*(known: .*O0 O2" \
+grep -q "^pfharness: error: unknown variant 'nosuch': .*(known: .*O0 .*O2" \
     "$T/err" || fail "the message does not name the variant and list others"
 
 echo "== a malformed spec"
