@@ -325,6 +325,23 @@ static int load_json(hr_build **out, const char *id)
         b->shared = json_object_get_boolean(v);
     if ((v = jsub(root, "ccache")) != NULL)
         b->ccache = json_object_get_boolean(v);
+    if ((v = jsub(root, "phases")) != NULL) {
+        json_object *x;
+
+        b->has_phases = 1;
+        if (json_object_object_get_ex(v, "checkout", &x))
+            b->t_checkout = json_object_get_double(x);
+        if (json_object_object_get_ex(v, "makefiles", &x))
+            b->t_makefiles = json_object_get_double(x);
+        if (json_object_object_get_ex(v, "make", &x))
+            b->t_make = json_object_get_double(x);
+        if (json_object_object_get_ex(v, "install", &x))
+            b->t_install = json_object_get_double(x);
+        if (json_object_object_get_ex(v, "postconf", &x))
+            b->t_postconf = json_object_get_double(x);
+        if (json_object_object_get_ex(v, "make_cpu", &x))
+            b->make_cpu = json_object_get_double(x);
+    }
     if ((v = jsub(root, "seconds")) != NULL)
         b->seconds = json_object_get_double(v);
     if ((v = jsub(root, "created")) != NULL)
@@ -517,7 +534,7 @@ void hr_build_env(hr_strv *out, const char *dir)
 
 /* run_logged - run a command in src with output appended to make.log */
 static int run_logged(const char *src, const char *log_path, hr_strv *argv,
-                      hr_strv *env)
+                      hr_strv *env, double *cpu)
 {
     static const char *const unset[] = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL",
                                         "MAKEOVERRIDES", NULL};
@@ -536,6 +553,7 @@ static int run_logged(const char *src, const char *log_path, hr_strv *argv,
     o.err = HR_OUT_STDOUT;
     o.timeout_ms = MAKE_TIMEOUT_MS;
     o.new_session = 1;
+    o.cpu_seconds = cpu;
     if ((error = hr_spawn_run(&status, &o)) < 0) {
         /* A compiler that hangs is the build's failure, not ours. */
         if (error == HR_ETIMEOUT)
@@ -564,7 +582,7 @@ int hr_build_exec(const char *cwd, const char *log_path, const char *dir,
 
     hr_build_env(&env, dir);
     hr_strv_addv(&args, argv);
-    error = run_logged(cwd, log_path, &args, &env);
+    error = run_logged(cwd, log_path, &args, &env, NULL);
     hr_strv_release(&env);
     hr_strv_release(&args);
     return error;
@@ -595,12 +613,18 @@ static int setgid_postdrop(const char *stage)
     return 0;
 }
 
+/* How long each step of a build took. */
+struct timings {
+    double checkout, makefiles, make, install, postconf, make_cpu;
+};
+
 /* write_json - build.json, last and atomically */
 static int write_json(const char *dir, const char *id, const hr_buildspec *s,
                       const hr_compiler *cc, const char *commit,
                       const char *tree, const char *version, const char *opt,
                       const char *flags, int ccache, double seconds,
-                      const hr_strv *make_args, const hr_strv *packages)
+                      const hr_strv *make_args, const hr_strv *packages,
+                      const struct timings *tm)
 {
     json_object *root = json_object_new_object();
     json_object *jcc = json_object_new_object();
@@ -660,6 +684,22 @@ static int write_json(const char *dir, const char *id, const hr_buildspec *s,
                            json_object_new_boolean(s->shared || s->prebuilt));
     json_object_object_add(root, "ccache", json_object_new_boolean(ccache));
     json_object_object_add(root, "seconds", json_object_new_double(seconds));
+    if (tm) {
+        json_object *ph = json_object_new_object();
+
+        json_object_object_add(ph, "checkout",
+                               json_object_new_double(tm->checkout));
+        json_object_object_add(ph, "makefiles",
+                               json_object_new_double(tm->makefiles));
+        json_object_object_add(ph, "make", json_object_new_double(tm->make));
+        json_object_object_add(ph, "install",
+                               json_object_new_double(tm->install));
+        json_object_object_add(ph, "postconf",
+                               json_object_new_double(tm->postconf));
+        json_object_object_add(ph, "make_cpu",
+                               json_object_new_double(tm->make_cpu));
+        json_object_object_add(root, "phases", ph);
+    }
     json_object_object_add(root, "created",
                            json_object_new_int64((int64_t)time(NULL)));
     json_object_object_add(root, "make_log", json_object_new_string(log));
@@ -711,8 +751,10 @@ done:
 static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
                             const hr_compiler *cc, const char *dir,
                             const char *stage, int *ccache_used,
-                            hr_strv *mm_args, char **opt_out)
+                            hr_strv *mm_args, char **opt_out,
+                            struct timings *t)
 {
+    double t0;
     hr_strv argv = HR_STRV_INIT, env = HR_STRV_INIT;
     char *src = hr_path_join(dir, "src");
     char *log_path = hr_path_join(dir, "make.log");
@@ -765,16 +807,32 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
         hr_strv_add(mm_args, "pie=yes");
     hr_strv_addv(&argv, mm_args);
     progress(o, s->name, "make makefiles");
-    if ((error = run_logged(src, log_path, &argv, &env)) < 0)
+    t0 = hr_clock_s();
+    if ((error = run_logged(src, log_path, &argv, &env, NULL)) < 0)
         goto done;
+    t->makefiles = hr_clock_s() - t0;
 
-    /* make -jN */
+    /* make -jN, or make in a job server shared with the other builds:
+     * the cores stay busy while one build walks its directories alone */
     hr_strv_release(&argv);
     hr_strv_add(&argv, "make");
-    hr_strv_addf(&argv, "-j%d", o->jobs > 0 ? o->jobs : hr_clock_ncpus());
+    if (o->jobserver) {
+        /* no -j of its own: that would make it a job server apart */
+        hr_strv_addf(&env, "MAKEFLAGS= -j --jobserver-auth=%d,%d",
+                     o->jobserver_r, o->jobserver_w);
+    } else {
+        hr_strv_addf(&argv, "-j%d", o->jobs > 0 ? o->jobs : hr_clock_ncpus());
+    }
     progress(o, s->name, "make");
-    if ((error = run_logged(src, log_path, &argv, &env)) < 0)
+    t0 = hr_clock_s();
+    if ((error = run_logged(src, log_path, &argv, &env, &t->make_cpu)) < 0)
         goto done;
+    t->make = hr_clock_s() - t0;
+    if (o->jobserver) {
+        /* install runs no make */
+        hr_strv_release(&env);
+        hr_build_env(&env, dir);
+    }
 
     /* private install, of what an instance runs: no manual pages */
     if ((error = drop_manpages(src)) < 0)
@@ -791,9 +849,11 @@ static int make_and_install(const hr_build_opts *o, const hr_buildspec *s,
         hr_strv_addf(&env, "LD_LIBRARY_PATH=%s/lib", src);
     }
     progress(o, s->name, "install");
-    if ((error = run_logged(src, log_path, &argv, &env)) < 0)
+    t0 = hr_clock_s();
+    if ((error = run_logged(src, log_path, &argv, &env, NULL)) < 0)
         goto done;
     error = setgid_postdrop(stage);
+    t->install = hr_clock_s() - t0;
 done:
     *opt_out = opt ? opt : hr_strdup("(postfix default)");
     hr_strv_release(&argv);
@@ -909,7 +969,7 @@ static int run_prebuilt(hr_build **out, const hr_build_opts *o,
                      strchr(debs.v[i] + 8, ' ') + 1);
     if ((error = write_json(dir, id, spec, &cc, sr->commit, sr->tree,
                             sr->version, "(prebuilt)", "prebuilt=debian", 0,
-                            hr_clock_s() - t0, &none, &debs)) < 0)
+                            hr_clock_s() - t0, &none, &debs, NULL)) < 0)
         goto done;
     error = load_json(out, id);
 done:
@@ -939,10 +999,12 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     char id[HR_BUILD_ID_LEN + 1];
     char *dir = NULL, *src = NULL, *stage = NULL, *json = NULL;
     char *opt = NULL, *flags = NULL;
-    double t0 = hr_clock_s();
+    double t0 = hr_clock_s(), t1;
+    struct timings tm;
     int lockfd = -1, ccache_used = 0, error;
 
     *out = NULL;
+    memset(&tm, 0, sizeof(tm));
     if ((error = hr_buildspec_load(&spec, hr_specs_dir(), o->variant)) < 0)
         goto done;
     if ((error = hr_source_lookup(&sr, o->source)) < 0 ||
@@ -979,18 +1041,22 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     progress(o, spec->name, "checkout");
     src = hr_path_join(dir, "src");
     stage = hr_path_join(dir, "stage");
+    t1 = hr_clock_s();
     if ((error = hr_rm_rf(dir)) < 0 || (error = hr_mkdir_p(src, 0755)) < 0 ||
         (error = hr_source_checkout(store, &sr, src)) < 0)
         goto done;
+    tm.checkout = hr_clock_s() - t1;
     if ((error = make_and_install(o, spec, cc, dir, stage, &ccache_used,
-                                  &mm_args, &opt)) < 0) {
+                                  &mm_args, &opt, &tm)) < 0) {
         error = hr_error_set(error == HR_EBUILD ? HR_EBUILD : HR_ERROR,
                              "build of %s failed: %s", spec->name,
                              hr_error_last());
         goto done;
     }
+    t1 = hr_clock_s();
     if ((error = postconf_d(dir, stage)) < 0)
         goto done;
+    tm.postconf = hr_clock_s() - t1;
     flags = hr_buildspec_flags(spec);
     if (o->extra_opt) {
         char *more = hr_sprintf("%s EXTRA=%s", flags, o->extra_opt);
@@ -1000,7 +1066,7 @@ int hr_build_run(hr_build **out, const hr_build_opts *o)
     }
     if ((error = write_json(dir, id, spec, cc, sr.commit, sr.tree, sr.version,
                             opt, flags, ccache_used, hr_clock_s() - t0,
-                            &mm_args, NULL)) < 0)
+                            &mm_args, NULL, &tm)) < 0)
         goto done;
     error = load_json(out, id);
 done:

@@ -25,9 +25,13 @@ typedef struct hr_build_opts {
     const char *extra_opt;      /* appended to OPT (narrowing) */
     hr_build_progress_fn progress;
     void *payload;
+    int jobserver;              /* make joins a GNU make job server shared
+                                 * with other builds: its pipe's fds */
+    int jobserver_r, jobserver_w;
 } hr_build_opts;
 
-#define HR_BUILD_OPTS_INIT {NULL, NULL, NULL, NULL, 0, -1, NULL, NULL, NULL}
+#define HR_BUILD_OPTS_INIT {NULL, NULL, NULL, NULL, 0, -1, NULL, NULL, NULL, \
+                            0, -1, -1}
 
 typedef struct hr_build {
     char id[HR_BUILD_ID_LEN + 1];
@@ -55,6 +59,11 @@ typedef struct hr_build {
     int ccache;         /* ccache was used */
     int cached;         /* this call found the build ready */
     double seconds;     /* how long the build took when it was made */
+    double t_checkout, t_makefiles, t_make, t_install, t_postconf;
+                        /* ... and each of its steps, wall seconds */
+    double make_cpu;    /* CPU seconds of "make" and all it ran: the
+                         * compiles, archives and links */
+    int has_phases;     /* build.json has the step times above */
     long long created;  /* unix time */
 } hr_build;
 

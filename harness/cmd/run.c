@@ -8,7 +8,7 @@
  *		[--compilers CC,CC,...] [--reps N]
  *		[--libenv NAME[:VAR=VAL,...]]... [--cases CASE...] [--out DIR]
  *		[--json F] [--junit F] [--html F] [--jobs N] [--ub-check]
- *		[--escalate] [--no-ccache] [--confirm N]
+ *		[--escalate] [--no-ccache] [--no-batch] [--confirm N]
  *		[--config MAIN_CF [--master MASTER_CF]] [--shard K/N]
  *		[--postfix-tests] [--reduce]
  * DESCRIPTION
@@ -66,7 +66,8 @@ static const char usage[] =
     "                     [--libenv NAME[:VAR=VAL,...]]...\n"
     "                     [--cases CASE...] [--out DIR] [--json F]\n"
     "                     [--junit F] [--html F] [--jobs N] [--ub-check]\n"
-    "                     [--escalate] [--no-ccache] [--confirm N]\n"
+    "                     [--escalate] [--no-ccache] [--no-batch]\n"
+    "                     [--confirm N]\n"
     "                     [--config MAIN_CF [--master MASTER_CF]]\n"
     "                     [--shard K/N] [--postfix-tests] [--reduce]\n"
     "\n"
@@ -101,6 +102,10 @@ static const char usage[] =
     "                     10; 0: no reruns)\n"
     "  --no-ccache        compile every build afresh (replicas, NAME@LABEL,\n"
     "                     always are: a cache hit would be the same bytes)\n"
+    "  --no-batch         run every case one by one; by default the smtp\n"
+    "                     cases without sink rules go in batches: sessions\n"
+    "                     back to back, one settle, the mail and log divided\n"
+    "                     by queue ID (one by one when they cannot be)\n"
     "  --config MAIN_CF   your own main.cf (or postconf -n output) over the\n"
     "                     instance's base; tables it names come from files\n"
     "                     beside it; what runs commands or reaches outside\n"
@@ -156,6 +161,7 @@ int cmd_run(int argc, char **argv)
         {"ub-check", no_argument, NULL, 'u'},
         {"escalate", no_argument, NULL, 'E'},
         {"no-ccache", no_argument, NULL, 'N'},
+        {"no-batch", no_argument, NULL, 'B'},
         {"confirm", required_argument, NULL, 'F'},
         {"config", required_argument, NULL, 'K'},
         {"shard", required_argument, NULL, 'S'},
@@ -225,6 +231,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 'N':
             o.no_ccache = 1;
+            break;
+        case 'B':
+            o.no_batch = 1;
             break;
         case 'F':
             if (hr_cmd_parse_int(&o.confirm, "--confirm", optarg, 0, 1000) <

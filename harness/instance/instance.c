@@ -13,6 +13,7 @@
  *
  *	int	hr_instance_log_mark(in, slice)
  *	int	hr_instance_settle(in, timeout_ms)
+ *	int	hr_instance_batchable(in)
  * DESCRIPTION
  *	hr_instance_opts_from_case() fills opts for an instance of build in
  *	dir and netns that has the libenv (NULL: none) and the config and
@@ -46,6 +47,12 @@
  *	hr_instance_settle() waits (inotify) until the maildrop, incoming
  *	and active queues are empty and the sink has no open session: all
  *	mail of a case has been delivered, deferred or bounced.
+ *
+ *	hr_instance_batchable() says whether sessions may go back to back
+ *	on the instance without changing what each one observes (batch(3)):
+ *	not when its settings include one that anvil(8) counts across
+ *	sessions with, a user's master.cf, or the escalation's extra
+ *	settings and service arguments.
  *
  *	hr_instance_stop() stops master (SIGTERM to its process group, then
  *	SIGKILL), any process left in the namespace, and the sink, and
@@ -509,6 +516,51 @@ void hr_instance_opts_from_case(hr_instance_opts *out, const hr_build *b,
     *out = o;
 }
 
+/* Parameters whose effect depends on other sessions: anvil(8) counts
+ * connections, messages and recipients per client across sessions, and
+ * sessions back to back (batch(3)) would count differently. */
+static const char *const cross_session[] = {
+    "smtpd_client_connection_count_limit",
+    "smtpd_client_connection_rate_limit",
+    "smtpd_client_message_rate_limit",
+    "smtpd_client_recipient_rate_limit",
+    "smtpd_client_new_tls_session_rate_limit",
+    "smtpd_client_auth_rate_limit",
+    "smtpd_client_event_limit_exceptions",
+    "anvil_rate_time_unit",
+    NULL,
+};
+
+/* sets_cross_session - a "name = value" of the list sets one of them */
+static int sets_cross_session(const hr_strv *settings)
+{
+    for (size_t i = 0; settings && i < settings->n; i++) {
+        const char *s = settings->v[i];
+
+        if (hr_strv_member(cross_session, s, strcspn(s, " \t=")))
+            return 1;
+    }
+    return 0;
+}
+
+/* batchable - sessions may go back to back on the instance: no setting
+ * that counts other sessions, no master.cf of the user's (its -o
+ * settings), no extra settings or service arguments (escalation) */
+static int batchable(const hr_instance_opts *o)
+{
+    return !sets_cross_session(o->config) &&
+           !(o->user && (sets_cross_session(&o->user->settings) ||
+                         o->user->master_path)) &&
+           !(o->extra_main && o->extra_main->n) &&
+           !(o->service_args && o->service_args->n);
+}
+
+/* hr_instance_batchable - see batchable() */
+int hr_instance_batchable(const hr_instance *in)
+{
+    return in->batchable;
+}
+
 /* hr_instance_start - make and start an instance */
 int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
 {
@@ -551,6 +603,7 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
         goto fail;
     }
     build_env(in, o);
+    in->batchable = batchable(o);
     if ((error = hr_rm_rf(in->dir)) < 0 ||
         (error = hr_mkdir_p(in->dir, 0755)) < 0 ||
         (error = hr_mkdir_p(in->tables, 0755)) < 0 ||

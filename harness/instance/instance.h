@@ -69,6 +69,8 @@ void hr_mail_free_all(hr_mail *mail, size_t count);
 int hr_instance_take_sanitizer(hr_instance *in, hr_buf *out);
 int hr_instance_reset(hr_instance *in);
 int hr_instance_alive(hr_instance *in);
+long hr_instance_peer_pid(hr_instance *in, int fd);
+int hr_instance_batchable(const hr_instance *in);
 
 int hr_instance_users(hr_strv *out);
 size_t hr_instance_ntables(const hr_instance_opts *o);

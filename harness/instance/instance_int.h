@@ -21,6 +21,7 @@ struct hr_instance {
     long mark_seq;
     off_t log_offset;       /* where the previous mark ended */
     double start_seconds;
+    int batchable;          /* hr_instance_batchable() */
 };
 
 #endif

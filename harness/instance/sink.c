@@ -10,6 +10,8 @@
  *	void	hr_sink_set_rules(s, rules, n)
  *	int	hr_sink_wait_idle(s, timeout_ms)
  *	char	*hr_sink_take_record(s)
+ *	void	hr_sink_take_sessions(s, out)
+ *	char	*hr_sink_render(sessions)
  *	void	hr_sink_stop(s)
  *
  *	char	*hr_sink_serve(fd, rules, n)
@@ -30,6 +32,11 @@
  *	concurrent deliveries finished does not show.
  *
  *	hr_sink_wait_idle() waits until no session is open.
+ *
+ *	hr_sink_take_record() returns the record of the sessions since the
+ *	last call; hr_sink_take_sessions() appends each of them to out
+ *	instead, and hr_sink_render() makes a record of some of them (it
+ *	sorts them): a batch of cases divides the sessions among its cases.
  *
  *	hr_sink_serve() serves one session on a connected fd with the given
  *	rules, in the calling thread, until QUIT, EOF or a rejected
@@ -477,18 +484,36 @@ int hr_sink_wait_idle(hr_sink *s, int timeout_ms)
     return error;
 }
 
-/* hr_sink_take_record - the sessions since the last call, sorted */
-char *hr_sink_take_record(hr_sink *s)
+/* hr_sink_render - sessions as a case's record: sorted, numbered */
+char *hr_sink_render(hr_strv *sessions)
 {
     hr_buf b = HR_BUF_INIT;
 
+    hr_strv_sort(sessions);
+    for (size_t i = 0; i < sessions->n; i++)
+        hr_buf_printf(&b, "session %zu\n%s", i + 1, sessions->v[i]);
+    return hr_buf_detach(&b);
+}
+
+/* hr_sink_take_sessions - the sessions since the last call, one each */
+void hr_sink_take_sessions(hr_sink *s, hr_strv *out)
+{
     pthread_mutex_lock(&s->lock);
-    hr_strv_sort(&s->records);
-    for (size_t i = 0; i < s->records.n; i++)
-        hr_buf_printf(&b, "session %zu\n%s", i + 1, s->records.v[i]);
+    hr_strv_addv(out, &s->records);
     hr_strv_release(&s->records);
     pthread_mutex_unlock(&s->lock);
-    return hr_buf_detach(&b);
+}
+
+/* hr_sink_take_record - the sessions since the last call, sorted */
+char *hr_sink_take_record(hr_sink *s)
+{
+    hr_strv sessions = HR_STRV_INIT;
+    char *text;
+
+    hr_sink_take_sessions(s, &sessions);
+    text = hr_sink_render(&sessions);
+    hr_strv_release(&sessions);
+    return text;
 }
 
 /* hr_sink_stop - stop listening, end sessions, free */

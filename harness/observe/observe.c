@@ -9,6 +9,7 @@
  *	int	hr_observe(&out, raw)
  *	int	hr_observe_first_finding(&out, maillog)
  *	void	hr_observe_first_each(out, maillog)
+ *	int	hr_observe_line_severity(line, len)
  * DESCRIPTION
  *	hr_observe() turns what one case left behind in one instance into
  *	plain text that is identical across runs of the same binary and
@@ -61,6 +62,11 @@
  *	first raw log line (in log order) of each class, warning (with
  *	master's signal lines), error, fatal and panic, or to NULL where a
  *	class has none; for problem reports.
+ *
+ *	hr_observe_line_severity() says whether one raw log line would be
+ *	in the "== log" section: 4 panic, 3 fatal, 2 error, 1 warning or
+ *	master's signal line, 0 not (attrib(3) needs to know which lines
+ *	an observation can see).
  * DIAGNOSTICS
  *	hr_observe() returns 0; it works on memory only.
  * SEE ALSO
@@ -406,6 +412,25 @@ static int severity(const char *text)
         strstr(msg, "terminating on signal"))
         return 1;
     return 0;
+}
+
+/* hr_observe_line_severity - what hr_observe() makes of one raw log
+ * line: 4 panic, 3 fatal, 2 error, 1 warning or a signal line, 0 a line
+ * the observation leaves out */
+int hr_observe_line_severity(const char *line, size_t len)
+{
+    char *prog, *text;
+    int sev;
+
+    pthread_once(&syslog_once, compile);
+    if (len && line[len - 1] == '\r')
+        len--;
+    if (!split_log_line(line, len, &prog, &text))
+        return 0;
+    sev = severity(text);
+    hr_free(prog);
+    hr_free(text);
+    return sev;
 }
 
 /* finding_cmp - by program, then log order */

@@ -28,5 +28,6 @@ typedef struct hr_obs_raw {
 int hr_observe(hr_obs **out, const hr_obs_raw *raw);
 int hr_observe_first_finding(char **out, const char *maillog);
 void hr_observe_first_each(char *out[4], const char *maillog);
+int hr_observe_line_severity(const char *line, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
  *	#include "replay/caserun.h"
  *
  *	int	hr_caserun(out, instance, case)
+ *	int	hr_caserun_observe(out, instance, case, material)
  *	void	hr_caserun_result_release(r)
  *	char	*hr_caserun_expected(case)
  *	char	*hr_caserun_check_probe(case, mail, nmail)
@@ -26,6 +27,10 @@
  *
  *	Mail that does not settle in time is an observation ("! ..."), not
  *	an error: a hanging daemon is Postfix behaviour to report.
+ *
+ *	hr_caserun_observe() is hr_caserun()'s second half: it observes
+ *	and checks a case run's material however it was gathered (a batch,
+ *	batch(3), divides one settle's material among its cases).
  *
  *	hr_caserun_expected() renders the expectation in the transcript's
  *	own format, so that a real bug can be shown as a unified diff
@@ -193,23 +198,89 @@ char *hr_caserun_expected(const hr_case *c)
     return hr_buf_detach(&b);
 }
 
+/* hr_caserun_observe - a case run's material observed and checked */
+int hr_caserun_observe(hr_caserun_result *out, hr_instance *in,
+                       const hr_case *c, const hr_caserun_material *m)
+{
+    hr_buf events = HR_BUF_INIT;
+    hr_obs_msg *msgs = NULL;
+    hr_obs_raw raw;
+    int error;
+
+    memset(&raw, 0, sizeof(raw));
+    msgs = hr_calloc(m->nmail ? m->nmail : 1, sizeof(*msgs));
+    for (size_t i = 0; i < m->nmail; i++) {
+        msgs[i].rcpt = m->mail[i].mailbox;
+        msgs[i].text = m->mail[i].text;
+        msgs[i].len = m->mail[i].len;
+    }
+    raw.transcript = c->kind == HR_CASE_SMTP ? m->transcript : NULL;
+    raw.probe_output = m->probe_output;
+    raw.mail = msgs;
+    raw.nmail = m->nmail;
+    raw.sink = m->sink;
+    raw.maillog = m->maillog;
+    raw.sanitizer = m->sanitizer;
+    raw.instance_dir = hr_instance_dir(in);
+    raw.build_dir = hr_instance_build(in)->dir;
+    if ((error = hr_observe(&out->model, &raw)) < 0)
+        goto done;
+    out->obs = hr_strdup(hr_obs_text(out->model));
+    if (c->kind == HR_CASE_PROBE && m->transcript && *m->transcript)
+        hr_buf_puts(&events, m->transcript);
+    /* Under a user's configuration the case's expectations do not
+     * apply: only the builds are compared. */
+    if (c->user)
+        out->mismatch = hr_strdup("");
+    else if (c->kind == HR_CASE_SMTP)
+        out->mismatch = hr_strdup(m->replay_mismatch ? m->replay_mismatch
+                                                     : "");
+    else
+        out->mismatch = hr_caserun_check_probe(c, m->mail, m->nmail);
+    if (c->golden && !c->user &&
+        strcmp(hr_obs_behaviour(out->model), c->golden) != 0) {
+        /* The golden holds the whole observation: mail, sink, log. */
+        const char *g = c->golden, *o = hr_obs_behaviour(out->model);
+        int line = 1;
+
+        for (; *g && *g == *o; g++, o++)
+            line += *g == '\n';
+        hr_buf_printf(&events, "%s:%d: the observation differs from the "
+                      "golden\n", c->golden_path, line);
+    }
+    if (events.len) {
+        char *more = hr_sprintf("%s%s", out->mismatch, hr_buf_cstr(&events));
+
+        hr_free(out->mismatch);
+        out->mismatch = more;
+    }
+    out->expect_ok = out->mismatch[0] == 0;
+    if (hr_observe_first_finding(&out->first_finding,
+                                 m->maillog ? m->maillog : "") < 0)
+        out->first_finding = NULL;
+    out->log = hr_strdup(m->maillog ? m->maillog : "");
+done:
+    hr_buf_release(&events);
+    hr_free(msgs);
+    return error;
+}
+
 /* hr_caserun - one case, once */
 int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
 {
     hr_replay_result rr;
     hr_probe_result pr;
-    hr_buf slice = HR_BUF_INIT, events = HR_BUF_INIT, san = HR_BUF_INIT;
+    hr_buf slice = HR_BUF_INIT, san = HR_BUF_INIT;
     hr_buf transcript = HR_BUF_INIT;
     hr_mail *mail = NULL;
-    hr_obs_msg *msgs = NULL;
-    hr_obs_raw raw;
+    hr_caserun_material m;
     size_t nmail = 0;
     char *sink = NULL, *probe_out = NULL;
     double t0 = hr_clock_s();
     int error;
 
     memset(out, 0, sizeof(*out));
-    memset(&raw, 0, sizeof(raw));
+    memset(&m, 0, sizeof(m));
     hr_replay_result_init(&rr);
     hr_probe_result_init(&pr);
     hr_sink_set_rules(hr_instance_sink(in), c->sink, c->nsink);
@@ -240,57 +311,17 @@ int hr_caserun(hr_caserun_result *out, hr_instance *in, const hr_case *c)
         goto done;
     double t_mark = hr_clock_s();
     sink = hr_sink_take_record(hr_instance_sink(in));
-    msgs = hr_calloc(nmail ? nmail : 1, sizeof(*msgs));
-    for (size_t i = 0; i < nmail; i++) {
-        msgs[i].rcpt = mail[i].mailbox;
-        msgs[i].text = mail[i].text;
-        msgs[i].len = mail[i].len;
-    }
-    raw.transcript = c->kind == HR_CASE_SMTP ? hr_buf_cstr(&transcript) : NULL;
-    raw.probe_output = probe_out;
-    raw.mail = msgs;
-    raw.nmail = nmail;
-    raw.sink = sink;
-    raw.maillog = hr_buf_cstr(&slice);
-    raw.sanitizer = san.len ? hr_buf_cstr(&san) : NULL;
-    raw.instance_dir = hr_instance_dir(in);
-    raw.build_dir = hr_instance_build(in)->dir;
-    if ((error = hr_observe(&out->model, &raw)) < 0)
+    m.transcript = hr_buf_cstr(&transcript);
+    m.replay_mismatch = hr_buf_cstr(&rr.mismatch);
+    m.probe_output = probe_out;
+    m.mail = mail;
+    m.nmail = nmail;
+    m.sink = sink;
+    m.maillog = hr_buf_cstr(&slice);
+    m.sanitizer = san.len ? hr_buf_cstr(&san) : NULL;
+    if ((error = hr_caserun_observe(out, in, c, &m)) < 0)
         goto done;
-    out->obs = hr_strdup(hr_obs_text(out->model));
-    if (c->kind == HR_CASE_PROBE && transcript.len)
-        hr_buf_puts(&events, hr_buf_cstr(&transcript));
-    /* Under a user's configuration the case's expectations do not
-     * apply: only the builds are compared. */
-    if (c->user)
-        out->mismatch = hr_strdup("");
-    else if (c->kind == HR_CASE_SMTP)
-        out->mismatch = hr_strdup(hr_buf_cstr(&rr.mismatch));
-    else
-        out->mismatch = hr_caserun_check_probe(c, mail, nmail);
-    if (c->golden && !c->user &&
-        strcmp(hr_obs_behaviour(out->model), c->golden) != 0) {
-        /* The golden holds the whole observation: mail, sink, log. */
-        const char *g = c->golden, *o = hr_obs_behaviour(out->model);
-        int line = 1;
-
-        for (; *g && *g == *o; g++, o++)
-            line += *g == '\n';
-        hr_buf_printf(&events, "%s:%d: the observation differs from the "
-                      "golden\n", c->golden_path, line);
-    }
-    if (events.len) {
-        char *more = hr_sprintf("%s%s", out->mismatch, hr_buf_cstr(&events));
-
-        hr_free(out->mismatch);
-        out->mismatch = more;
-    }
-    out->expect_ok = out->mismatch[0] == 0;
-    if (hr_observe_first_finding(&out->first_finding, hr_buf_cstr(&slice)) <
-        0)
-        out->first_finding = NULL;
     double t_obs = hr_clock_s();
-    out->log = hr_buf_detach(&slice);
     error = hr_instance_reset(in);
     if (hr_verbose > 1)
         hr_msg_info("timing %s: exec %.3f settle %.3f mark %.3f observe %.3f "
@@ -301,11 +332,9 @@ done:
     hr_replay_result_release(&rr);
     hr_probe_result_release(&pr);
     hr_buf_release(&slice);
-    hr_buf_release(&events);
     hr_buf_release(&san);
     hr_buf_release(&transcript);
     hr_mail_free_all(mail, nmail);
-    hr_free(msgs);
     hr_free(sink);
     hr_free(probe_out);
     if (error < 0)

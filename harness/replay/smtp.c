@@ -7,6 +7,8 @@
  *	#include "replay/smtp.h"
  *
  *	int	hr_replay_run(out, case, netns, step_timeout_ms)
+ *	int	hr_replay_run_peer(out, case, netns, step_timeout_ms, peer,
+ *		payload)
  *	int	hr_reply_read(out, fd, pending, timeout_ms)
  *	void	hr_replay_render_item(out, item)
  * DESCRIPTION
@@ -22,6 +24,11 @@
  *	("< "), plus "! " lines for events: a reply that did not come in
  *	time, a connection the server closed. Each reply is compared with
  *	the case's recorded reply (a glob); differences go to mismatch.
+ *
+ *	hr_replay_run_peer() is hr_replay_run() that calls peer(fd,
+ *	payload) once, right after the first reply (the greeting: the
+ *	server has accepted), and keeps what it returns, the pid of the
+ *	process that serves the session, in out->server_pid.
  *
  *	hr_replay_render_item() appends an item's transcript line: "> "
  *	and the command, "~ " and the raw text as the case wrote it, or the
@@ -61,6 +68,7 @@ void hr_replay_result_init(hr_replay_result *r)
     hr_buf_init(&r->mismatch, 1 << 20);
     r->stopped = 0;
     r->seconds = 0;
+    r->server_pid = 0;
 }
 
 /* hr_replay_result_release - free */
@@ -240,6 +248,15 @@ static int wait_eof(int fd, hr_buf *pending, int timeout_ms)
 int hr_replay_run(hr_replay_result *out, const hr_case *c, const char *netns,
                   int step_timeout_ms)
 {
+    return hr_replay_run_peer(out, c, netns, step_timeout_ms, NULL, NULL);
+}
+
+/* hr_replay_run_peer - play the session; after the first reply, ask peer
+ * which process serves it */
+int hr_replay_run_peer(hr_replay_result *out, const hr_case *c,
+                       const char *netns, int step_timeout_ms,
+                       hr_replay_peer_fn peer, void *payload)
+{
     hr_buf pending = HR_BUF_INIT, wire = HR_BUF_INIT;
     hr_buf raw = HR_BUF_INIT, joined = HR_BUF_INIT;
     long long t0 = hr_clock_ms();
@@ -297,6 +314,10 @@ int hr_replay_run(hr_replay_result *out, const hr_case *c, const char *netns,
                 break;
             }
             render_reply(&out->transcript, &joined, hr_buf_cstr(&raw));
+            if (peer) {
+                out->server_pid = peer(fd, payload);
+                peer = NULL;
+            }
             if (ex->expect && ex->expect[r] &&
                 !hr_glob_match(ex->expect[r], hr_buf_cstr(&joined)))
                 hr_buf_printf(&out->mismatch, "%s:%d: expected '%s', got "

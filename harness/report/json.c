@@ -31,6 +31,9 @@
  *	  "run": {
  *	    "id", "command", "started" (ISO 8601, UTC),
  *	    "seconds", "build_seconds", "replay_seconds",
+ *	    "case_runs" (replays and probes made), "batched_case_runs"
+ *	    (of them, in batches whose material was divided), "batches",
+ *	    "batches_one_by_one" (batches run again one by one),
  *	    "reps" (repetitions per cell), "out_dir",
  *	    "exit" (0 pass, 1 findings, 2 trouble)
  *	  },
@@ -55,6 +58,9 @@
  *	    "ubsan", "asan"), "ub_check", "shared", "ccache",
  *	    "cached" (found in the cache by this run), "seconds" (how
  *	    long the build took when it was made),
+ *	    "phases": null (a prebuilt or older build) or { "checkout",
+ *	      "makefiles", "make", "install", "postconf": wall seconds of
+ *	      each step, "make_cpu": CPU seconds of make and all it ran },
  *	    "env": [ "NAME=VALUE" for the daemons ]
  *	  } ],
  *	  "config": null, or run --config's: { "main_cf", "master_cf",
@@ -246,6 +252,12 @@ static json_object *run_obj(const hr_run *run)
     add(o, "seconds", jsecs(run->seconds));
     add(o, "build_seconds", jsecs(run->build_seconds));
     add(o, "replay_seconds", jsecs(run->replay_seconds));
+    add(o, "case_runs", json_object_new_int64((int64_t)run->case_runs));
+    add(o, "batched_case_runs",
+        json_object_new_int64((int64_t)run->batched_runs));
+    add(o, "batches", json_object_new_int64((int64_t)run->batches));
+    add(o, "batches_one_by_one",
+        json_object_new_int64((int64_t)run->batches_one_by_one));
     add(o, "reps", json_object_new_int(run->reps));
     add(o, "out_dir", jstr(run->out_dir));
     add(o, "exit", json_object_new_int(run->exit_code));
@@ -377,6 +389,19 @@ static json_object *build_obj(const hr_build *b, int cached)
     add(o, "ccache", json_object_new_boolean(b->ccache));
     add(o, "cached", json_object_new_boolean(cached));
     add(o, "seconds", jsecs(b->seconds));
+    if (b->has_phases) {
+        json_object *ph = json_object_new_object();
+
+        add(ph, "checkout", jsecs(b->t_checkout));
+        add(ph, "makefiles", jsecs(b->t_makefiles));
+        add(ph, "make", jsecs(b->t_make));
+        add(ph, "install", jsecs(b->t_install));
+        add(ph, "postconf", jsecs(b->t_postconf));
+        add(ph, "make_cpu", jsecs(b->make_cpu));
+        add(o, "phases", ph);
+    } else {
+        add(o, "phases", NULL);
+    }
     add(o, "env", jstrv(&b->env));
     return o;
 }

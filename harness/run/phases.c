@@ -36,12 +36,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run/phases.h"
 #include "build/build.h"
 #include "case/group.h"
 #include "instance/instance.h"
 #include "instance/netns.h"
+#include "replay/batch.h"
 #include "replay/caserun.h"
 #include "replay/funcrun.h"
 #include "case/func.h"
@@ -66,6 +68,7 @@ typedef struct work {
     const char **variants;
     size_t nvariants, first_build;
     int jobs;
+    int jobserver[2];           /* the shared job server's pipe, or -1 */
     /* instances */
     struct unit *units;
     size_t nunits;
@@ -80,6 +83,10 @@ struct unit {
     long cost;          /* estimated milliseconds, for scheduling */
     int func;           /* func cases: a probe per rep, no instance */
 };
+
+/* Case runs per batch at most (batch(3)): more would make a batch that
+ * cannot be divided costlier to play again one by one. */
+#define BATCH_MAX 16
 
 /* Cases per instance at most: a large group is split, so that one long
  * instance does not keep the other cores waiting at the end. */
@@ -200,6 +207,11 @@ static void *build_worker(void *arg)
                     bo.cc = w->o->compilers.v[k];
         }
         bo.jobs = w->jobs;
+        if (w->jobserver[0] >= 0) {
+            bo.jobserver = 1;
+            bo.jobserver_r = w->jobserver[0];
+            bo.jobserver_w = w->jobserver[1];
+        }
         /* A replica (NAME@LABEL) is a second, independent compile: from
          * ccache it would be the same bytes, a relink and no more. */
         if (w->o->no_ccache || strchr(bo.variant, '@'))
@@ -271,8 +283,9 @@ int hr_phase_build(hr_run *run, const hr_runner_opts *o,
 {
     work w;
     int cpus = hr_clock_ncpus();
-    int threads = (int)n < cpus ? (int)n : cpus;
+    int threads;
     double t0 = hr_clock_s();
+    int error;
 
     memset(&w, 0, sizeof(w));
     pthread_mutex_init(&w.lock, NULL);
@@ -282,12 +295,32 @@ int hr_phase_build(hr_run *run, const hr_runner_opts *o,
     w.nvariants = n;
     w.first_build = first;
     w.total = n;
+    /* One GNU make job server for all the builds: a build that walks its
+     * directories alone, configures or installs leaves its cores to the
+     * others, and the last build gets them all. It holds a token less
+     * than there are cores (each make has one of its own), so one build
+     * more than there are cores runs at once: its serial steps fill the
+     * gaps. The pipe is inherited by the makes (not close-on-exec) and
+     * closed after the phase. Without one, builds split the cores. */
+    w.jobserver[0] = w.jobserver[1] = -1;
+    if (pipe(w.jobserver) == 0) {
+        for (int k = 0; k < cpus - 1; k++)
+            if (write(w.jobserver[1], "+", 1) != 1)
+                break;
+        threads = (int)n < cpus + 1 ? (int)n : cpus + 1;
+    } else {
+        w.jobserver[0] = w.jobserver[1] = -1;
+        threads = (int)n < cpus ? (int)n : cpus;
+    }
     if (threads < 1)
         threads = 1;
-    /* Parallel builds share the cores: two -j1 builds keep two cores
-     * busier than one -j2 build with its serial phases. */
     w.jobs = cpus / threads > 0 ? cpus / threads : 1;
-    return work_run(&w, threads, build_worker, &run->build_seconds, t0);
+    error = work_run(&w, threads, build_worker, &run->build_seconds, t0);
+    if (w.jobserver[0] >= 0) {
+        close(w.jobserver[0]);
+        close(w.jobserver[1]);
+    }
+    return error;
 }
 
 /* hr_phase_cell - the cell of a case for (build, libenv) */
@@ -360,89 +393,178 @@ static int store_rep(work *w, struct unit *u, size_t ci, int r,
     return error;
 }
 
-/* run_unit - one instance, its group's cases, every rep. An instance
- * that does not start, or fails under a case, is that cell's
- * observation (and is started again for the next case), not the run's
- * end. */
+/* A unit's instance and what run_one() needs to restart it. */
+struct ustate {
+    hr_instance *in;
+    char *why;                  /* it did not start: why */
+    hr_instance_opts io;
+    char *dir;
+    int batch;                  /* batches may still be tried */
+};
+
+/* run_one - one rep of one case on the unit's instance, one by one. An
+ * instance that does not start, or fails under the case, is the cell's
+ * observation; the next rep gets a fresh instance. */
+static int run_one(work *w, struct unit *u, struct ustate *st, size_t ci,
+                   int r)
+{
+    hr_run *run = w->run;
+    const hr_build *bd = run->builds[u->build];
+    hr_run_cell *cell = hr_phase_cell(run, ci, u->build, u->libenv);
+    hr_caserun_result res;
+    int error = 0;
+
+    if (st->in == NULL && st->why == NULL &&
+        (error = start_unit(&st->in, &st->why, &st->io)) < 0)
+        return error;
+    if (st->in == NULL) {
+        cell->failed = 1;
+        error = hr_caserun_failed(&res, st->why, st->dir, bd->dir);
+    } else if ((error = hr_caserun(&res, st->in, w->cases[ci])) < 0) {
+        char *what;
+
+        if (error == HR_EINTR || hr_interrupted())
+            return error;
+        /* The instance failed under the case: that is what the case
+         * observed. The next rep gets a fresh instance. */
+        what = hr_sprintf("instance failed during the case: %s",
+                          !hr_instance_alive(st->in) ? "its master is gone"
+                          : error == HR_ETIMEOUT     ? "it timed out"
+                                                     : "it stopped "
+                                                       "answering");
+        hr_instance_stop(st->in);
+        cell->failed = 1;
+        error = hr_caserun_failed(&res, what, st->dir, bd->dir);
+        hr_instance_free(st->in);
+        st->in = NULL;
+        hr_free(what);
+    }
+    if (error < 0)
+        return hr_error_set(error, "%s on %s/%s: %s", w->cases[ci]->name,
+                            bd->variant, run->libenvs[u->libenv].name,
+                            hr_error_last());
+    return store_rep(w, u, ci, r, &res);
+}
+
+/* A batch's case runs waiting to be played. */
+struct pending {
+    size_t ci[BATCH_MAX];
+    int rep[BATCH_MAX];
+    size_t n;
+};
+
+/* flush - the pending case runs as one batch (batch(3)). When its
+ * material cannot be divided, or the instance fails or its mail does not
+ * settle, they run one by one on a fresh instance, as they would have
+ * without a batch, and the unit plays no more batches: what made it
+ * fail is likely to again. */
+static int flush(work *w, struct unit *u, struct ustate *st,
+                 struct pending *p)
+{
+    const hr_case *cs[BATCH_MAX];
+    hr_caserun_result res[BATCH_MAX];
+    char *why = NULL;
+    int error = 0, e;
+
+    if (p->n == 0)
+        return 0;
+    for (size_t i = 0; i < p->n; i++)
+        cs[i] = w->cases[p->ci[i]];
+    if (p->n == 1) {
+        error = run_one(w, u, st, p->ci[0], p->rep[0]);
+    } else if ((e = hr_batch_run(res, st->in, cs, p->n, &why)) == 0 &&
+               why == NULL) {
+        pthread_mutex_lock(&w->lock);
+        w->run->batches++;
+        w->run->batched_runs += p->n;
+        pthread_mutex_unlock(&w->lock);
+        for (size_t i = 0; i < p->n; i++) {
+            if (error == 0)
+                error = store_rep(w, u, p->ci[i], p->rep[i], &res[i]);
+            hr_caserun_result_release(&res[i]);
+        }
+    } else if (e == HR_EINTR || hr_interrupted()) {
+        error = hr_error_set(HR_EINTR, "stopped");
+    } else {
+        if (hr_verbose && why == NULL)
+            hr_msg_info("batch of %zu on %s failed (%s): one by one on a "
+                        "fresh instance", p->n, st->dir, hr_error_last());
+        pthread_mutex_lock(&w->lock);
+        w->run->batches++;
+        w->run->batches_one_by_one++;
+        pthread_mutex_unlock(&w->lock);
+        hr_instance_stop(st->in);
+        hr_instance_free(st->in);
+        st->in = NULL;
+        st->batch = 0;
+        for (size_t i = 0; i < p->n && error == 0; i++)
+            error = run_one(w, u, st, p->ci[i], p->rep[i]);
+    }
+    hr_free(why);
+    p->n = 0;
+    return error;
+}
+
+/* run_unit - one instance, its group's cases, every rep: the smtp cases
+ * that may (hr_batch_applies()) in batches, the others one by one */
 static int run_unit(work *w, struct unit *u)
 {
     hr_run *run = w->run;
     const hr_build *bd = run->builds[u->build];
-    hr_instance_opts io = HR_INSTANCE_OPTS_INIT;
     const hr_case *first = w->cases[u->cases[0]];
-    hr_instance *in = NULL;
-    char *dir, *ns, *slug, *why = NULL;
+    struct ustate st;
+    struct pending p;
+    char *ns, *slug;
     int error;
 
+    memset(&st, 0, sizeof(st));
+    memset(&p, 0, sizeof(p));
+    st.io = (hr_instance_opts)HR_INSTANCE_OPTS_INIT;
+    st.batch = !w->o->no_batch;
     slug = hr_build_slug(bd->variant);
-    dir = hr_sprintf("%s/instances/%s/%s/g%zu", run->out_dir, slug,
-                     run->libenvs[u->libenv].name, u->seq);
+    st.dir = hr_sprintf("%s/instances/%s/%s/g%zu", run->out_dir, slug,
+                        run->libenvs[u->libenv].name, u->seq);
     hr_free(slug);
     ns = hr_netns_name();
-    hr_instance_opts_from_case(&io, bd, dir, ns, &run->libenvs[u->libenv].env,
-                               first);
-    error = start_unit(&in, &why, &io);
+    hr_instance_opts_from_case(&st.io, bd, st.dir, ns,
+                               &run->libenvs[u->libenv].env, first);
+    error = start_unit(&st.in, &st.why, &st.io);
     for (size_t k = 0; k < u->n && error == 0; k++) {
         size_t ci = u->cases[k];
-        hr_run_cell *cell = hr_phase_cell(run, ci, u->build, u->libenv);
 
-        cell->skipped = 0;
+        hr_phase_cell(run, ci, u->build, u->libenv)->skipped = 0;
         for (int r = 0; r < run->reps && error == 0; r++) {
-            hr_caserun_result res;
-
             if (w->failed || hr_interrupted()) {
                 error = hr_error_set(HR_EINTR, "stopped");
                 break;
             }
-            if (in == NULL && why == NULL &&
-                (error = start_unit(&in, &why, &io)) < 0)
-                break;
-            if (in == NULL) {
-                cell->failed = 1;
-                error = hr_caserun_failed(&res, why, dir, bd->dir);
-            } else if ((error = hr_caserun(&res, in, w->cases[ci])) < 0) {
-                char *what;
-
-                if (error == HR_EINTR || hr_interrupted())
-                    break;
-                /* The instance failed under the case: that is what the
-                 * case observed. The next rep gets a fresh instance. */
-                what = hr_sprintf("instance failed during the case: %s",
-                                  !hr_instance_alive(in)
-                                      ? "its master is gone"
-                                  : error == HR_ETIMEOUT ? "it timed out"
-                                                         : "it stopped "
-                                                           "answering");
-                hr_instance_stop(in);
-                cell->failed = 1;
-                error = hr_caserun_failed(&res, what, dir, bd->dir);
-                hr_instance_free(in);
-                in = NULL;
-                hr_free(what);
+            if (st.batch && st.in && hr_batch_applies(st.in, w->cases[ci])) {
+                p.ci[p.n] = ci;
+                p.rep[p.n++] = r;
+                if (p.n == BATCH_MAX)
+                    error = flush(w, u, &st, &p);
+                continue;
             }
-            if (error < 0) {
-                error = hr_error_set(error, "%s on %s/%s: %s",
-                                     w->cases[ci]->name, bd->variant,
-                                     run->libenvs[u->libenv].name,
-                                     hr_error_last());
-                break;
-            }
-            error = store_rep(w, u, ci, r, &res);
+            if ((error = flush(w, u, &st, &p)) == 0)
+                error = run_one(w, u, &st, ci, r);
         }
     }
-    if (in) {
+    if (error == 0)
+        error = flush(w, u, &st, &p);
+    if (st.in) {
         double t_stop = hr_clock_s();
-        int e = hr_instance_stop(in);
+        int e = hr_instance_stop(st.in);
 
         if (hr_verbose > 1)
             hr_msg_info("timing instance %s: start %.3f stop %.3f", ns,
-                        hr_instance_start_seconds(in), hr_clock_s() - t_stop);
+                        hr_instance_start_seconds(st.in),
+                        hr_clock_s() - t_stop);
         if (error == 0)
             error = e;
     }
-    hr_instance_free(in);
-    hr_free(why);
-    hr_free(dir);
+    hr_instance_free(st.in);
+    hr_free(st.why);
+    hr_free(st.dir);
     hr_free(ns);
     return error;
 }

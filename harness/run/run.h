@@ -139,6 +139,9 @@ typedef struct hr_run {
     int shard_k, shard_n;   /* run --shard K/N, or 0 */
     hr_strv shard_pairs;    /* "BUILD\tCASE" of the share, sorted */
     size_t case_runs;       /* case runs made */
+    size_t batched_runs;    /* ... of them in batches that held (batch(3)) */
+    size_t batches, batches_one_by_one; /* batches played; those whose
+                             * material could not be divided */
     hr_run_shard *shards;   /* a merged run: its shards */
     size_t nshards;
     hr_ptests *ptests;      /* run --postfix-tests, or NULL */

@@ -25,6 +25,7 @@ typedef struct hr_runner_opts {
     int ub_check;               /* add ubsan and wrapv on a divergence */
     int escalate;               /* DEBUG_README's ladder on a divergence */
     int no_ccache;              /* compile every build without ccache */
+    int no_batch;               /* every case run one by one (batch(3)) */
     int confirm;                /* reruns per CPU of a flapping cell; 0:
                                  * none */
     int postfix_tests;          /* run Postfix's own tests on each build

@@ -25,7 +25,9 @@
  *	namespace of their own with nothing in it (no_network), run as a user of no
  *	privilege (as_user: uid and gid, no supplementary groups,
  *	PR_SET_NO_NEW_PRIVS; cwd is entered as that user), and have a
- *	time limit (SIGTERM, then SIGKILL two seconds later). Children get PR_SET_PDEATHSIG, so that
+ *	time limit (SIGTERM, then SIGKILL two seconds later). With
+ *	cpu_seconds, hr_spawn_run() tells the CPU time (user and system)
+ *	of the child and of everything it waited for (wait4()). Children get PR_SET_PDEATHSIG, so that
  *	they do not outlive the harness even when it is killed.
  *
  *	hr_spawn_capture() is hr_spawn_run() for the common case: run argv
@@ -60,6 +62,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -377,6 +380,7 @@ static int supervise(int *out_status, struct running *r, const hr_spawn_opts *o)
     long long deadline = o->timeout_ms ? hr_clock_ms() + o->timeout_ms : 0;
     long long kill_at = 0;
     int exited = 0, timed_out = 0, ws = 0;
+    struct rusage ru;
     hr_buf *outb = o->out_buf;
 
     if (r->in_wr >= 0)
@@ -429,8 +433,13 @@ static int supervise(int *out_status, struct running *r, const hr_spawn_opts *o)
             drain(&r->out_rd, outb);
         if (i_err >= 0 && p[i_err].revents)
             drain(&r->err_rd, o->err_buf);
-        if (waitpid(r->pid, &ws, WNOHANG) == r->pid)
+        if (wait4(r->pid, &ws, WNOHANG, &ru) == r->pid) {
             exited = 1;
+            if (o->cpu_seconds)
+                *o->cpu_seconds =
+                    (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+        }
         (void)i_pid;
         if (!exited && deadline && hr_clock_ms() >= deadline && !kill_at) {
             timed_out = 1;

@@ -35,6 +35,8 @@ typedef struct hr_spawn_opts {
     int keep_alive;             /* hr_spawn_start: no PDEATHSIG */
     int no_network;             /* a network namespace of its own, with
                                  * nothing in it (not even lo up) */
+    double *cpu_seconds;        /* hr_spawn_run: user + system CPU of the
+                                 * child and all it waited for, or NULL */
     int as_user;                /* drop to uid/gid (no groups, no new
                                  * privileges) after the mount view */
     uid_t uid;

@@ -238,6 +238,10 @@ static hr_run *fx_run(const struct fx *fx)
     run->seconds = 42.5;
     run->build_seconds = 30.25;
     run->replay_seconds = 12.125;
+    run->case_runs = 24;
+    run->batched_runs = 16;
+    run->batches = 2;
+    run->batches_one_by_one = 1;
     run->reps = NREPS;
     run->source_commit = hr_strdup("0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c");
     run->source_tree = hr_strdup("a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4");
@@ -278,6 +282,15 @@ static hr_run *fx_run(const struct fx *fx)
         b->cc_kind = hr_strdup("gcc");
         b->ub_check = fb->ub_check;
         b->seconds = fb->seconds;
+        if (!fb->cached) { /* made by this run: its steps were timed */
+            b->has_phases = 1;
+            b->t_checkout = 0.5;
+            b->t_makefiles = 1.25;
+            b->t_make = 27.0;
+            b->t_install = 2.0;
+            b->t_postconf = 0.5;
+            b->make_cpu = 50.75;
+        }
         run->build_cached[i] = fb->cached;
         run->builds[i] = b;
     }
@@ -525,13 +538,17 @@ static void test_report_json_key_order(void **state)
                 "failed_builds,libenvs,postfix_tests,totals,cases");
     assert_keys(root, "run",
                 "id,command,started,seconds,build_seconds,replay_seconds,"
+                "case_runs,batched_case_runs,batches,batches_one_by_one,"
                 "reps,out_dir,exit");
     assert_keys(root, "source", "commit,tree,version");
     assert_keys(root, "machine", "kernel,libc,cpu,cpus,compilers,edac");
     assert_keys(root, "machine.edac", "available,note,controllers");
     assert_keys(root, "builds.1",
                 "id,variant,cc,cc_path,cc_sha256,cc_version,cc_kind,flags,"
-                "opt,sanitizer,ub_check,shared,ccache,cached,seconds,env");
+                "opt,sanitizer,ub_check,shared,ccache,cached,seconds,phases,"
+                "env");
+    assert_keys(root, "builds.1.phases",
+                "checkout,makefiles,make,install,postconf,make_cpu");
     assert_keys(root, "libenvs.0", "name,env");
     assert_keys(root, "totals",
                 "pass,real-bug,compiler,undefined-behavior,library,"
@@ -578,6 +595,18 @@ static void test_report_json_values(void **state)
     assert_true(json_object_get_boolean(jat(root, "builds.0.cached")));
     assert_false(json_object_get_boolean(jat(root, "builds.1.cached")));
     assert_null(jat(root, "builds.0.sanitizer"));
+    assert_null(jat(root, "builds.0.phases")); /* cached: not timed here */
+    assert_true(json_object_get_double(jat(root, "builds.1.phases.make")) ==
+                27.0);
+    assert_true(
+        json_object_get_double(jat(root, "builds.1.phases.make_cpu")) ==
+        50.75);
+    assert_int_equal(json_object_get_int(jat(root, "run.case_runs")), 24);
+    assert_int_equal(
+        json_object_get_int(jat(root, "run.batched_case_runs")), 16);
+    assert_int_equal(json_object_get_int(jat(root, "run.batches")), 2);
+    assert_int_equal(
+        json_object_get_int(jat(root, "run.batches_one_by_one")), 1);
     assert_string_equal(jstr_at(root, "libenvs.1.name"), "shim");
     assert_string_equal(jstr_at(root, "libenvs.1.env.0"),
                         "LD_PRELOAD=/opt/shim.so");
