@@ -174,7 +174,12 @@ sweep: deps
 	$(MAKE) all
 	sh ci/sweep.sh
 
-bench: all tests/bench/bin/bench
+tests/bench/bin/cctime: tests/bench/cctime.c
+	@mkdir -p tests/bench/bin
+	@echo "  BENCH   $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $<
+
+bench: all tests/bench/bin/bench tests/bench/bin/cctime
 	tests/bench/bin/bench $(BENCH_ARGS)
 
 clean:

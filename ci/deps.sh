@@ -21,7 +21,7 @@ libsasl2-dev liblmdb-dev libicu-dev libnsl-dev
 libgit2-dev libffi-dev libcmocka-dev libjson-c-dev libgmime-3.0-dev
 libarchive-dev libpcap-dev
 ccache gdb strace iproute2 clang libclang-rt-dev dpkg-dev git patch
-tcpdump swaks chromium python3-yaml wamerican"
+tcpdump swaks chromium python3-yaml wamerican mold"
 
 # COMPILERS="gcc-11 clang-15": Debian's compilers of those names, for run
 # --compilers (bookworm has gcc-11 and gcc-12, clang-13 to clang-16).

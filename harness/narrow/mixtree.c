@@ -39,10 +39,13 @@
  *	command that built it in "from" (from its make.log) plus
  *	extra_flags; the next hr_mixtree_set() puts the base's object back.
  *
- *	hr_mixtree_relink() runs Postfix's top-level make, which rebuilds the
- *	lib/ archives (or, in a shared build, the libpostfix-*.so that the
- *	stage's usr/lib/postfix gets) and relinks every program whose
- *	inputs changed;
+ *	hr_mixtree_relink() does what Postfix's top-level make does, faster:
+ *	"make update" in the library directories in their order, which
+ *	rebuilds the lib/ archives (or, in a shared build, the
+ *	libpostfix-*.so that the stage's usr/lib/postfix gets), then in
+ *	the program directories side by side (a thread per core), which
+ *	relink every program whose inputs changed; with mold installed,
+ *	every trial links with it (-fuse-ld=mold);
  *	link_flags, when given, reach the link commands only (as
  *	SHLIB_RPATH, which static builds leave empty): -fsanitize=undefined
  *	needs its runtime at link time. The programs that changed are then
@@ -62,6 +65,7 @@
  *	compile or make that failed names its log, DIR/make.log.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -617,19 +621,140 @@ static int sync_stage(hr_mixtree *m)
     return error;
 }
 
-/* hr_mixtree_relink - rebuild archives, relink programs, update the stage */
-int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
+/* The program directories of a relink, shared by its threads. */
+struct relink {
+    hr_mixtree *m;
+    const hr_strv *dirs;
+    const char *flags;
+    pthread_mutex_t lock;
+    size_t next;
+    int failed, error_code;
+    char error[1024];
+};
+
+/* relink_dir - "make update" in one directory of the tree, as Postfix's
+ * top-level make runs it */
+static int relink_dir(hr_mixtree *m, const char *dir, const char *flags)
 {
     hr_strv argv = HR_STRV_INIT;
     int error;
 
     hr_strv_add(&argv, "make");
-    hr_strv_addf(&argv, "-j%d", hr_clock_ncpus());
-    if (link_flags)
-        hr_strv_addf(&argv, "SHLIB_RPATH=%s", link_flags);
-    if ((error = hr_build_exec(m->src, m->log, m->dir, &argv)) == 0)
-        error = sync_stage(m);
+    hr_strv_add(&argv, "update");
+    hr_strv_add(&argv, "MAKELEVEL=");
+    if (flags)
+        hr_strv_addf(&argv, "SHLIB_RPATH=%s", flags);
+    error = hr_build_exec(dir, m->log, m->dir, &argv);
     hr_strv_release(&argv);
+    return error;
+}
+
+static void *relink_worker(void *arg)
+{
+    struct relink *r = arg;
+
+    for (;;) {
+        size_t i;
+
+        pthread_mutex_lock(&r->lock);
+        i = r->next++;
+        pthread_mutex_unlock(&r->lock);
+        if (i >= r->dirs->n || r->failed)
+            break;
+        if (relink_dir(r->m, r->dirs->v[i], r->flags) < 0) {
+            pthread_mutex_lock(&r->lock);
+            if (!r->failed) {
+                r->failed = 1;
+                r->error_code = hr_error_code();
+                snprintf(r->error, sizeof(r->error), "%s", hr_error_last());
+            }
+            pthread_mutex_unlock(&r->lock);
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* program_dirs - the tree's src/ directories with a Makefile, but the
+ * libraries' */
+static int program_dirs(hr_strv *out, const char *src,
+                        const char *const *libs)
+{
+    char *top = hr_path_join(src, "src");
+    hr_strv names = HR_STRV_INIT;
+    int error;
+
+    if ((error = hr_dir_list(&names, top)) == 0)
+        for (size_t i = 0; i < names.n; i++) {
+            char *mk = hr_sprintf("%s/%s/Makefile", top, names.v[i]);
+            int lib = 0;
+
+            for (const char *const *l = libs; *l; l++)
+                lib |= strcmp(*l, names.v[i]) == 0;
+            if (!lib && hr_is_file(mk))
+                hr_strv_addf(out, "%s/%s", top, names.v[i]);
+            hr_free(mk);
+        }
+    hr_strv_release(&names);
+    hr_free(top);
+    return error;
+}
+
+/* hr_mixtree_relink - the libraries, then the programs, relinked */
+int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
+{
+    static const char *const libs[] = {"util", "global", "dns", "tls",
+                                       "xsasl", "master", "milter", NULL};
+    struct relink r;
+    hr_strv dirs = HR_STRV_INIT;
+    char *flags = NULL, *mold = NULL;
+    pthread_t tid[16];
+    int threads = hr_clock_ncpus(), error = 0;
+
+    /* mold, when there is one, links the trial programs several times
+     * faster; every trial, the guards included, links with it. */
+    if (hr_spawn_find_program(&mold, "mold") == 0)
+        flags = hr_sprintf("-fuse-ld=mold%s%s", link_flags ? " " : "",
+                           link_flags ? link_flags : "");
+    else if (link_flags)
+        flags = hr_strdup(link_flags);
+    hr_error_clear();
+    hr_free(mold);
+    /* The libraries first, in Postfix's order: each puts its archive (or
+     * its libpostfix-*.so) into lib/ for the programs. */
+    for (const char *const *l = libs; *l && error == 0; l++) {
+        char *dir = hr_sprintf("%s/src/%s", m->src, *l);
+
+        if (hr_is_dir(dir))
+            error = relink_dir(m, dir, flags);
+        hr_free(dir);
+    }
+    if (error < 0)
+        goto done;
+    /* Then the programs, side by side: each directory links its own. */
+    if ((error = program_dirs(&dirs, m->src, libs)) < 0)
+        goto done;
+    memset(&r, 0, sizeof(r));
+    pthread_mutex_init(&r.lock, NULL);
+    r.m = m;
+    r.dirs = &dirs;
+    r.flags = flags;
+    if (threads < 1)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    for (int t = 0; t < threads; t++)
+        pthread_create(&tid[t], NULL, relink_worker, &r);
+    for (int t = 0; t < threads; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&r.lock);
+    if (r.failed)
+        error = hr_error_set(r.error_code, "%s", r.error);
+    if (error == 0)
+        error = sync_stage(m);
+done:
+    hr_strv_release(&dirs);
+    hr_free(flags);
     return error;
 }
 
