@@ -24,7 +24,8 @@
  *	scratch (instance/maincf), creates a network namespace with lo up,
  *	starts the sink on 127.0.0.9:25 there, starts the build's master
  *	as a child of the harness in its own session inside the namespace, and waits, for a
- *	bounded time, until smtpd's greeting arrives on 127.0.0.1:25. If
+ *	bounded time, until master logs that it has started (its listeners
+ *	are open then; inotify on the maillog, nothing connects). If
  *	start-up fails, the error names the first fatal or panic line of
  *	the instance's maillog.
  *
@@ -246,50 +247,6 @@ static int reachable(const char *dir, const hr_strv *cover)
     return error;
 }
 
-/* greet - connect to smtpd in the namespace: 1 when the greeting came,
- * 2 when the connection was taken and closed (or stayed silent) without
- * one, 0 when nothing listens yet, -1 on trouble */
-static int greet(hr_instance *in, char *banner, size_t len)
-{
-    struct sockaddr_in sa;
-    char buf[1024];
-    size_t got = 0;
-    int fd, ok = 0;
-
-    if (hr_netns_socket(&fd, in->netns, AF_INET, SOCK_STREAM) < 0)
-        return -1;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(25);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-        struct pollfd p = {fd, POLLIN, 0};
-
-        ok = 2;
-
-        while (got < sizeof(buf) - 1 && poll(&p, 1, 5000) > 0) {
-            ssize_t n = read(fd, buf + got, sizeof(buf) - 1 - got);
-
-            if (n <= 0)
-                break;
-            got += (size_t)n;
-            buf[got] = 0;
-            if (strchr(buf, '\n'))
-                break;
-        }
-        buf[got] = 0;
-        if (strncmp(buf, "220", 3) == 0) {
-            ok = 1;
-            snprintf(banner, len, "%.*s", (int)strcspn(buf, "\r\n"), buf);
-            if (write(fd, "QUIT\r\n", 6) == 6)
-                while (poll(&p, 1, 2000) > 0 && read(fd, buf, sizeof(buf)) > 0)
-                    ;
-        }
-    }
-    close(fd);
-    return ok;
-}
-
 /* Why the last hr_instance_start() of this thread failed, in words that
  * do not vary between runs ("" when it was the harness's trouble). */
 static __thread char start_why[256];
@@ -300,56 +257,48 @@ const char *hr_instance_start_why(void)
     return start_why;
 }
 
-/* wait_reaped - after smtpd broke at the greeting, until master has
- * logged what became of it, so that no case's log slice gets the line */
-static void wait_reaped(hr_instance *in, int timeout_ms)
+/* started - master's "daemon started" line is in the maillog: it logs it
+ * after its listeners are open (master.c: master_config() first) */
+static int started(hr_instance *in)
 {
-    long long deadline = hr_clock_ms() + timeout_ms;
-    int delay_ms = 1;
+    hr_buf text = HR_BUF_INIT;
+    int seen = 0;
 
-    while (hr_clock_ms() < deadline) {
-        hr_buf text = HR_BUF_INIT;
-        int seen = 0;
-
-        if (hr_file_read(&text, in->maillog, 1 << 20) == 0)
-            seen = strstr(hr_buf_cstr(&text), "killed by signal") != NULL ||
-                   strstr(hr_buf_cstr(&text), " exit status ") != NULL;
-        hr_buf_release(&text);
-        if (seen)
-            return;
-        struct timespec ts = {0, delay_ms * 1000000L};
-
-        nanosleep(&ts, NULL);
-        if (delay_ms < 20)
-            delay_ms *= 2;
-    }
+    if (hr_file_read(&text, in->maillog, 1 << 20) == 0)
+        seen = strstr(hr_buf_cstr(&text), "]: daemon started -- version ") !=
+               NULL;
+    hr_buf_release(&text);
+    return seen;
 }
 
-/* wait_ready - until the greeting arrives (or smtpd is seen to break
- * without one: the cases observe that), master dies, or time is up */
+/* wait_ready - until master says it has started (inotify on the
+ * maillog), master dies, or time is up. Nothing connects: a probe
+ * session cost an smtpd (and an anvil) per instance, and a case that
+ * breaks smtpd observes that itself. */
 static int wait_ready(hr_instance *in, int timeout_ms)
 {
     long long deadline = hr_clock_ms() + timeout_ms;
-    struct timespec ts;
-    char banner[512];
-    int delay_ms = 1;
+    int ifd, pfd, error = 0;
 
+    /* master's exit wakes the poll too (a pidfd), where the kernel has
+     * them (5.3); else it is looked at every 50 ms */
+    pfd = (int)syscall(SYS_pidfd_open, in->master, 0);
+    if ((ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0 ||
+        inotify_add_watch(ifd, in->maillog, IN_MODIFY) < 0) {
+        error = hr_error_set(HR_ERROR, "inotify on '%s': %s", in->maillog,
+                             strerror(errno));
+        goto done;
+    }
     for (;;) {
-        int status, r = greet(in, banner, sizeof(banner));
+        struct pollfd p[2] = {{ifd, POLLIN, 0}, {pfd, POLLIN, 0}};
+        char evbuf[4096];
+        int status;
+        long long left;
 
-        if (r == 1)
-            return 0;
-        if (r == 2 && waitpid(in->master, &status, WNOHANG) == 0) {
-            /* master is up and its smtpd broke before its banner: the
-             * cases observe that, and the probes do not need smtpd. */
-            wait_reaped(in, 3000);
-            return 0;
-        }
-        if (r < 0)
-            return HR_ERROR;
+        if (started(in))
+            break;
         if (waitpid(in->master, &status, WNOHANG) == in->master) {
             char *why = first_fatal(in);
-            int error;
 
             if (WIFEXITED(status))
                 snprintf(start_why, sizeof(start_why), "master exited during "
@@ -358,36 +307,38 @@ static int wait_ready(hr_instance *in, int timeout_ms)
                 snprintf(start_why, sizeof(start_why), "master was killed "
                          "by signal %d during start-up", WTERMSIG(status));
             error = hr_error_set(HR_ERROR, "postfix master of %s exited "
-                                     "during start-up (status %d): %s",
-                                     in->dir, WIFEXITED(status)
-                                                  ? WEXITSTATUS(status)
-                                                  : 128 + WTERMSIG(status),
-                                     why);
-
+                                 "during start-up (status %d): %s",
+                                 in->dir, WIFEXITED(status)
+                                              ? WEXITSTATUS(status)
+                                              : 128 + WTERMSIG(status),
+                                 why);
             in->master = 0;
             hr_free(why);
-            return error;
+            break;
         }
-        if (hr_clock_ms() >= deadline) {
+        if ((left = deadline - hr_clock_ms()) <= 0) {
             char *why = first_fatal(in);
-            int error;
 
-            snprintf(start_why, sizeof(start_why), "no SMTP greeting within "
-                     "%d ms of start-up", timeout_ms);
-            error = hr_error_set(HR_ETIMEOUT, "no SMTP greeting from %s "
-                                     "within %d ms: %s", in->dir, timeout_ms,
-                                     why);
-
+            snprintf(start_why, sizeof(start_why), "master did not start "
+                     "within %d ms", timeout_ms);
+            error = hr_error_set(HR_ETIMEOUT, "postfix master of %s did not "
+                                 "start within %d ms: %s", in->dir,
+                                 timeout_ms, why);
             hr_free(why);
-            return error;
+            break;
         }
-        /* master needs a few ms to open its sockets: back off gently. */
-        ts.tv_sec = 0;
-        ts.tv_nsec = delay_ms * 1000000L;
-        nanosleep(&ts, NULL);
-        if (delay_ms < 20)
-            delay_ms *= 2;
+        if (pfd < 0 && left > 50)
+            left = 50;
+        poll(p, pfd >= 0 ? 2 : 1, (int)left);
+        while (read(ifd, evbuf, sizeof(evbuf)) > 0)
+            ;
     }
+done:
+    if (ifd >= 0)
+        close(ifd);
+    if (pfd >= 0)
+        close(pfd);
+    return error;
 }
 
 /* build_env - what commands run against this instance get */

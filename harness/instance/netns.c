@@ -175,6 +175,13 @@ int hr_netns_delete(const char *name)
 /* hr_netns_socket - a socket that lives in a namespace */
 int hr_netns_socket(int *out, const char *name, int domain, int type)
 {
+    return hr_netns_socket_proto(out, name, domain, type, 0);
+}
+
+/* hr_netns_socket_proto - the same, of a given protocol (netlink's) */
+int hr_netns_socket_proto(int *out, const char *name, int domain, int type,
+                          int protocol)
+{
     char *path = hr_sprintf("%s/%s", NETNS_RUN, name);
     int target = -1, self = -1, fd = -1, saved;
     int error = 0;
@@ -191,7 +198,7 @@ int hr_netns_socket(int *out, const char *name, int domain, int type)
                              "%s", name, strerror(errno));
         goto done;
     }
-    fd = socket(domain, type | SOCK_CLOEXEC, 0);
+    fd = socket(domain, type | SOCK_CLOEXEC, protocol);
     saved = errno;
     if (setns(self, CLONE_NEWNET) < 0)
         hr_panic("cannot return to the harness's network namespace: %s",

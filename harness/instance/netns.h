@@ -10,6 +10,8 @@
 int hr_netns_create(const char *name);
 int hr_netns_delete(const char *name);
 int hr_netns_socket(int *out, const char *name, int domain, int type);
+int hr_netns_socket_proto(int *out, const char *name, int domain, int type,
+                          int protocol);
 int hr_netns_list(hr_strv *out);
 int hr_netns_kill_all(const char *name, int timeout_ms);
 int hr_netns_pids(hr_strv *out, const char *name);

@@ -515,7 +515,7 @@ static int run_unit(work *w, struct unit *u)
     struct ustate st;
     struct pending p;
     char *ns, *slug;
-    int error;
+    int error, *may;
 
     memset(&st, 0, sizeof(st));
     memset(&p, 0, sizeof(p));
@@ -529,28 +529,39 @@ static int run_unit(work *w, struct unit *u)
     hr_instance_opts_from_case(&st.io, bd, st.dir, ns,
                                &run->libenvs[u->libenv].env, first);
     error = start_unit(&st.in, &st.why, &st.io);
-    for (size_t k = 0; k < u->n && error == 0; k++) {
-        size_t ci = u->cases[k];
-
-        hr_phase_cell(run, ci, u->build, u->libenv)->skipped = 0;
-        for (int r = 0; r < run->reps && error == 0; r++) {
-            if (w->failed || hr_interrupted()) {
-                error = hr_error_set(HR_EINTR, "stopped");
-                break;
-            }
-            if (st.batch && st.in && hr_batch_applies(st.in, w->cases[ci])) {
-                p.ci[p.n] = ci;
-                p.rep[p.n++] = r;
-                if (p.n == BATCH_MAX)
-                    error = flush(w, u, &st, &p);
-                continue;
-            }
-            if ((error = flush(w, u, &st, &p)) == 0)
-                error = run_one(w, u, &st, ci, r);
-        }
+    may = hr_calloc(u->n, sizeof(*may));
+    for (size_t k = 0; k < u->n; k++) {
+        hr_phase_cell(run, u->cases[k], u->build, u->libenv)->skipped = 0;
+        may[k] = st.in && hr_batch_applies(st.in, w->cases[u->cases[k]]);
     }
-    if (error == 0)
-        error = flush(w, u, &st, &p);
+    /* Two passes: first every rep that may go into a batch, so that the
+     * batches are as long as they can be, then the others one by one.
+     * A case run observes only itself, so the order is free. */
+    for (int pass = 0; pass < 2 && error == 0; pass++) {
+        for (size_t k = 0; k < u->n && error == 0; k++) {
+            size_t ci = u->cases[k];
+
+            if (may[k] != (pass == 0))
+                continue;
+            for (int r = 0; r < run->reps && error == 0; r++) {
+                if (w->failed || hr_interrupted()) {
+                    error = hr_error_set(HR_EINTR, "stopped");
+                    break;
+                }
+                if (st.batch && st.in && may[k]) {
+                    p.ci[p.n] = ci;
+                    p.rep[p.n++] = r;
+                    if (p.n == BATCH_MAX)
+                        error = flush(w, u, &st, &p);
+                    continue;
+                }
+                if ((error = flush(w, u, &st, &p)) == 0)
+                    error = run_one(w, u, &st, ci, r);
+            }
+        }
+        if (error == 0)
+            error = flush(w, u, &st, &p);
+    }
     if (st.in) {
         double t_stop = hr_clock_s();
         int e = hr_instance_stop(st.in);
@@ -563,6 +574,7 @@ static int run_unit(work *w, struct unit *u)
             error = e;
     }
     hr_instance_free(st.in);
+    hr_free(may);
     hr_free(st.why);
     hr_free(st.dir);
     hr_free(ns);
