@@ -298,16 +298,18 @@ int hr_phase_build(hr_run *run, const hr_runner_opts *o,
     /* One GNU make job server for all the builds: a build that walks its
      * directories alone, configures or installs leaves its cores to the
      * others, and the last build gets them all. It holds a token less
-     * than there are cores (each make has one of its own), so one build
-     * more than there are cores runs at once: its serial steps fill the
-     * gaps. The pipe is inherited by the makes (not close-on-exec) and
+     * than there are cores (each make has one of its own). Up to twice
+     * as many builds as cores run at once, so that their serial steps
+     * fill each other's gaps and no build is left to finish alone on
+     * one core (measured: 4 variants on 2 cores with 3 at once took
+     * 1.02 x the bound, the last build running alone). The pipe is inherited by the makes (not close-on-exec) and
      * closed after the phase. Without one, builds split the cores. */
     w.jobserver[0] = w.jobserver[1] = -1;
     if (pipe(w.jobserver) == 0) {
         for (int k = 0; k < cpus - 1; k++)
             if (write(w.jobserver[1], "+", 1) != 1)
                 break;
-        threads = (int)n < cpus + 1 ? (int)n : cpus + 1;
+        threads = (int)n < 2 * cpus ? (int)n : 2 * cpus;
     } else {
         w.jobserver[0] = w.jobserver[1] = -1;
         threads = (int)n < cpus ? (int)n : cpus;
