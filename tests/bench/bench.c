@@ -452,9 +452,18 @@ static int copy_corpus(const char *dir, int k)
                 hr_buf text = HR_BUF_INIT;
                 const char *t = hr_buf_cstr(&b);
 
-                /* the first line is "name NAME" */
-                if (is_case && strncmp(t, "name", 4) == 0) {
-                    size_t eol = strcspn(t, "\n");
+                /* the case's "name NAME" line, after any comments */
+                const char *nl = NULL;
+
+                for (const char *l = t; is_case && *l && nl == NULL;) {
+                    if (strncmp(l, "name", 4) == 0 &&
+                        (l[4] == ' ' || l[4] == '\t'))
+                        nl = l;
+                    l += strcspn(l, "\n");
+                    l += *l == '\n';
+                }
+                if (nl) {
+                    size_t eol = (size_t)(nl - t) + strcspn(nl, "\n");
 
                     hr_buf_printf(&text, "%.*s-c%d", (int)eol, t, c);
                     hr_buf_puts(&text, t + eol);
