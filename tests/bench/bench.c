@@ -467,6 +467,21 @@ static int copy_corpus(const char *dir, int k)
 
                     hr_buf_printf(&text, "%.*s-c%d", (int)eol, t, c);
                     hr_buf_puts(&text, t + eol);
+                } else if (is_golden) {
+                    /* a probe's message is "Subject: pfharness probe
+                     * NAME": the copy's golden names the copy */
+                    char *was = hr_sprintf("pfharness probe %.*s\n",
+                                           (int)stem, names.v[i]);
+                    const char *at, *from_t = t;
+
+                    while ((at = strstr(from_t, was)) != NULL) {
+                        hr_buf_put(&text, from_t,
+                                   (size_t)(at - from_t) + strlen(was) - 1);
+                        hr_buf_printf(&text, "-c%d\n", c);
+                        from_t = at + strlen(was);
+                    }
+                    hr_buf_puts(&text, from_t);
+                    hr_free(was);
                 } else {
                     hr_buf_puts(&text, t);
                 }
