@@ -65,7 +65,6 @@
  *	compile or make that failed names its log, DIR/make.log.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +78,7 @@
 #include "util/mem.h"
 #include "narrow/mixtree.h"
 #include "util/msg.h"
+#include "util/parallel.h"
 #include "util/spawn.h"
 
 #define MAX_OBJECT (256 << 20)
@@ -621,15 +621,11 @@ static int sync_stage(hr_mixtree *m)
     return error;
 }
 
-/* The program directories of a relink, shared by its threads. */
+/* The program directories of a relink, for hr_parallel(). */
 struct relink {
     hr_mixtree *m;
     const hr_strv *dirs;
     const char *flags;
-    pthread_mutex_t lock;
-    size_t next;
-    int failed, error_code;
-    char error[1024];
 };
 
 /* relink_dir - "make update" in one directory of the tree, as Postfix's
@@ -649,30 +645,12 @@ static int relink_dir(hr_mixtree *m, const char *dir, const char *flags)
     return error;
 }
 
-static void *relink_worker(void *arg)
+/* relink_one - program directory i */
+static int relink_one(void *arg, size_t i)
 {
     struct relink *r = arg;
 
-    for (;;) {
-        size_t i;
-
-        pthread_mutex_lock(&r->lock);
-        i = r->next++;
-        pthread_mutex_unlock(&r->lock);
-        if (i >= r->dirs->n || r->failed)
-            break;
-        if (relink_dir(r->m, r->dirs->v[i], r->flags) < 0) {
-            pthread_mutex_lock(&r->lock);
-            if (!r->failed) {
-                r->failed = 1;
-                r->error_code = hr_error_code();
-                snprintf(r->error, sizeof(r->error), "%s", hr_error_last());
-            }
-            pthread_mutex_unlock(&r->lock);
-            break;
-        }
-    }
-    return NULL;
+    return relink_dir(r->m, r->dirs->v[i], r->flags);
 }
 
 /* program_dirs - the tree's src/ directories with a Makefile, but the
@@ -708,8 +686,7 @@ int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
     struct relink r;
     hr_strv dirs = HR_STRV_INIT;
     char *flags = NULL, *mold = NULL;
-    pthread_t tid[16];
-    int threads = hr_clock_ncpus(), error = 0;
+    int error = 0;
 
     /* mold, when there is one, links the trial programs several times
      * faster; every trial, the guards included, links with it. */
@@ -734,23 +711,10 @@ int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
     /* Then the programs, side by side: each directory links its own. */
     if ((error = program_dirs(&dirs, m->src, libs)) < 0)
         goto done;
-    memset(&r, 0, sizeof(r));
-    pthread_mutex_init(&r.lock, NULL);
     r.m = m;
     r.dirs = &dirs;
     r.flags = flags;
-    if (threads < 1)
-        threads = 1;
-    if (threads > 16)
-        threads = 16;
-    for (int t = 0; t < threads; t++)
-        pthread_create(&tid[t], NULL, relink_worker, &r);
-    for (int t = 0; t < threads; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&r.lock);
-    if (r.failed)
-        error = hr_error_set(r.error_code, "%s", r.error);
-    if (error == 0)
+    if ((error = hr_parallel(dirs.n, hr_clock_ncpus(), relink_one, &r)) == 0)
         error = sync_stage(m);
 done:
     hr_strv_release(&dirs);

@@ -44,7 +44,6 @@
  * SEE ALSO
  *	attrib(3), caserun(3).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +54,7 @@
 #include "util/clock.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/parallel.h"
 
 /* Sessions in flight at once. Each is a client of its own and its own
  * smtpd; what they share (trivial-rewrite, qmgr) leaves lines that no
@@ -67,69 +67,20 @@ static long peer(int fd, void *payload)
     return hr_instance_peer_pid(payload, fd);
 }
 
-/* The sessions of a batch, taken in order by BATCH_WIDTH lanes. */
-struct lanes {
-    pthread_mutex_t lock;
+/* A batch's sessions, for hr_parallel(). */
+struct play {
     hr_instance *in;
     const hr_case *const *cases;
     hr_replay_result *rr;
-    size_t n, next;
-    int error;            /* the first failure, its text below */
-    char text[1024];
 };
 
-/* lane - play the next session until none is left or one failed */
-static void *lane(void *arg)
+/* play_one - session i of the batch */
+static int play_one(void *arg, size_t i)
 {
-    struct lanes *l = arg;
+    struct play *p = arg;
 
-    for (;;) {
-        size_t i;
-        int e;
-
-        pthread_mutex_lock(&l->lock);
-        i = l->error < 0 ? l->n : l->next++;
-        pthread_mutex_unlock(&l->lock);
-        if (i >= l->n)
-            return NULL;
-        e = hr_replay_run_peer(&l->rr[i], l->cases[i],
-                               hr_instance_netns(l->in),
-                               HR_REPLAY_STEP_TIMEOUT_MS, peer, l->in);
-        if (e < 0) {
-            pthread_mutex_lock(&l->lock);
-            if (l->error == 0) {
-                l->error = e;
-                snprintf(l->text, sizeof(l->text), "%s", hr_error_last());
-            }
-            pthread_mutex_unlock(&l->lock);
-        }
-    }
-}
-
-/* play - every session of the batch, BATCH_WIDTH at a time */
-static int play(hr_instance *in, const hr_case *const *cases,
-                hr_replay_result *rr, size_t n)
-{
-    struct lanes l;
-    pthread_t helper[BATCH_WIDTH - 1];
-    size_t helpers = 0;
-
-    memset(&l, 0, sizeof(l));
-    pthread_mutex_init(&l.lock, NULL);
-    l.in = in;
-    l.cases = cases;
-    l.rr = rr;
-    l.n = n;
-    for (size_t k = 0; k + 1 < BATCH_WIDTH && k + 1 < n; k++)
-        if (pthread_create(&helper[helpers], NULL, lane, &l) == 0)
-            helpers++;
-    lane(&l);
-    for (size_t k = 0; k < helpers; k++)
-        pthread_join(helper[k], NULL);
-    pthread_mutex_destroy(&l.lock);
-    if (l.error < 0)
-        return hr_error_set(l.error, "%s", l.text);
-    return 0;
+    return hr_replay_run_peer(&p->rr[i], p->cases[i], hr_instance_netns(p->in),
+                              HR_REPLAY_STEP_TIMEOUT_MS, peer, p->in);
 }
 
 /* hr_batch_applies - the case may be in a batch on the instance */
@@ -152,6 +103,7 @@ int hr_batch_run(hr_caserun_result *out, hr_instance *in,
     hr_mail *mail = NULL, **own_mail = hr_calloc(n ? n : 1, sizeof(hr_mail *));
     size_t nmail = 0, *own_n = hr_calloc(n ? n : 1, sizeof(size_t));
     hr_attrib *a = NULL;
+    struct play play = {in, cases, rr};
     double t0 = hr_clock_s(), t_tail, t_sent = 0, t_settled = 0, t_taken = 0,
            t_observed = 0;
     size_t done = 0;
@@ -169,7 +121,7 @@ int hr_batch_run(hr_caserun_result *out, hr_instance *in,
      * is the first case's, as one by one */
     if ((error = hr_instance_log_mark(in, &before)) < 0)
         goto done;
-    error = play(in, cases, rr, n);
+    error = hr_parallel(n, BATCH_WIDTH, play_one, &play);
     for (size_t i = 0; i < n; i++) {
         seeds[i].transcript = hr_buf_cstr(&rr[i].transcript);
         seeds[i].smtpd_pid = rr[i].server_pid;

@@ -11,6 +11,7 @@
  *	void	hr_caserun_result_release(r)
  *	char	*hr_caserun_expected(case)
  *	char	*hr_caserun_check_probe(case, mail, nmail)
+ *	void	hr_caserun_check_golden(events, case, model)
  * DESCRIPTION
  *	hr_caserun() gives the sink the case's rules, replays the SMTP
  *	session or runs the probe, waits until the instance has no mail in
@@ -31,6 +32,12 @@
  *	hr_caserun_observe() is hr_caserun()'s second half: it observes
  *	and checks a case run's material however it was gathered (a batch,
  *	batch(3), divides one settle's material among its cases).
+ *
+ *	hr_caserun_check_golden() appends to events "FILE:LINE: the
+ *	observation differs from the golden" when the case has a golden
+ *	(and no user configuration) and the observation's behaviour is not
+ *	it, LINE the first that differs; func runs (funcrun(3)) check the
+ *	same way.
  *
  *	hr_caserun_expected() renders the expectation in the transcript's
  *	own format, so that a real bug can be shown as a unified diff
@@ -80,6 +87,23 @@ static int record_matches(const hr_probe_expect *x, const hr_dsn_record *r)
            hr_glob_match(x->status, r->status) &&
            (x->diag == NULL ||
             hr_glob_match(x->diag, diag_text(r->diagnostic)));
+}
+
+/* hr_caserun_check_golden - the whole observation against the golden */
+void hr_caserun_check_golden(hr_buf *events, const hr_case *c,
+                             const hr_obs *model)
+{
+    const char *g = c->golden, *o;
+    int line = 1;
+
+    /* The golden holds the whole observation: mail, sink, log. */
+    if (g == NULL || c->user ||
+        strcmp((o = hr_obs_behaviour(model)), g) == 0)
+        return;
+    for (; *g && *g == *o; g++, o++)
+        line += *g == '\n';
+    hr_buf_printf(events, "%s:%d: the observation differs from the "
+                  "golden\n", c->golden_path, line);
 }
 
 /* hr_caserun_check_probe - compare DSN records with the expectation */
@@ -237,17 +261,7 @@ int hr_caserun_observe(hr_caserun_result *out, hr_instance *in,
                                                      : "");
     else
         out->mismatch = hr_caserun_check_probe(c, m->mail, m->nmail);
-    if (c->golden && !c->user &&
-        strcmp(hr_obs_behaviour(out->model), c->golden) != 0) {
-        /* The golden holds the whole observation: mail, sink, log. */
-        const char *g = c->golden, *o = hr_obs_behaviour(out->model);
-        int line = 1;
-
-        for (; *g && *g == *o; g++, o++)
-            line += *g == '\n';
-        hr_buf_printf(&events, "%s:%d: the observation differs from the "
-                      "golden\n", c->golden_path, line);
-    }
+    hr_caserun_check_golden(&events, c, out->model);
     if (events.len) {
         char *more = hr_sprintf("%s%s", out->mismatch, hr_buf_cstr(&events));
 

@@ -42,5 +42,7 @@ int hr_caserun_failed(hr_caserun_result *out, const char *what,
 char *hr_caserun_expected(const hr_case *c);
 char *hr_caserun_check_probe(const hr_case *c, const hr_mail *mail,
                              size_t nmail);
+void hr_caserun_check_golden(hr_buf *events, const hr_case *c,
+                             const hr_obs *model);
 
 #endif

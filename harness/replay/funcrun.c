@@ -384,16 +384,7 @@ int hr_funcrun(hr_caserun_result *out, const hr_build *b,
     hr_obs_new(&out->model);
     hr_obs_add(out->model, "func", hr_buf_cstr(&body));
     out->obs = hr_strdup(hr_obs_text(out->model));
-    if (c->golden && !c->user &&
-        strcmp(hr_obs_behaviour(out->model), c->golden) != 0) {
-        const char *g = c->golden, *o = hr_obs_behaviour(out->model);
-        int line = 1;
-
-        for (; *g && *g == *o; g++, o++)
-            line += *g == '\n';
-        hr_buf_printf(&events, "%s:%d: the observation differs from the "
-                      "golden\n", c->golden_path, line);
-    }
+    hr_caserun_check_golden(&events, c, out->model);
     out->mismatch = hr_strdup(hr_buf_cstr(&events));
     out->expect_ok = out->mismatch[0] == 0;
     out->log = hr_strdup("");
