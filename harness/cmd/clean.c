@@ -8,7 +8,9 @@
  * DESCRIPTION
  *	Every process inside a pfh-* network namespace whose run is gone
  *	is stopped (SIGTERM, then SIGKILL) and the namespace is removed;
- *	the namespaces of a pfharness process that still runs are kept. A run's children die
+ *	the namespaces of a pfharness process that still runs are kept.
+ *	The in-memory queues (a tmpfs per instance, spool(3)) of runs that
+ *	are gone are unmounted; a live run's are kept. A run's children die
  *	with it (PR_SET_PDEATHSIG), so this is for namespaces and for
  *	processes of runs killed while they were starting children. The
  *	scratch directories of replays whose process is gone
@@ -28,14 +30,44 @@
 #include "util/mem.h"
 #include "util/msg.h"
 #include "instance/netns.h"
+#include "instance/spool.h"
 #include "util/paths.h"
 
 static const char usage[] =
     "usage: pfharness clean\n"
     "\n"
     "Stop leftover Postfix instances and remove the network namespaces\n"
-    "(pfh-*) and replay scratch directories that killed runs left behind.\n"
+    "(pfh-*), in-memory queues and replay scratch directories that killed\n"
+    "runs left behind.\n"
     "Results of runs under var/runs stay.\n";
+
+/* clean_spools - the in-memory queues (tmpfs) of dead runs' instances */
+static int clean_spools(int *removed)
+{
+    hr_strv dirs = HR_STRV_INIT, owners = HR_STRV_INIT;
+    int code = HR_EXIT_OK;
+
+    if (hr_spool_list(&dirs, &owners) < 0) {
+        hr_msg_error("%s", hr_error_last());
+        return HR_EXIT_TROUBLE;
+    }
+    for (size_t i = 0; i < dirs.n; i++) {
+        if (hr_netns_owner_alive(owners.v[i])) {
+            printf("kept %s: its run is still alive\n", dirs.v[i]);
+            continue;
+        }
+        if (hr_spool_unmount(dirs.v[i]) < 0) {
+            hr_msg_error("%s", hr_error_last());
+            code = HR_EXIT_TROUBLE;
+            continue;
+        }
+        printf("removed %s\n", dirs.v[i]);
+        (*removed)++;
+    }
+    hr_strv_release(&dirs);
+    hr_strv_release(&owners);
+    return code;
+}
 
 /* clean_replays - scratch directories of dead replays */
 static int clean_replays(int *removed)
@@ -100,6 +132,8 @@ int cmd_clean(int argc, char **argv)
         printf("removed %s\n", names.v[i]);
         removed++;
     }
+    if (clean_spools(&removed) != HR_EXIT_OK)
+        code = HR_EXIT_TROUBLE;
     if (clean_replays(&removed) != HR_EXIT_OK)
         code = HR_EXIT_TROUBLE;
     if (removed == 0)

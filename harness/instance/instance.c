@@ -19,8 +19,9 @@
  *	dir and netns that has the libenv (NULL: none) and the config and
  *	tables of case c; the pointers are borrowed from the arguments.
  *
- *	hr_instance_start() creates the instance directory (etc/, queue/,
- *	data/, mail/, sanitizer/), writes main.cf and master.cf from
+ *	hr_instance_start() creates the instance directory (etc/,
+ *	sanitizer/, and spool/ with queue/, data/ and mail/ on a tmpfs of
+ *	the instance's own, spool(3)), writes main.cf and master.cf from
  *	scratch (instance/maincf), creates a network namespace with lo up,
  *	starts the sink on 127.0.0.9:25 there, starts the build's master
  *	as a child of the harness in its own session inside the namespace, and waits, for a
@@ -56,8 +57,10 @@
  *	settings and service arguments.
  *
  *	hr_instance_stop() stops master (SIGTERM to its process group, then
- *	SIGKILL), any process left in the namespace, and the sink, and
- *	removes the namespace. It is idempotent; hr_instance_free() calls it.
+ *	SIGKILL), any process left in the namespace, and the sink,
+ *	removes the namespace, copies a queue with mail left in it to
+ *	DIR/queue and unmounts the spool. It is idempotent;
+ *	hr_instance_free() calls it.
  * DIAGNOSTICS
  *	Functions return 0 or a negative code with hr_error_set().
  */
@@ -532,9 +535,10 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     in->dir = hr_path_abs(o->dir);
     in->etc = hr_path_join(in->dir, "etc");
     in->tables = hr_path_join(in->etc, "tables");
-    in->queue = hr_path_join(in->dir, "queue");
-    in->data = hr_path_join(in->dir, "data");
-    in->mail = hr_path_join(in->dir, "mail");
+    in->spool = hr_path_join(in->dir, HR_SPOOL_DIR);
+    in->queue = hr_path_join(in->spool, "queue");
+    in->data = hr_path_join(in->spool, "data");
+    in->mail = hr_path_join(in->spool, "mail");
     in->san = hr_path_join(in->dir, "sanitizer");
     in->maillog = hr_path_join(in->dir, "maillog");
     in->netns = hr_strdup(o->netns);
@@ -555,8 +559,11 @@ int hr_instance_start(hr_instance **out, const hr_instance_opts *o)
     }
     build_env(in, o);
     in->batchable = batchable(o);
-    if ((error = hr_rm_rf(in->dir)) < 0 ||
+    if ((error = hr_spool_unmount_stale(in->spool)) < 0 ||
+        (error = hr_rm_rf(in->dir)) < 0 ||
         (error = hr_mkdir_p(in->dir, 0755)) < 0 ||
+        (error = hr_spool_mount(&in->spool_mounted, in->spool, in->netns)) <
+            0 ||
         (error = hr_mkdir_p(in->tables, 0755)) < 0 ||
         (error = hr_mkdir_p(in->queue, 0755)) < 0 ||
         (error = hr_mkdir_p(in->mail, 0755)) < 0 ||
@@ -660,6 +667,18 @@ int hr_instance_stop(hr_instance *in)
             error = e;
         in->netns_made = 0;
     }
+    if (in->spool_mounted) {
+        /* Mail left in the queue stays on disk for the bug report. */
+        char *kept = hr_path_join(in->dir, "queue");
+        int e = hr_spool_keep_queue(in->queue, kept);
+
+        if (e < 0 && error == 0)
+            error = e;
+        if ((e = hr_spool_unmount(in->spool)) < 0 && error == 0)
+            error = e;
+        in->spool_mounted = 0;
+        hr_free(kept);
+    }
     return error;
 }
 
@@ -672,6 +691,7 @@ void hr_instance_free(hr_instance *in)
     hr_free(in->dir);
     hr_free(in->etc);
     hr_free(in->tables);
+    hr_free(in->spool);
     hr_free(in->queue);
     hr_free(in->data);
     hr_free(in->mail);

@@ -6,10 +6,13 @@
 
 #include <sys/types.h>
 #include "instance/instance.h"
+#include "instance/spool.h"
 #include "util/mountview.h"
 
 struct hr_instance {
     char *dir, *etc, *tables, *queue, *data, *mail, *san, *maillog;
+    char *spool;            /* tmpfs of queue/, data/ and mail/ (spool(3)) */
+    int spool_mounted;
     char *netns;
     const hr_build *build;
     hr_strv env;            /* for commands run against the instance */

@@ -5,6 +5,7 @@
  *	main.cf, master.cf and the tables of an instance
  * SYNOPSIS
  *	#include "instance/maincf.h"
+#include "instance/spool.h"
  *
  *	int	hr_maincf_render(main_out, master_out, dir, opts)
  *	int	hr_maincf_write(dir, opts)
@@ -41,6 +42,7 @@
 #include <time.h>
 
 #include "instance/maincf.h"
+#include "instance/spool.h"
 #include "case/config.h"
 #include "instance/sink.h"
 #include "util/buf.h"
@@ -73,9 +75,9 @@ static void paths_init(paths *p, const char *dir)
     p->dir = hr_strdup(dir);
     p->etc = hr_path_join(p->dir, "etc");
     p->tables = hr_path_join(p->etc, "tables");
-    p->queue = hr_path_join(p->dir, "queue");
-    p->data = hr_path_join(p->dir, "data");
-    p->mail = hr_path_join(p->dir, "mail");
+    p->queue = hr_sprintf("%s/%s/queue", p->dir, HR_SPOOL_DIR);
+    p->data = hr_sprintf("%s/%s/data", p->dir, HR_SPOOL_DIR);
+    p->mail = hr_sprintf("%s/%s/mail", p->dir, HR_SPOOL_DIR);
     p->san = hr_path_join(p->dir, "sanitizer");
     p->maillog = hr_path_join(p->dir, "maillog");
 }

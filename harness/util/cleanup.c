@@ -9,6 +9,8 @@
  *	void	hr_cleanup_install(void)
  *	void	hr_cleanup_add_pgrp(pgrp), hr_cleanup_del_pgrp(pgrp)
  *	void	hr_cleanup_add_netns(name), hr_cleanup_del_netns(name)
+ *	int	hr_cleanup_add_mount(path)
+ *	void	hr_cleanup_del_mount(path)
  *	int	hr_interrupted(void)
  *	void	hr_cleanup_now(void)
  * DESCRIPTION
@@ -17,8 +19,11 @@
  *	here while it lives. On SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT
  *	(hr_panic()) or a normal exit, every registered process group gets
  *	SIGTERM, then SIGKILL if it is
- *	still there after a bounded wait, and every registered namespace
- *	is unmounted and unlinked, as "ip netns del" does.
+ *	still there after a bounded wait, every registered namespace
+ *	is unmounted and unlinked, as "ip netns del" does, and every
+ *	registered mount (an instance's spool) is detached.
+ *	hr_cleanup_add_mount() returns -1 (and registers nothing) for a
+ *	path longer than its table's slots: the caller does not mount then.
  *
  *	The signal handler uses only async-signal-safe calls on fixed-size
  *	tables, then re-raises the signal so that the exit status tells
@@ -42,11 +47,15 @@
 #include "util/msg.h"
 
 #define MAX_SLOTS 512
+#define MAX_MOUNTS 128
+#define MOUNT_PATH 1024
 #define NETNS_DIR "/run/netns/"
 
 static volatile pid_t pgrps[MAX_SLOTS];
 static char netns[MAX_SLOTS][64];
 static volatile sig_atomic_t netns_used[MAX_SLOTS];
+static char mounts[MAX_MOUNTS][MOUNT_PATH];
+static volatile sig_atomic_t mounts_used[MAX_MOUNTS];
 static volatile sig_atomic_t interrupted;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -96,6 +105,35 @@ void hr_cleanup_del_netns(const char *name)
     for (int i = 0; i < MAX_SLOTS; i++)
         if (netns_used[i] && strcmp(netns[i], name) == 0)
             netns_used[i] = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+/* hr_cleanup_add_mount - remember a mount to detach; -1 when full */
+int hr_cleanup_add_mount(const char *path)
+{
+    int slot = -1;
+
+    if (strlen(path) >= sizeof(mounts[0]))
+        return -1;
+    pthread_mutex_lock(&lock);
+    for (int i = 0; i < MAX_MOUNTS && slot < 0; i++) {
+        if (!mounts_used[i]) {
+            strcpy(mounts[i], path);
+            mounts_used[i] = 1;
+            slot = i;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return slot < 0 ? -1 : 0;
+}
+
+/* hr_cleanup_del_mount - forget a mount that is gone */
+void hr_cleanup_del_mount(const char *path)
+{
+    pthread_mutex_lock(&lock);
+    for (int i = 0; i < MAX_MOUNTS; i++)
+        if (mounts_used[i] && strcmp(mounts[i], path) == 0)
+            mounts_used[i] = 0;
     pthread_mutex_unlock(&lock);
 }
 
@@ -154,6 +192,12 @@ static void stop_all(void)
             umount2(path, MNT_DETACH);
             unlink(path);
             netns_used[i] = 0;
+        }
+    }
+    for (int i = 0; i < MAX_MOUNTS; i++) {
+        if (mounts_used[i]) {
+            umount2(mounts[i], MNT_DETACH);
+            mounts_used[i] = 0;
         }
     }
 }

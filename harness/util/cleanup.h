@@ -10,6 +10,8 @@ void hr_cleanup_add_pgrp(pid_t pgrp);
 void hr_cleanup_del_pgrp(pid_t pgrp);
 void hr_cleanup_add_netns(const char *name);
 void hr_cleanup_del_netns(const char *name);
+int hr_cleanup_add_mount(const char *path);
+void hr_cleanup_del_mount(const char *path);
 int hr_interrupted(void);
 void hr_cleanup_now(void);
 

@@ -8,9 +8,11 @@ need_root
 
 id=$($PFH build --variant O0 | cut -d' ' -f1)
 
-# ours - namespaces and masters of the harness that are still there
+# ours - namespaces, in-memory queues (tmpfs spools named pfh-PID-N) and
+# masters of the harness that are still there
 ours() {
     ip netns list | grep '^pfh-' || true
+    awk '$0 ~ / - tmpfs pfh-/ { print "spool " $5 }' /proc/self/mountinfo
     pgrep -f "$TOP/var/builds/.*/libexec/postfix/master" || true
 }
 [ -z "$(ours)" ] || fail "leftovers before the test: $(ours)"
@@ -61,6 +63,10 @@ $PFH clean >"$T/live.out" 2>&1 || { cat "$T/live.out"; fail "clean failed"; }
 grep -q "^kept $ns: its run is still alive" "$T/live.out" ||
     fail "clean did not keep the live run's $ns: $(cat "$T/live.out")"
 ip netns list | grep -q "^$ns" || fail "clean removed the live run's $ns"
+grep -q "^kept .*/spool: its run is still alive" "$T/live.out" ||
+    fail "clean did not keep the live run's spool: $(cat "$T/live.out")"
+grep -q " - tmpfs $ns " /proc/self/mountinfo ||
+    fail "clean unmounted the live run's spool of $ns"
 kill -0 $pid || fail "the run died when clean ran"
 kill -s TERM $pid
 wait $pid 2>/dev/null || true

@@ -1,0 +1,232 @@
+/*
+ * NAME
+ *	instance/spool 3
+ * SUMMARY
+ *	an instance's queue and mailboxes in memory
+ * SYNOPSIS
+ *	#include "instance/spool.h"
+ *
+ *	int	hr_spool_mount(mounted, dir, owner)
+ *	int	hr_spool_unmount(dir)
+ *	int	hr_spool_keep_queue(spool_queue, disk_queue)
+ *	int	hr_spool_list(dirs, owners)
+ *	int	hr_spool_unmount_stale(dir)
+ * DESCRIPTION
+ *	An instance's queue, data directory and mailboxes live on a tmpfs
+ *	of their own (DIR/spool): Postfix creates, fsyncs and deletes a
+ *	queue file and a mailbox file for every message, and on a disk
+ *	filesystem that churn costs the kernel's inode allocation, journal
+ *	commits and waits for the device (about a sixth of a warm main
+ *	job's wall time, measured). Nothing observed depends on it: queue
+ *	ids and file names are normalized, and the log and the
+ *	configuration stay on disk with the rest of the instance.
+ *
+ *	hr_spool_mount() makes dir and mounts the tmpfs on it, named after
+ *	owner (the instance's network namespace name, pfh-PID-N), so that
+ *	"pfharness clean" can tell whose it is; it is registered with
+ *	cleanup(3), which unmounts it on every exit path. Where mounting is
+ *	not allowed (a container without CAP_SYS_ADMIN), *mounted is 0,
+ *	the directory stays on disk, and everything works as before,
+ *	slower. hr_spool_unmount() detaches it (the processes of the
+ *	instance are gone by then) and forgets it.
+ *
+ *	hr_spool_keep_queue() copies the queue to disk_queue when mail is
+ *	left in it (deferred, held, corrupt), for the bug-report bundle's
+ *	queue shape after the run; an empty queue is not copied.
+ *
+ *	hr_spool_list() lists the mounted spools (mount point and owner
+ *	name) from /proc/self/mountinfo, for "pfharness clean".
+ *	hr_spool_unmount_stale() detaches the spools mounted on dir whose
+ *	pfharness process is gone (a killed run that used the same
+ *	directory), and says how many it detached.
+ * DIAGNOSTICS
+ *	Functions return 0 or a negative code with hr_error_set().
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "instance/netns.h"
+#include "instance/spool.h"
+#include "util/cleanup.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+#include "util/msg.h"
+#include "util/spawn.h"
+
+/* Large enough for any case's queue (message_size_limit is 10 MB by
+ * default); a bound, so that a runaway case cannot eat the memory. */
+#define SPOOL_OPTIONS "mode=0755,size=512m"
+
+/* Queues that may hold mail after a run. */
+static const char *const mail_queues[] = {
+    "maildrop", "incoming", "active", "deferred", "hold", "corrupt", "saved",
+    NULL,
+};
+
+/* hr_spool_mount - a tmpfs on dir, named after owner */
+int hr_spool_mount(int *mounted, const char *dir, const char *owner)
+{
+    static int told;
+    int error;
+
+    *mounted = 0;
+    if ((error = hr_mkdir_p(dir, 0755)) < 0)
+        return error;
+    if (strncmp(owner, HR_NETNS_PREFIX, strlen(HR_NETNS_PREFIX)) != 0)
+        hr_panic("spool owner '%s' lacks the %s prefix", owner,
+                 HR_NETNS_PREFIX);
+    if (hr_cleanup_add_mount(dir) < 0) {
+        /* A path too long for the cleanup's table: stay on disk. */
+        return 0;
+    }
+    if (mount(owner, dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              SPOOL_OPTIONS) < 0) {
+        hr_cleanup_del_mount(dir);
+        if (hr_verbose > 0 && !__atomic_exchange_n(&told, 1, __ATOMIC_SEQ_CST))
+            hr_msg_info("instance queues stay on disk: cannot mount a tmpfs "
+                        "on '%s': %s", dir, strerror(errno));
+        return 0;
+    }
+    *mounted = 1;
+    return 0;
+}
+
+/* hr_spool_unmount - detach and forget */
+int hr_spool_unmount(const char *dir)
+{
+    int error = 0;
+
+    if (umount2(dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+        error = hr_error_set(HR_ERROR, "cannot unmount '%s': %s", dir,
+                             strerror(errno));
+    hr_cleanup_del_mount(dir);
+    return error;
+}
+
+/* has_file - is there a file other than a directory below path */
+static int has_file(const char *path, int depth)
+{
+    DIR *d;
+    struct dirent *e;
+    int found = 0;
+
+    if (depth > 4 || (d = opendir(path)) == NULL)
+        return 0;
+    while (!found && (e = readdir(d)) != NULL) {
+        char *sub;
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (e->d_type != DT_DIR)
+            found = 1;
+        else {
+            sub = hr_path_join(path, e->d_name);
+            found = has_file(sub, depth + 1);
+            hr_free(sub);
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/* hr_spool_keep_queue - copy a queue with mail in it to disk */
+int hr_spool_keep_queue(const char *spool_queue, const char *disk_queue)
+{
+    const char *argv[] = {"cp", "-a", "--", NULL, NULL, NULL};
+    hr_buf err = HR_BUF_INIT;
+    int found = 0, status, error;
+
+    for (const char *const *q = mail_queues; *q && !found; q++) {
+        char *dir = hr_path_join(spool_queue, *q);
+
+        found = has_file(dir, 0);
+        hr_free(dir);
+    }
+    if (!found || strcmp(spool_queue, disk_queue) == 0)
+        return 0;
+    if ((error = hr_rm_rf(disk_queue)) < 0)
+        return error;
+    argv[3] = spool_queue;
+    argv[4] = disk_queue;
+    hr_buf_init(&err, 4096);
+    if ((error = hr_spawn_capture(&status, NULL, &err, argv, NULL, 30000)) ==
+            0 &&
+        status != 0)
+        error = hr_error_set(HR_ERROR, "cannot copy '%s' to '%s': %.*s",
+                             spool_queue, disk_queue,
+                             (int)strcspn(hr_buf_cstr(&err), "\n"),
+                             hr_buf_cstr(&err));
+    hr_buf_release(&err);
+    return error;
+}
+
+/* unescape - mountinfo's octal escapes (\040 for a space) */
+static char *unescape(const char *s)
+{
+    char *out = hr_malloc(strlen(s) + 1), *p = out;
+
+    while (*s) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+            s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+            *p++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+            s += 4;
+        } else
+            *p++ = *s++;
+    }
+    *p = 0;
+    return out;
+}
+
+/* hr_spool_list - mounted spools: mount points and owner names */
+int hr_spool_list(hr_strv *dirs, hr_strv *owners)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    char line[8192];
+
+    if (f == NULL)
+        return hr_error_set(HR_ERROR, "cannot read /proc/self/mountinfo: %s",
+                            strerror(errno));
+    /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - TYPE SOURCE
+     * SUPEROPTIONS */
+    while (fgets(line, sizeof(line), f) != NULL) {
+        hr_strv fields = HR_STRV_INIT;
+        size_t dash;
+
+        hr_strv_split(&fields, line, " \n");
+        for (dash = 5; dash < fields.n; dash++)
+            if (strcmp(fields.v[dash], "-") == 0)
+                break;
+        if (fields.n > 4 && dash + 2 < fields.n &&
+            strcmp(fields.v[dash + 1], "tmpfs") == 0 &&
+            strncmp(fields.v[dash + 2], HR_NETNS_PREFIX,
+                    strlen(HR_NETNS_PREFIX)) == 0) {
+            hr_strv_add_owned(dirs, unescape(fields.v[4]));
+            hr_strv_add(owners, fields.v[dash + 2]);
+        }
+        hr_strv_release(&fields);
+    }
+    fclose(f);
+    return 0;
+}
+
+/* hr_spool_unmount_stale - detach dead runs' spools mounted on dir */
+int hr_spool_unmount_stale(const char *dir)
+{
+    hr_strv dirs = HR_STRV_INIT, owners = HR_STRV_INIT;
+    int error, n = 0;
+
+    if ((error = hr_spool_list(&dirs, &owners)) < 0)
+        return error;
+    for (size_t i = 0; i < dirs.n; i++)
+        if (strcmp(dirs.v[i], dir) == 0 &&
+            !hr_netns_owner_alive(owners.v[i]) &&
+            umount2(dir, MNT_DETACH) == 0)
+            n++;
+    hr_strv_release(&dirs);
+    hr_strv_release(&owners);
+    return n;
+}
