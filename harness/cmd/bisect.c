@@ -20,6 +20,10 @@
  *	it held at good, then cross-check the culprit for undefined
  *	behaviour (UBSan, and the -fwrapv set). A trial whose programs are
  *	byte for byte those of a build already replayed is not replayed.
+ *	Trials relink only the programs that the case runs (seen in the
+ *	first trial that relinked everything); the others stay the good
+ *	build's. A trial that runs one of those anyway is relinked with it
+ *	and replayed again, and its step line says so.
  *	Output ends with "culprit: OBJECT" lines.
  *
  *	flags: subtract the flags that the bad level enables (gcc) with

@@ -19,7 +19,11 @@
  *	const hr_build *hr_mixtree_build(m)
  *	void	hr_mixtree_set_sanitizer(m, sanitizer)
  *	int	hr_mixtree_digest(out, m), hr_mixtree_stage_digest(out, stage)
- *	size_t	hr_mixtree_relinked(m)
+ *	size_t	hr_mixtree_relinked(m), hr_mixtree_restored(m)
+ *
+ *	int	hr_mixtree_watch(m)
+ *	int	hr_mixtree_watched(m, out)
+ *	size_t	hr_mixtree_programs(m), hr_mixtree_used(m, names)
  * DESCRIPTION
  *	hr_mixtree_new() copies the base build's tree and stage into DIR/src
  *	and DIR/stage (cp -a: time stamps, modes and hard links stay, so
@@ -44,7 +48,12 @@
  *	rebuilds the lib/ archives (or, in a shared build, the
  *	libpostfix-*.so that the stage's usr/lib/postfix gets), then in
  *	the program directories side by side (a thread per core), which
- *	relink every program whose inputs changed; with mold installed,
+ *	relink every program whose inputs changed. A library directory
+ *	whose make has nothing to do is left out: none of its objects was
+ *	written since its last make (the first relink runs them all), and
+ *	it links nothing from a directory that ran before it (master's
+ *	program links the archives of util and global; in a shared build
+ *	every directory after one that ran runs too). With mold installed,
  *	every trial links with it (-fuse-ld=mold);
  *	link_flags, when given, reach the link commands only (as
  *	SHLIB_RPATH, which static builds leave empty): -fsanitize=undefined
@@ -54,6 +63,27 @@
  *	names that the install made as hard links (lmtp, nqmgr).
  *	hr_mixtree_relinked() tells how many stage files that changed.
  *
+ *	Relinking only what runs: hr_mixtree_watch() starts watching the
+ *	stage's program directories for files opened (progwatch(3):
+ *	execve() opens the program, in any mount namespace), and
+ *	hr_mixtree_watched() stops. The first call fixes the set: the
+ *	programs that were opened, when everything had been relinked.
+ *	From then on a relink runs make only in the program directories
+ *	that make a program of the set (src/NAME, or the one whose
+ *	Makefile names ../../bin/NAME or ../../libexec/NAME; a program
+ *	that none makes, in all of them); the library directories, the
+ *	shared libraries, master and the scripts are as before. Every
+ *	other program is put back to the base build's bytes in the stage
+ *	(hr_mixtree_restored() counts them), so that a digest of the
+ *	stage still says which binaries a trial has. A later call that
+ *	finds a program opened outside the set adds it to the set and to
+ *	out (stage-relative names): that run used a program that was not
+ *	relinked, and is worth nothing; the next relink makes it current
+ *	(copied from the tree even when make has nothing to do).
+ *	hr_mixtree_programs() counts the programs that program
+ *	directories make, hr_mixtree_used() those of them relinked, with
+ *	their names.
+ *
  *	hr_mixtree_build() is a build record for the trial: the base build's,
  *	with DIR as its directory and DIR/stage as its stage, for
  *	hr_instance_start(). hr_mixtree_digest() hashes the stage's programs
@@ -62,7 +92,12 @@
  *	for any stage: equal digests, equal binaries.
  * DIAGNOSTICS
  *	Functions return 0 or a negative code with hr_error_set(): a copy,
- *	compile or make that failed names its log, DIR/make.log.
+ *	compile or make that failed names its log, DIR/make.log. When the
+ *	kernel lost events, hr_mixtree_watched() takes every program as
+ *	opened.
+ * BUGS
+ *	make decides by time stamps: an object written within the file
+ *	system's time stamp granularity of the last link can look older.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,16 +112,37 @@
 #include "build/makelog.h"
 #include "util/mem.h"
 #include "narrow/mixtree.h"
+#include "narrow/progwatch.h"
 #include "util/msg.h"
 #include "util/parallel.h"
 #include "util/spawn.h"
 
 #define MAX_OBJECT (256 << 20)
 
+/* The library directories, in the order Postfix's top-level make runs
+ * them. */
+static const char *const libs[] = {"util",  "global", "dns",    "tls",
+                                   "xsasl", "master", "milter", NULL};
+
+/* The stage directories that hold programs, and shared libraries. */
+static const char *const prog_dirs[] = {"usr/sbin", "usr/libexec/postfix",
+                                        "usr/lib/postfix", NULL};
+
+/* What makes a stage file: a program directory's "make update"
+ * (PROG_BUILT), the library phase (a shared library, master), nothing
+ * (a script, installed as it is), or we cannot tell. */
+enum { PROG_BUILT = 0, PROG_LIBPHASE, PROG_SCRIPT, PROG_UNKNOWN };
+
 /* A program in the stage and the file in the tree it comes from. */
 struct prog {
     char *stage_path;
     char *src_path;
+    char *base_path;       /* the same file in the base build's stage */
+    char *dir;             /* PROG_BUILT: the src/ directory that makes it */
+    int kind;              /* PROG_BUILT, ... */
+    int used;              /* in the relinked set */
+    int base_copy;         /* the stage holds base_path's bytes, not the
+                            * tree's */
     struct timespec mtime; /* of src_path when last copied */
     off_t size;
 };
@@ -102,7 +158,11 @@ struct hr_mixtree {
     size_t total, identical;
     struct prog *progs;
     size_t nprogs;
-    size_t relinked;
+    size_t relinked, restored;
+    int restricted;     /* only the used programs are relinked */
+    hr_strv dirty;      /* src/ directories with objects written since
+                         * their last "make update" */
+    hr_progwatch *watch;
     hr_build build;
 };
 
@@ -246,9 +306,11 @@ static void add_prog(hr_mixtree *m, const char *stage_path, const char *src_path
 
     m->progs = hr_realloc(m->progs, (m->nprogs + 1) * sizeof(*m->progs));
     p = &m->progs[m->nprogs++];
+    memset(p, 0, sizeof(*p));
     p->stage_path = hr_strdup(stage_path);
     p->src_path = hr_strdup(src_path);
-    memset(&p->mtime, 0, sizeof(p->mtime));
+    p->base_path = hr_sprintf("%s%s", m->base->stage,
+                              stage_path + strlen(m->stage));
     p->size = -1;
     if (stat(src_path, &st) == 0) {
         p->mtime = st.st_mtim;
@@ -261,12 +323,10 @@ static void add_prog(hr_mixtree *m, const char *stage_path, const char *src_path
  * file it links to */
 static int map_programs(hr_mixtree *m)
 {
-    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix",
-                                       "usr/lib/postfix", NULL};
     static const char *const trees[] = {"bin", "libexec", "lib", NULL};
     int error = 0;
 
-    for (const char *const *d = dirs; *d && error == 0; d++) {
+    for (const char *const *d = prog_dirs; *d && error == 0; d++) {
         char *sdir = hr_path_join(m->stage, *d);
         hr_strv names = HR_STRV_INIT;
 
@@ -322,6 +382,107 @@ static int map_programs(hr_mixtree *m)
         hr_strv_release(&names);
         hr_free(sdir);
     }
+    return error;
+}
+
+static int program_dirs(hr_strv *out, const char *src);
+
+/* makefile_names - a Makefile has "../../bin/NAME" or
+ * "../../libexec/NAME" (smtpstone's smtp-source and smtp-sink) */
+static int makefile_names(const char *text, const char *name)
+{
+    static const char *const trees[] = {"../../bin/", "../../libexec/", NULL};
+    size_t n = strlen(name);
+
+    for (const char *const *t = trees; *t; t++)
+        for (const char *p = strstr(text, *t); p; p = strstr(p + 1, *t)) {
+            const char *q = p + strlen(*t);
+            char c = q[n];
+
+            if (strncmp(q, name, n) == 0 &&
+                !(c == '-' || c == '_' || c == '.' || c == '$' ||
+                  (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9')))
+                return 1;
+        }
+    return 0;
+}
+
+/* is_script - a file that starts with #! */
+static int is_script(const char *path)
+{
+    char head[2];
+    int fd = open(path, O_RDONLY | O_CLOEXEC), script;
+
+    if (fd < 0)
+        return 0;
+    script = read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
+    close(fd);
+    return script;
+}
+
+/* find_makers - what makes each stage file: src/NAME for tree file
+ * bin/NAME or libexec/NAME, else the program directory whose Makefile
+ * names it; a library directory's (master) and the shared libraries
+ * are the library phase's; a script is installed as it is */
+static int find_makers(hr_mixtree *m)
+{
+    hr_strv dirs = HR_STRV_INIT;
+    hr_buf *mk = NULL;
+    unsigned char *loaded = NULL;
+    int error;
+
+    if ((error = program_dirs(&dirs, m->src)) < 0)
+        goto done;
+    mk = hr_calloc(dirs.n ? dirs.n : 1, sizeof(*mk));
+    loaded = hr_calloc(dirs.n ? dirs.n : 1, 1);
+    for (size_t i = 0; i < m->nprogs; i++) {
+        struct prog *p = &m->progs[i];
+        const char *name = hr_path_basename(p->src_path);
+        char *tree = hr_path_join(m->src, "lib");
+        char *own = hr_sprintf("%s/src/%s", m->src, name);
+        int lib = 0;
+
+        for (const char *const *l = libs; *l; l++)
+            lib |= strcmp(*l, name) == 0;
+        p->kind = PROG_UNKNOWN;
+        if (strncmp(p->src_path, tree, strlen(tree)) == 0 &&
+            p->src_path[strlen(tree)] == '/')
+            p->kind = PROG_LIBPHASE;
+        else if (lib)
+            p->kind = PROG_LIBPHASE;
+        else if (hr_strv_find(&dirs, own) >= 0) {
+            p->kind = PROG_BUILT;
+            p->dir = hr_strdup(own);
+        }
+        for (size_t k = 0; k < dirs.n && p->kind == PROG_UNKNOWN; k++) {
+            if (!loaded[k]) {
+                char *path = hr_path_join(dirs.v[k], "Makefile");
+
+                if (hr_file_read(&mk[k], path, 16 << 20) < 0)
+                    hr_error_clear();
+                loaded[k] = 1;
+                hr_free(path);
+            }
+            if (makefile_names(hr_buf_cstr(&mk[k]), name)) {
+                p->kind = PROG_BUILT;
+                p->dir = hr_strdup(dirs.v[k]);
+            }
+        }
+        if (p->kind == PROG_UNKNOWN && is_script(p->src_path))
+            p->kind = PROG_SCRIPT;
+        if (p->kind == PROG_UNKNOWN && hr_verbose > 1)
+            hr_msg_info("mixtree: no directory makes '%s': when it runs, "
+                        "every program directory is relinked", p->src_path);
+        hr_free(tree);
+        hr_free(own);
+    }
+done:
+    for (size_t k = 0; mk && k < dirs.n; k++)
+        hr_buf_release(&mk[k]);
+    hr_free(mk);
+    hr_free(loaded);
+    hr_strv_release(&dirs);
     return error;
 }
 
@@ -393,8 +554,12 @@ int hr_mixtree_new(hr_mixtree **out, const hr_build *base, const hr_build *other
         (error = hr_mkdir_p(m->dir, 0755)) < 0 ||
         (error = copy_tree(base->src, m->src)) < 0 ||
         (error = copy_tree(base->stage, m->stage)) < 0 ||
-        (error = compare_objects(m)) < 0 || (error = map_programs(m)) < 0)
+        (error = compare_objects(m)) < 0 || (error = map_programs(m)) < 0 ||
+        (error = find_makers(m)) < 0)
         goto fail;
+    /* The first relink runs make in every library directory. */
+    for (const char *const *l = libs; *l; l++)
+        hr_strv_add(&m->dirty, *l);
     m->state = hr_calloc(m->objects.n ? m->objects.n : 1, 1);
     init_build(m);
     *out = m;
@@ -412,7 +577,11 @@ void hr_mixtree_free(hr_mixtree *m)
     for (size_t i = 0; i < m->nprogs; i++) {
         hr_free(m->progs[i].stage_path);
         hr_free(m->progs[i].src_path);
+        hr_free(m->progs[i].base_path);
+        hr_free(m->progs[i].dir);
     }
+    hr_progwatch_free(m->watch);
+    hr_strv_release(&m->dirty);
     hr_free(m->progs);
     hr_strv_release(&m->objects);
     hr_strv_release(&m->custom);
@@ -491,12 +660,38 @@ void hr_mixtree_set_sanitizer(hr_mixtree *m, const char *sanitizer)
     m->build.sanitizer = sanitizer ? hr_strdup(sanitizer) : NULL;
 }
 
+/* mark_dirty - the src/ directory of tree-relative object rel
+ * ("src/global/xtext.o") needs its "make update" */
+static void mark_dirty(hr_mixtree *m, const char *rel)
+{
+    const char *dir = strncmp(rel, "src/", 4) == 0 ? rel + 4 : NULL;
+    const char *end = dir ? strchr(dir, '/') : NULL;
+    char *name;
+
+    if (end == NULL) {
+        /* not under src/DIR/: every library directory, to be safe */
+        for (const char *const *l = libs; *l; l++)
+            if (hr_strv_find(&m->dirty, *l) < 0)
+                hr_strv_add(&m->dirty, *l);
+        return;
+    }
+    name = hr_sprintf("%.*s", (int)(end - dir), dir);
+    if (hr_strv_find(&m->dirty, name) < 0)
+        hr_strv_add_owned(&m->dirty, name);
+    else
+        hr_free(name);
+}
+
 /* put_object - object rel from build b into the tree, dated now */
 static int put_object(hr_mixtree *m, const char *rel, const hr_build *b)
 {
     char *from = hr_path_join(b->src, rel);
     char *to = hr_path_join(m->src, rel);
-    int error = put_file(from, to, NULL);
+    int error;
+
+    /* dirty first: a failed write may have left the object changed */
+    mark_dirty(m, rel);
+    error = put_file(from, to, NULL);
 
     hr_free(from);
     hr_free(to);
@@ -550,6 +745,7 @@ int hr_mixtree_recompile(hr_mixtree *m, const char *object, const hr_build *from
     hr_strv_addf(&argv, "%s%s%s", c.command, extra_flags ? " " : "",
                  extra_flags ? extra_flags : "");
     unlink(obj);
+    mark_dirty(m, object);
     if (diagnostics) {
         hr_spawn_opts o = HR_SPAWN_OPTS_INIT;
         hr_strv env = HR_STRV_INIT;
@@ -589,22 +785,51 @@ done:
     return error;
 }
 
-/* sync_stage - copy the programs that make changed into the stage */
+/* restricted - a program that the relinks leave alone: the set is
+ * known and it is not in it; the library phase's and scripts are never
+ * left alone (they cost nothing) */
+static int restricted(const hr_mixtree *m, const struct prog *p)
+{
+    return m->restricted && !p->used &&
+           (p->kind == PROG_BUILT || p->kind == PROG_UNKNOWN);
+}
+
+
+/* sync_stage - copy the programs that make changed into the stage, and
+ * put the base build's back where a program is left alone */
 static int sync_stage(hr_mixtree *m)
 {
     int error = 0;
 
     m->relinked = 0;
+    m->restored = 0;
     for (size_t i = 0; i < m->nprogs && error == 0; i++) {
         struct prog *p = &m->progs[i];
         struct stat st, like;
 
+        if (restricted(m, p)) {
+            if (p->base_copy)
+                continue;
+            if (stat(p->base_path, &like) < 0) {
+                error = hr_error_set(HR_ERROR, "no '%s' in the base build's "
+                                     "stage: %s", p->base_path,
+                                     strerror(errno));
+                break;
+            }
+            if ((error = put_file(p->base_path, p->stage_path, &like)) < 0)
+                break;
+            p->base_copy = 1;
+            m->restored++;
+            continue;
+        }
         if (stat(p->src_path, &st) < 0) {
             error = hr_error_set(HR_ERROR, "make left no '%s': %s", p->src_path,
                                  strerror(errno));
             break;
         }
-        if (st.st_size == p->size && st.st_mtim.tv_sec == p->mtime.tv_sec &&
+        /* Back in the set: the tree's, whether make relinked it or not. */
+        if (!p->base_copy && st.st_size == p->size &&
+            st.st_mtim.tv_sec == p->mtime.tv_sec &&
             st.st_mtim.tv_nsec == p->mtime.tv_nsec)
             continue;
         if (stat(p->stage_path, &like) < 0) {
@@ -616,6 +841,7 @@ static int sync_stage(hr_mixtree *m)
             break;
         p->mtime = st.st_mtim;
         p->size = st.st_size;
+        p->base_copy = 0;
         m->relinked++;
     }
     return error;
@@ -655,8 +881,7 @@ static int relink_one(void *arg, size_t i)
 
 /* program_dirs - the tree's src/ directories with a Makefile, but the
  * libraries' */
-static int program_dirs(hr_strv *out, const char *src,
-                        const char *const *libs)
+static int program_dirs(hr_strv *out, const char *src)
 {
     char *top = hr_path_join(src, "src");
     hr_strv names = HR_STRV_INIT;
@@ -678,15 +903,48 @@ static int program_dirs(hr_strv *out, const char *src,
     return error;
 }
 
+/* used_dirs - the program directories to relink: all of them, or those
+ * that make a program of the set (all again when one is unknown) */
+static void used_dirs(hr_strv *out, const hr_mixtree *m, const hr_strv *all)
+{
+    hr_strv want = HR_STRV_INIT;
+    int every = !m->restricted;
+
+    for (size_t i = 0; i < m->nprogs && !every; i++) {
+        const struct prog *p = &m->progs[i];
+
+        if (!p->used)
+            continue;
+        if (p->kind == PROG_UNKNOWN)
+            every = 1;
+        else if (p->kind == PROG_BUILT && hr_strv_find(&want, p->dir) < 0)
+            hr_strv_add(&want, p->dir);
+    }
+    for (size_t i = 0; i < all->n; i++)
+        if (every || hr_strv_find(&want, all->v[i]) >= 0)
+            hr_strv_add(out, all->v[i]);
+    hr_strv_release(&want);
+}
+
+/* lib_needed - "make update" in library directory lib can do anything:
+ * an object of it was written since its last one, or (master links its
+ * program with the others' archives; a shared library links with the
+ * ones before it) a library directory before it ran */
+static int lib_needed(const hr_mixtree *m, const char *lib, int ran)
+{
+    if (hr_strv_find(&m->dirty, lib) >= 0)
+        return 1;
+    return ran && (m->base->shared || strcmp(lib, "master") == 0);
+}
+
 /* hr_mixtree_relink - the libraries, then the programs, relinked */
 int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
 {
-    static const char *const libs[] = {"util", "global", "dns", "tls",
-                                       "xsasl", "master", "milter", NULL};
     struct relink r;
-    hr_strv dirs = HR_STRV_INIT;
+    hr_strv all = HR_STRV_INIT, dirs = HR_STRV_INIT;
     char *flags = NULL, *mold = NULL;
-    int error = 0;
+    int error = 0, ran = 0, nlibs = 0;
+    long long t0 = hr_clock_ms(), t_lib = 0, t_prog = 0;
 
     /* mold, when there is one, links the trial programs several times
      * faster; every trial, the guards included, links with it. */
@@ -698,40 +956,148 @@ int hr_mixtree_relink(hr_mixtree *m, const char *link_flags)
     hr_error_clear();
     hr_free(mold);
     /* The libraries first, in Postfix's order: each puts its archive (or
-     * its libpostfix-*.so) into lib/ for the programs. */
+     * its libpostfix-*.so) into lib/ for the programs. A directory whose
+     * make has nothing to do is left out. */
     for (const char *const *l = libs; *l && error == 0; l++) {
         char *dir = hr_sprintf("%s/src/%s", m->src, *l);
 
-        if (hr_is_dir(dir))
-            error = relink_dir(m, dir, flags);
+        if (hr_is_dir(dir) && lib_needed(m, *l, ran)) {
+            if ((error = relink_dir(m, dir, flags)) == 0) {
+                int k = hr_strv_find(&m->dirty, *l);
+
+                if (k >= 0) {
+                    hr_free(m->dirty.v[k]);
+                    m->dirty.v[k] = m->dirty.v[--m->dirty.n];
+                    m->dirty.v[m->dirty.n] = NULL;
+                }
+            }
+            ran = 1;
+            nlibs++;
+        }
         hr_free(dir);
     }
     if (error < 0)
         goto done;
+    t_lib = hr_clock_ms();
     /* Then the programs, side by side: each directory links its own. */
-    if ((error = program_dirs(&dirs, m->src, libs)) < 0)
+    if ((error = program_dirs(&all, m->src)) < 0)
         goto done;
+    used_dirs(&dirs, m, &all);
     r.m = m;
     r.dirs = &dirs;
     r.flags = flags;
-    if ((error = hr_parallel(dirs.n, hr_clock_ncpus(), relink_one, &r)) == 0)
+    if ((error = hr_parallel(dirs.n, hr_clock_ncpus(), relink_one, &r)) == 0) {
+        t_prog = hr_clock_ms();
         error = sync_stage(m);
+    }
+    if (error == 0 && hr_verbose > 1)
+        hr_msg_info("timing relink: libraries %.3f (%d dir(s)) programs %.3f "
+                    "(%zu of %zu dir(s)) sync %.3f (%zu relinked, %zu "
+                    "restored)",
+                    (t_lib - t0) / 1000.0, nlibs, (t_prog - t_lib) / 1000.0,
+                    dirs.n, all.n, (hr_clock_ms() - t_prog) / 1000.0,
+                    m->relinked, m->restored);
 done:
+    hr_strv_release(&all);
     hr_strv_release(&dirs);
     hr_free(flags);
     return error;
 }
 
+/* hr_mixtree_watch - note the programs of the stage opened from now on */
+int hr_mixtree_watch(hr_mixtree *m)
+{
+    hr_strv dirs = HR_STRV_INIT;
+    int error;
+
+    hr_progwatch_free(m->watch);
+    m->watch = NULL;
+    for (const char *const *d = prog_dirs; *d; d++)
+        hr_strv_add_owned(&dirs, hr_path_join(m->stage, *d));
+    error = hr_progwatch_new(&m->watch,
+                             (const char *const *)hr_strv_argv(&dirs));
+    hr_strv_release(&dirs);
+    return error;
+}
+
+/* hr_mixtree_watched - stop watching; the programs opened outside the set
+ * join it, and their stage-relative names go to out */
+int hr_mixtree_watched(hr_mixtree *m, hr_strv *out)
+{
+    hr_strv opened = HR_STRV_INIT;
+    size_t skip = strlen(m->stage) + 1;
+    int lost;
+
+    if (m->watch == NULL)
+        hr_panic("hr_mixtree_watched: not watching");
+    lost = hr_progwatch_take(m->watch, &opened);
+    hr_progwatch_free(m->watch);
+    m->watch = NULL;
+    if (lost < 0)
+        return lost;
+    for (size_t i = 0; i < m->nprogs; i++) {
+        struct prog *p = &m->progs[i];
+
+        if (!lost && hr_strv_find(&opened, p->stage_path) < 0)
+            continue;
+        /* Everything was relinked: the set is what ran. */
+        if (restricted(m, p))
+            hr_strv_add(out, p->stage_path + skip);
+        p->used = 1;
+    }
+    m->restricted = 1;
+    hr_strv_release(&opened);
+    return 0;
+}
+
+/* relinkable - a program that a relink may leave alone */
+static int relinkable(const struct prog *p)
+{
+    return p->kind == PROG_BUILT || p->kind == PROG_UNKNOWN;
+}
+
+/* hr_mixtree_used - of hr_mixtree_programs(), those relinked: all of
+ * them until the set is known; their stage-relative names appended to
+ * names unless NULL */
+size_t hr_mixtree_used(const hr_mixtree *m, hr_strv *names)
+{
+    size_t skip = strlen(m->stage) + 1, k = 0;
+
+    for (size_t i = 0; i < m->nprogs; i++)
+        if (relinkable(&m->progs[i]) && !restricted(m, &m->progs[i])) {
+            k++;
+            if (names)
+                hr_strv_add(names, m->progs[i].stage_path + skip);
+        }
+    return k;
+}
+
+/* hr_mixtree_programs - the stage programs that program directories make
+ * (not the library phase's, not scripts) */
+size_t hr_mixtree_programs(const hr_mixtree *m)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < m->nprogs; i++)
+        k += relinkable(&m->progs[i]);
+    return k;
+}
+
+/* hr_mixtree_restored - stage files the last relink set back to the base
+ * build's */
+size_t hr_mixtree_restored(const hr_mixtree *m)
+{
+    return m->restored;
+}
+
 /* hr_mixtree_stage_digest - one hash over a stage's programs */
 int hr_mixtree_stage_digest(char out[HR_SHA256_HEX], const char *stage)
 {
-    static const char *const dirs[] = {"usr/sbin", "usr/libexec/postfix",
-                                       "usr/lib/postfix", NULL};
     hr_hash *h;
     int error = 0;
 
     hr_hash_new(&h);
-    for (const char *const *d = dirs; *d && error == 0; d++) {
+    for (const char *const *d = prog_dirs; *d && error == 0; d++) {
         char *sdir = hr_path_join(stage, *d);
         hr_strv names = HR_STRV_INIT;
 

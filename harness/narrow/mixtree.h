@@ -30,6 +30,11 @@ void hr_mixtree_set_sanitizer(hr_mixtree *m, const char *sanitizer);
 int hr_mixtree_digest(char out[HR_SHA256_HEX], const hr_mixtree *m);
 int hr_mixtree_stage_digest(char out[HR_SHA256_HEX], const char *stage);
 size_t hr_mixtree_relinked(const hr_mixtree *m);
+size_t hr_mixtree_restored(const hr_mixtree *m);
+size_t hr_mixtree_programs(const hr_mixtree *m);
+size_t hr_mixtree_used(const hr_mixtree *m, hr_strv *names);
+int hr_mixtree_watch(hr_mixtree *m);
+int hr_mixtree_watched(hr_mixtree *m, hr_strv *out);
 const char *hr_mixtree_dir(const hr_mixtree *m);
 
 #endif

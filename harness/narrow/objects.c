@@ -17,7 +17,19 @@
  *	case, descend one half at a time, confirm the culprit alone, look
  *	for more with it held at good (up to max_culprits). A mix whose
  *	programs are byte for byte those of a build already replayed is
- *	not replayed. Each culprit is then cross-checked for undefined
+ *	not replayed.
+ *
+ *	Every replay watches the trial stage's programs (mixtree(3)). The
+ *	first replayed trial (the all-bad guard: everything relinked)
+ *	tells which programs the case runs; later trials relink only
+ *	those, the others stay the good build's. Should a trial run one
+ *	of the others, its run is not trusted: that program joins the set,
+ *	the mix is relinked and replayed again, and the step line names
+ *	it ("replayed again: ..."). The step count does not change; a mix
+ *	skipped as "identical" compares whole stages, the programs left
+ *	at the good build's included, so the comparison stays exact.
+ *
+ *	Each culprit is then cross-checked for undefined
  *	behaviour: recompiled with UBSan, and with the -fwrapv set.
  *	Progress and results go out as lines through x (bisection(3));
  *	the last ones are "culprit: OBJECT".
@@ -94,6 +106,83 @@ static char *describe(const objctx *o, const unsigned char *bad, size_t n,
     return hr_buf_detach(&b);
 }
 
+/* watched_judge - replay the mix with its stage watched. A program that
+ * ran and was left alone (the base build's, not relinked) makes the run
+ * worthless: it joins the relinked set, the mix is relinked and replayed
+ * again; its names go to *ran_outside, and *relinked grows by the
+ * programs relinked for it. The first trial that relinked everything
+ * fixes the set (mixtree(3)). */
+static int watched_judge(hr_outcome *res, hr_trial_run *run, objctx *o,
+                         const char *link_flags, hr_strv *ran_outside,
+                         size_t *relinked)
+{
+    hr_bisection *x = o->x;
+    size_t known = hr_mixtree_used(o->mix, NULL);
+    int error, e;
+
+    for (;;) {
+        hr_strv outside = HR_STRV_INIT;
+
+        if ((error = hr_mixtree_watch(o->mix)) < 0)
+            return error;
+        error = hr_trial_judge(res, x->trial, hr_mixtree_build(o->mix), run);
+        if ((e = hr_mixtree_watched(o->mix, &outside)) < 0 && error == 0)
+            error = e;
+        if (error < 0 || outside.n == 0) {
+            hr_strv_release(&outside);
+            break;
+        }
+        x->replays++;
+        hr_strv_addv(ran_outside, &outside);
+        if (hr_verbose > 1)
+            for (size_t i = 0; i < outside.n; i++)
+                hr_msg_info("trial: %s ran and was not relinked: relinking, "
+                            "replaying again", outside.v[i]);
+        hr_strv_release(&outside);
+        hr_trial_run_release(run);
+        if ((error = hr_mixtree_relink(o->mix, link_flags)) < 0)
+            break;
+        *relinked += hr_mixtree_relinked(o->mix);
+    }
+    if (error == 0 && known == hr_mixtree_programs(o->mix) &&
+        hr_mixtree_used(o->mix, NULL) < known && hr_verbose > 1) {
+        hr_strv names = HR_STRV_INIT;
+        char *list;
+
+        hr_mixtree_used(o->mix, &names);
+        list = hr_strv_join(&names, " ");
+        hr_msg_info("trial: the case ran %zu of the %zu programs that "
+                    "program directories make: %s", names.n, known, list);
+        hr_free(list);
+        hr_strv_release(&names);
+    }
+    return error;
+}
+
+/* relink_note - what a relink did, for a step line */
+static char *relink_note(const objctx *o, size_t relinked, size_t restored,
+                         size_t known, const hr_strv *outside)
+{
+    hr_buf b = HR_BUF_INIT;
+    size_t used = hr_mixtree_used(o->mix, NULL);
+
+    hr_buf_printf(&b, "%zu program(s) relinked", relinked);
+    if (restored)
+        hr_buf_printf(&b, ", %zu put back to the good build's", restored);
+    if (known == hr_mixtree_programs(o->mix) && used < known)
+        hr_buf_printf(&b, "; the case ran %zu of the %zu programs that "
+                      "program directories make: later trials relink only "
+                      "those", used, known);
+    if (outside->n) {
+        char *list = hr_strv_join(outside, ", ");
+
+        hr_buf_printf(&b, "; replayed again: %s ran, not relinked (now "
+                      "relinked)", list);
+        hr_free(list);
+    }
+    return hr_buf_detach(&b);
+}
+
 /* obj_oracle - relink a mix, and replay it unless its programs are known */
 static int obj_oracle(hr_outcome *res, const unsigned char *bad, size_t n,
                       hr_objbisect_phase phase, const char *what, void *payload)
@@ -103,14 +192,20 @@ static int obj_oracle(hr_outcome *res, const unsigned char *bad, size_t n,
     double t0 = hr_clock_s();
     char digest[HR_SHA256_HEX];
     char *desc = describe(o, bad, n, what), *note = NULL, *file = NULL;
+    char *rnote = NULL;
+    hr_strv outside = HR_STRV_INIT;
     int replayed = 0, error;
-    size_t relinked;
+    size_t relinked, restored, known = hr_mixtree_used(o->mix, NULL);
 
     if ((error = hr_mixtree_set(o->mix, bad)) < 0 ||
         (error = hr_mixtree_relink(o->mix, NULL)) < 0 ||
         (error = hr_mixtree_digest(digest, o->mix)) < 0)
         goto done;
+    if (hr_verbose > 1)
+        hr_msg_info("timing trial: set, relink and digest %.3f",
+                    hr_clock_s() - t0);
     relinked = hr_mixtree_relinked(o->mix);
+    restored = hr_mixtree_restored(o->mix);
     if (relinked)
         x->relinks++;
     if (strcmp(digest, o->good_digest) == 0) {
@@ -133,9 +228,14 @@ static int obj_oracle(hr_outcome *res, const unsigned char *bad, size_t n,
     if (note == NULL) {
         hr_trial_run run;
 
-        if ((error = hr_trial_judge(res, x->trial, hr_mixtree_build(o->mix),
-                                    &run)) < 0)
+        if ((error = watched_judge(res, &run, o, NULL, &outside,
+                                   &relinked)) < 0)
             goto done;
+        /* replayed again: the stage that counts is the last one */
+        if (outside.n && (error = hr_mixtree_digest(digest, o->mix)) < 0) {
+            hr_trial_run_release(&run);
+            goto done;
+        }
         x->replays++;
         replayed = 1;
         if (relinked)
@@ -150,9 +250,9 @@ static int obj_oracle(hr_outcome *res, const unsigned char *bad, size_t n,
         o->nseen++;
     }
     note = note ? note : hr_strdup("");
+    rnote = relink_note(o, relinked, restored, known, &outside);
     {
-        char *full = hr_sprintf("%zu program(s) relinked%s%s", relinked,
-                                *note ? "; " : "", note);
+        char *full = hr_sprintf("%s%s%s", rnote, *note ? "; " : "", note);
 
         hr_bisection_step(x, hr_objbisect_phase_name(phase), desc, *res,
                           hr_clock_s() - t0, (long)relinked, replayed, full);
@@ -161,7 +261,9 @@ static int obj_oracle(hr_outcome *res, const unsigned char *bad, size_t n,
 done:
     hr_free(desc);
     hr_free(note);
+    hr_free(rnote);
     hr_free(file);
+    hr_strv_release(&outside);
     return error;
 }
 
@@ -235,7 +337,9 @@ static int ub_trial(hr_outcome *res, hr_strv *reports, objctx *o,
     hr_trial_run run;
     double t0 = hr_clock_s();
     char *what = hr_sprintf("%s recompiled with %s", object, flags);
-    char *note = NULL, *file = NULL;
+    char *note = NULL, *file = NULL, *full = NULL;
+    hr_strv outside = HR_STRV_INIT;
+    size_t relinked;
     int error;
 
     if ((error = hr_mixtree_set(o->mix, partners)) < 0 ||
@@ -243,8 +347,9 @@ static int ub_trial(hr_outcome *res, hr_strv *reports, objctx *o,
         (error = hr_mixtree_relink(o->mix, link_flags)) < 0)
         goto done;
     x->relinks++;
+    relinked = hr_mixtree_relinked(o->mix);
     hr_mixtree_set_sanitizer(o->mix, sanitizer);
-    error = hr_trial_judge(res, x->trial, hr_mixtree_build(o->mix), &run);
+    error = watched_judge(res, &run, o, link_flags, &outside, &relinked);
     hr_mixtree_set_sanitizer(o->mix, NULL);
     if (error < 0)
         goto done;
@@ -254,13 +359,22 @@ static int ub_trial(hr_outcome *res, hr_strv *reports, objctx *o,
     note = run.ub.n ? hr_sprintf("UBSan: %s", run.ub.v[0])
            : file   ? hr_sprintf("observation in %s", file)
                     : hr_strdup(sanitizer ? "no UB reported" : "");
+    if (outside.n) {
+        char *list = hr_strv_join(&outside, ", ");
+
+        full = hr_sprintf("%s%sreplayed again: %s ran, not relinked (now "
+                          "relinked)", note, *note ? "; " : "", list);
+        hr_free(list);
+    }
     hr_bisection_step(x, "ub-check", what, *res, hr_clock_s() - t0,
-                      (long)hr_mixtree_relinked(o->mix), 1, note);
+                      (long)relinked, 1, full ? full : note);
     hr_trial_run_release(&run);
 done:
     hr_free(what);
     hr_free(note);
+    hr_free(full);
     hr_free(file);
+    hr_strv_release(&outside);
     return error;
 }
 

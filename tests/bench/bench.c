@@ -26,7 +26,8 @@
  *	build's steps (build.json's phases) for where the rest went.
  *
  *	The replay rate on one instance of the O2 build, all to the same
- *	instance: --sessions sessions of tests/bench/simple-session.case
+ *	instance (its queue and Maildirs on its in-memory spool, as every
+ *	instance's, spool(3): smtp-source gets the same): --sessions sessions of tests/bench/simple-session.case
  *	(one message to a local user) replayed by pfharness in batches of
  *	16 as the main job plays them (batch(3): each session's transcript,
  *	then one settle, log fence, the mailboxes and sink divided by queue
