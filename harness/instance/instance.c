@@ -374,6 +374,11 @@ static void build_view(hr_instance *in, const hr_instance_opts *o)
     /* LD_PRELOAD=/x/shim.so, LD_LIBRARY_PATH=/a:/b */
     hr_libenv_paths(&in->ro, o->libenv);
     hr_strv_add(&in->rw, in->dir);
+    /* The spool is a mount of its own: where the instance directory is
+     * not under a cover, the view's read-only pass reaches it, and the
+     * bind of the directory above would keep it read-only. */
+    if (in->spool_mounted)
+        hr_strv_add(&in->rw, in->spool);
     if (o->writable)
         hr_strv_add(&in->rw, o->writable);
     /* Debian's binaries find libpostfix-*.so through RUNPATH
@@ -670,13 +675,18 @@ int hr_instance_stop(hr_instance *in)
     if (in->spool_mounted) {
         /* Mail left in the queue stays on disk for the bug report. */
         char *kept = hr_path_join(in->dir, "queue");
+        char *first = error < 0 ? hr_strdup(hr_error_last()) : NULL;
         int e = hr_spool_keep_queue(in->queue, kept);
 
         if (e < 0 && error == 0)
-            error = e;
+            error = e, first = hr_strdup(hr_error_last());
         if ((e = hr_spool_unmount(in->spool)) < 0 && error == 0)
-            error = e;
+            error = e, first = hr_strdup(hr_error_last());
         in->spool_mounted = 0;
+        /* the first failure's text, as the code is the first one's */
+        if (first)
+            hr_error_set(error, "%s", first);
+        hr_free(first);
         hr_free(kept);
     }
     return error;

@@ -5,7 +5,6 @@
  *	main.cf, master.cf and the tables of an instance
  * SYNOPSIS
  *	#include "instance/maincf.h"
-#include "instance/spool.h"
  *
  *	int	hr_maincf_render(main_out, master_out, dir, opts)
  *	int	hr_maincf_write(dir, opts)

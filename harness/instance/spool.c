@@ -21,14 +21,17 @@
  *	ids and file names are normalized, and the log and the
  *	configuration stay on disk with the rest of the instance.
  *
- *	hr_spool_mount() makes dir and mounts the tmpfs on it, named after
+ *	hr_spool_mount() makes dir and mounts the tmpfs (at most 512 MB,
+ *	a bound per instance: pages count only when used) on it, named after
  *	owner (the instance's network namespace name, pfh-PID-N), so that
  *	"pfharness clean" can tell whose it is; it is registered with
  *	cleanup(3), which unmounts it on every exit path. Where mounting is
  *	not allowed (a container without CAP_SYS_ADMIN), *mounted is 0,
  *	the directory stays on disk, and everything works as before,
- *	slower. hr_spool_unmount() detaches it (the processes of the
- *	instance are gone by then) and forgets it.
+ *	slower (hr_verbose says so once). hr_spool_unmount() empties it
+ *	(other instances' mount namespaces hold a copy of it until they
+ *	stop), detaches it (the processes of the instance are gone by
+ *	then) and forgets it.
  *
  *	hr_spool_keep_queue() copies the queue to disk_queue when mail is
  *	left in it (deferred, held, corrupt), for the bug-report bundle's
@@ -44,7 +47,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -60,6 +65,21 @@
 /* Large enough for any case's queue (message_size_limit is 10 MB by
  * default); a bound, so that a runaway case cannot eat the memory. */
 #define SPOOL_OPTIONS "mode=0755,size=512m"
+
+/* owner_name - "pfh-PID-N", as hr_netns_name() makes them */
+static int owner_name(const char *s)
+{
+    const char *p = s + strlen(HR_NETNS_PREFIX);
+    size_t a, b;
+
+    if (strncmp(s, HR_NETNS_PREFIX, strlen(HR_NETNS_PREFIX)) != 0)
+        return 0;
+    a = strspn(p, "0123456789");
+    if (a == 0 || p[a] != '-')
+        return 0;
+    b = strspn(p + a + 1, "0123456789");
+    return b > 0 && p[a + 1 + b] == 0;
+}
 
 /* Queues that may hold mail after a run. */
 static const char *const mail_queues[] = {
@@ -95,11 +115,25 @@ int hr_spool_mount(int *mounted, const char *dir, const char *owner)
     return 0;
 }
 
-/* hr_spool_unmount - detach and forget */
+/* hr_spool_unmount - empty, detach and forget */
 int hr_spool_unmount(const char *dir)
 {
+    hr_strv names = HR_STRV_INIT;
     int error = 0;
 
+    /* Instances that started while this spool was mounted hold a copy
+     * of the mount (under their cover of var/) until they stop: empty
+     * it, so that its memory goes now, not with the last of them. */
+    if (hr_dir_list(&names, dir) == 0)
+        for (size_t i = 0; i < names.n && error == 0; i++) {
+            char *sub = hr_path_join(dir, names.v[i]);
+
+            error = hr_rm_rf(sub);
+            hr_free(sub);
+        }
+    hr_strv_release(&names);
+    hr_error_clear();
+    error = 0;
     if (umount2(dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         error = hr_error_set(HR_ERROR, "cannot unmount '%s': %s", dir,
                              strerror(errno));
@@ -185,14 +219,15 @@ static char *unescape(const char *s)
 int hr_spool_list(hr_strv *dirs, hr_strv *owners)
 {
     FILE *f = fopen("/proc/self/mountinfo", "re");
-    char line[8192];
+    char *line = NULL;
+    size_t cap = 0;
 
     if (f == NULL)
         return hr_error_set(HR_ERROR, "cannot read /proc/self/mountinfo: %s",
                             strerror(errno));
     /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - TYPE SOURCE
      * SUPEROPTIONS */
-    while (fgets(line, sizeof(line), f) != NULL) {
+    while (getline(&line, &cap, f) > 0) {
         hr_strv fields = HR_STRV_INIT;
         size_t dash;
 
@@ -202,13 +237,13 @@ int hr_spool_list(hr_strv *dirs, hr_strv *owners)
                 break;
         if (fields.n > 4 && dash + 2 < fields.n &&
             strcmp(fields.v[dash + 1], "tmpfs") == 0 &&
-            strncmp(fields.v[dash + 2], HR_NETNS_PREFIX,
-                    strlen(HR_NETNS_PREFIX)) == 0) {
+            owner_name(fields.v[dash + 2])) {
             hr_strv_add_owned(dirs, unescape(fields.v[4]));
             hr_strv_add(owners, fields.v[dash + 2]);
         }
         hr_strv_release(&fields);
     }
+    free(line);
     fclose(f);
     return 0;
 }
@@ -217,16 +252,25 @@ int hr_spool_list(hr_strv *dirs, hr_strv *owners)
 int hr_spool_unmount_stale(const char *dir)
 {
     hr_strv dirs = HR_STRV_INIT, owners = HR_STRV_INIT;
+    char real[PATH_MAX];
     int error, n = 0;
 
+    /* mountinfo shows the path with its symbolic links resolved */
+    if (realpath(dir, real) == NULL)
+        snprintf(real, sizeof(real), "%s", dir);
     if ((error = hr_spool_list(&dirs, &owners)) < 0)
         return error;
-    for (size_t i = 0; i < dirs.n; i++)
-        if (strcmp(dirs.v[i], dir) == 0 &&
-            !hr_netns_owner_alive(owners.v[i]) &&
-            umount2(dir, MNT_DETACH) == 0)
+    for (size_t i = 0; i < dirs.n && error == 0; i++) {
+        if (strcmp(dirs.v[i], real) != 0 || hr_netns_owner_alive(owners.v[i]))
+            continue;
+        if (umount2(real, MNT_DETACH) < 0)
+            error = hr_error_set(HR_ERROR, "cannot unmount the spool '%s' of "
+                                 "a run that is gone (%s): %s", real,
+                                 owners.v[i], strerror(errno));
+        else
             n++;
+    }
     hr_strv_release(&dirs);
     hr_strv_release(&owners);
-    return n;
+    return error < 0 ? error : n;
 }
