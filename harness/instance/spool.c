@@ -119,11 +119,14 @@ int hr_spool_mount(int *mounted, const char *dir, const char *owner)
 int hr_spool_unmount(const char *dir)
 {
     hr_strv names = HR_STRV_INIT;
-    int error = 0;
+    int error = 0, pending = hr_error_code();
+    char *text = pending ? hr_strdup(hr_error_last()) : NULL;
 
     /* Instances that started while this spool was mounted hold a copy
      * of the mount (under their cover of var/) until they stop: empty
-     * it, so that its memory goes now, not with the last of them. */
+     * it, so that its memory goes now, not with the last of them. A
+     * file that will not go is only memory kept longer: the error slot
+     * is left as the caller had it (this runs on error paths too). */
     if (hr_dir_list(&names, dir) == 0)
         for (size_t i = 0; i < names.n && error == 0; i++) {
             char *sub = hr_path_join(dir, names.v[i]);
@@ -132,7 +135,11 @@ int hr_spool_unmount(const char *dir)
             hr_free(sub);
         }
     hr_strv_release(&names);
-    hr_error_clear();
+    if (text)
+        hr_error_set(pending, "%s", text);
+    else
+        hr_error_clear();
+    hr_free(text);
     error = 0;
     if (umount2(dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         error = hr_error_set(HR_ERROR, "cannot unmount '%s': %s", dir,

@@ -30,12 +30,24 @@ grep -q '^fault-lowercase-commands  *library  *dotless' "$T/out" ||
 ninst=$(ls -d "$T"/run/instances/*/*/g* | wc -l)
 [ "$ninst" -ge 4 ] || fail "only $ninst instances"
 
-# A message left in one stopped instance's maildrop, by the build's own
-# sendmail: the queue shape must show it.
+# A message left in one stopped instance's queue, by the build's own
+# sendmail: the queue shape must show it. A stopped instance's queue
+# lived on its spool (a tmpfs, gone with it); mail left in it is copied
+# to gN/queue, which is what the bundle reads. Make that copy here: a
+# maildrop as Postfix makes it, and the instance's configuration with
+# queue_directory pointing there.
 inst=$(ls -d "$T"/run/instances/O2/plain/g* | head -n 1)
 rel=${inst#"$T/run/"}
+[ ! -e "$inst/queue" ] || fail "an empty queue was kept on disk"
+[ -z "$(ls -A "$inst/spool")" ] || fail "the stopped instance's spool is not empty"
+install -d -m 755 "$inst/queue"
+install -d -o postfix -g postdrop -m 1730 "$inst/queue/maildrop"
+mkdir "$T/etc2"
+cp "$inst/etc/master.cf" "$T/etc2/"
+sed "s|^queue_directory = .*|queue_directory = $inst/queue|" \
+    "$inst/etc/main.cf" >"$T/etc2/main.cf"
 printf 'Subject: left over\n\nhello\n' |
-    MAIL_CONFIG="$inst/etc" "$stage/usr/sbin/sendmail" -f sender@outside.test \
+    MAIL_CONFIG="$T/etc2" "$stage/usr/sbin/sendmail" -f sender@outside.test \
         bob@remote.example carol@remote.example ||
     fail "sendmail could not queue"
 
