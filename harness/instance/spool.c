@@ -59,6 +59,7 @@
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/mountinfo.h"
 #include "util/msg.h"
 #include "util/spawn.h"
 
@@ -205,53 +206,21 @@ int hr_spool_keep_queue(const char *spool_queue, const char *disk_queue)
     return error;
 }
 
-/* unescape - mountinfo's octal escapes (\040 for a space) */
-static char *unescape(const char *s)
-{
-    char *out = hr_malloc(strlen(s) + 1), *p = out;
-
-    while (*s) {
-        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-            s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-            *p++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-            s += 4;
-        } else
-            *p++ = *s++;
-    }
-    *p = 0;
-    return out;
-}
-
 /* hr_spool_list - mounted spools: mount points and owner names */
 int hr_spool_list(hr_strv *dirs, hr_strv *owners)
 {
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    char *line = NULL;
-    size_t cap = 0;
+    hr_mount *v;
+    size_t n;
+    int error;
 
-    if (f == NULL)
-        return hr_error_set(HR_ERROR, "cannot read /proc/self/mountinfo: %s",
-                            strerror(errno));
-    /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - TYPE SOURCE
-     * SUPEROPTIONS */
-    while (getline(&line, &cap, f) > 0) {
-        hr_strv fields = HR_STRV_INIT;
-        size_t dash;
-
-        hr_strv_split(&fields, line, " \n");
-        for (dash = 5; dash < fields.n; dash++)
-            if (strcmp(fields.v[dash], "-") == 0)
-                break;
-        if (fields.n > 4 && dash + 2 < fields.n &&
-            strcmp(fields.v[dash + 1], "tmpfs") == 0 &&
-            owner_name(fields.v[dash + 2])) {
-            hr_strv_add_owned(dirs, unescape(fields.v[4]));
-            hr_strv_add(owners, fields.v[dash + 2]);
+    if ((error = hr_mountinfo_read(&v, &n)) < 0)
+        return error;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].fstype, "tmpfs") == 0 && owner_name(v[i].source)) {
+            hr_strv_add(dirs, v[i].path);
+            hr_strv_add(owners, v[i].source);
         }
-        hr_strv_release(&fields);
-    }
-    free(line);
-    fclose(f);
+    hr_mountinfo_free(v, n);
     return 0;
 }
 

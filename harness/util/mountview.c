@@ -60,6 +60,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/mountinfo.h"
 #include "util/mountview.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -101,62 +102,30 @@ static int under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
 }
 
-/* unescape - mountinfo's \ooo escapes, in place */
-static void unescape(char *s)
-{
-    char *w = s;
-
-    for (char *r = s; *r; r++) {
-        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
-            r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
-            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-            r += 3;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = 0;
-}
-
 /* read_mounts - the mount points, parents before children */
 static int read_mounts(hr_mountview *m)
 {
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    char *line = NULL;
-    size_t cap = 0, mcap = 0;
+    hr_mount *v;
+    size_t n;
+    int error;
 
-    if (f == NULL)
-        return hr_error_set(HR_ERROR, "cannot read /proc/self/mountinfo: %s",
-                            strerror(errno));
-    while (getline(&line, &cap, f) > 0) {
-        /* id parent major:minor root mount-point options ... */
-        char *save = NULL, *field[6];
-        int n = 0;
-        mnt *e;
+    if ((error = hr_mountinfo_read(&v, &n)) < 0)
+        return error;
+    m->mounts = hr_calloc(n ? n : 1, sizeof(*m->mounts));
+    for (size_t i = 0; i < n; i++) {
+        mnt *e = &m->mounts[m->nmounts++];
 
-        for (char *t = strtok_r(line, " ", &save); t && n < 6;
-             t = strtok_r(NULL, " ", &save))
-            field[n++] = t;
-        if (n < 6)
-            continue;
-        if (m->nmounts == mcap) {
-            mcap = mcap ? 2 * mcap : 32;
-            m->mounts = hr_realloc(m->mounts, mcap * sizeof(*m->mounts));
-        }
-        e = &m->mounts[m->nmounts++];
-        unescape(field[4]);
-        e->path = hr_strdup(field[4]);
+        e->path = hr_strdup(v[i].path);
         e->flags = 0;
         e->hidden = 0;
-        if (strstr(field[5], "nosuid"))
+        if (strstr(v[i].options, "nosuid"))
             e->flags |= MS_NOSUID;
-        if (strstr(field[5], "nodev"))
+        if (strstr(v[i].options, "nodev"))
             e->flags |= MS_NODEV;
-        if (strstr(field[5], "noexec"))
+        if (strstr(v[i].options, "noexec"))
             e->flags |= MS_NOEXEC;
     }
-    free(line);
-    fclose(f);
+    hr_mountinfo_free(v, n);
     return 0;
 }
 
