@@ -82,44 +82,18 @@ void hr_cleanup_del_pgrp(pid_t pgrp)
     pthread_mutex_unlock(&lock);
 }
 
-/* hr_cleanup_add_netns - remember a namespace to remove */
-void hr_cleanup_add_netns(const char *name)
-{
-    if (strlen(name) >= sizeof(netns[0]))
-        hr_panic("netns name too long: '%s'", name);
-    pthread_mutex_lock(&lock);
-    for (int i = 0; i < MAX_SLOTS; i++) {
-        if (!netns_used[i]) {
-            strcpy(netns[i], name);
-            netns_used[i] = 1;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&lock);
-}
-
-/* hr_cleanup_del_netns - forget a namespace that is gone */
-void hr_cleanup_del_netns(const char *name)
-{
-    pthread_mutex_lock(&lock);
-    for (int i = 0; i < MAX_SLOTS; i++)
-        if (netns_used[i] && strcmp(netns[i], name) == 0)
-            netns_used[i] = 0;
-    pthread_mutex_unlock(&lock);
-}
-
-/* hr_cleanup_add_mount - remember a mount to detach; -1 when full */
-int hr_cleanup_add_mount(const char *path)
+/* name_add - a name into the first free slot of a table of n names of
+ * width bytes each; -1 when it is full */
+static int name_add(char *table, size_t width, volatile sig_atomic_t *used,
+                    int n, const char *name)
 {
     int slot = -1;
 
-    if (strlen(path) >= sizeof(mounts[0]))
-        return -1;
     pthread_mutex_lock(&lock);
-    for (int i = 0; i < MAX_MOUNTS && slot < 0; i++) {
-        if (!mounts_used[i]) {
-            strcpy(mounts[i], path);
-            mounts_used[i] = 1;
+    for (int i = 0; i < n && slot < 0; i++) {
+        if (!used[i]) {
+            strcpy(table + (size_t)i * width, name);
+            used[i] = 1;
             slot = i;
         }
     }
@@ -127,14 +101,45 @@ int hr_cleanup_add_mount(const char *path)
     return slot < 0 ? -1 : 0;
 }
 
+/* name_del - free the slots that hold name */
+static void name_del(char *table, size_t width, volatile sig_atomic_t *used,
+                     int n, const char *name)
+{
+    pthread_mutex_lock(&lock);
+    for (int i = 0; i < n; i++)
+        if (used[i] && strcmp(table + (size_t)i * width, name) == 0)
+            used[i] = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+/* hr_cleanup_add_netns - remember a namespace to remove */
+void hr_cleanup_add_netns(const char *name)
+{
+    if (strlen(name) >= sizeof(netns[0]))
+        hr_panic("netns name too long: '%s'", name);
+    (void)name_add(&netns[0][0], sizeof(netns[0]), netns_used, MAX_SLOTS,
+                   name);
+}
+
+/* hr_cleanup_del_netns - forget a namespace that is gone */
+void hr_cleanup_del_netns(const char *name)
+{
+    name_del(&netns[0][0], sizeof(netns[0]), netns_used, MAX_SLOTS, name);
+}
+
+/* hr_cleanup_add_mount - remember a mount to detach; -1 when full */
+int hr_cleanup_add_mount(const char *path)
+{
+    if (strlen(path) >= sizeof(mounts[0]))
+        return -1;
+    return name_add(&mounts[0][0], sizeof(mounts[0]), mounts_used, MAX_MOUNTS,
+                    path);
+}
+
 /* hr_cleanup_del_mount - forget a mount that is gone */
 void hr_cleanup_del_mount(const char *path)
 {
-    pthread_mutex_lock(&lock);
-    for (int i = 0; i < MAX_MOUNTS; i++)
-        if (mounts_used[i] && strcmp(mounts[i], path) == 0)
-            mounts_used[i] = 0;
-    pthread_mutex_unlock(&lock);
+    name_del(&mounts[0][0], sizeof(mounts[0]), mounts_used, MAX_MOUNTS, path);
 }
 
 /* hr_interrupted - true once SIGINT/SIGTERM arrived */
