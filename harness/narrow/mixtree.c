@@ -430,16 +430,17 @@ static int find_makers(hr_mixtree *m)
     hr_strv dirs = HR_STRV_INIT;
     hr_buf *mk = NULL;
     unsigned char *loaded = NULL;
+    char *tree = NULL;
     int error;
 
     if ((error = program_dirs(&dirs, m->src)) < 0)
         goto done;
     mk = hr_calloc(dirs.n ? dirs.n : 1, sizeof(*mk));
     loaded = hr_calloc(dirs.n ? dirs.n : 1, 1);
+    tree = hr_path_join(m->src, "lib");
     for (size_t i = 0; i < m->nprogs; i++) {
         struct prog *p = &m->progs[i];
         const char *name = hr_path_basename(p->src_path);
-        char *tree = hr_path_join(m->src, "lib");
         char *own = hr_sprintf("%s/src/%s", m->src, name);
         int lib = 0;
 
@@ -474,10 +475,10 @@ static int find_makers(hr_mixtree *m)
         if (p->kind == PROG_UNKNOWN && hr_verbose > 1)
             hr_msg_info("mixtree: no directory makes '%s': when it runs, "
                         "every program directory is relinked", p->src_path);
-        hr_free(tree);
         hr_free(own);
     }
 done:
+    hr_free(tree);
     for (size_t k = 0; mk && k < dirs.n; k++)
         hr_buf_release(&mk[k]);
     hr_free(mk);
@@ -785,15 +786,19 @@ done:
     return error;
 }
 
-/* restricted - a program that the relinks leave alone: the set is
- * known and it is not in it; the library phase's and scripts are never
- * left alone (they cost nothing) */
-static int restricted(const hr_mixtree *m, const struct prog *p)
+/* relinkable - a program that a relink may leave alone: a program
+ * directory's (the library phase's and scripts cost nothing) */
+static int relinkable(const struct prog *p)
 {
-    return m->restricted && !p->used &&
-           (p->kind == PROG_BUILT || p->kind == PROG_UNKNOWN);
+    return p->kind == PROG_BUILT || p->kind == PROG_UNKNOWN;
 }
 
+/* restricted - a program that the relinks leave alone: the set is
+ * known and it is not in it */
+static int restricted(const hr_mixtree *m, const struct prog *p)
+{
+    return m->restricted && !p->used && relinkable(p);
+}
 
 /* sync_stage - copy the programs that make changed into the stage, and
  * put the base build's back where a program is left alone */
@@ -1048,12 +1053,6 @@ int hr_mixtree_watched(hr_mixtree *m, hr_strv *out)
     m->restricted = 1;
     hr_strv_release(&opened);
     return 0;
-}
-
-/* relinkable - a program that a relink may leave alone */
-static int relinkable(const struct prog *p)
-{
-    return p->kind == PROG_BUILT || p->kind == PROG_UNKNOWN;
 }
 
 /* hr_mixtree_used - of hr_mixtree_programs(), those relinked: all of
